@@ -1,0 +1,666 @@
+#!/usr/bin/env node
+// The `make bench` harness: the same HTTP app on Howth, Bun, Deno and Node,
+// loaded by oha (and wrk for pipelining) with the server pinned to CPU 0 and
+// the load generator on the other CPUs. See README.md beside this file.
+//
+//   node benches/harness/bench.mjs [--quick] [--help]
+
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  SCENARIOS,
+  USAGE,
+  checkResponse,
+  cpuTicks,
+  echoBody,
+  parseArgs,
+  parseOha,
+  parseProcStat,
+  parseProcStatus,
+  parseWrkPipeline,
+  renderMarkdown,
+  renderSvg,
+  summarizeCell,
+  withRatios,
+  fmtInt,
+  fmtNum,
+} from "./lib.mjs";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "../..");
+const TOOLS = path.join(ROOT, ".bench-tools");
+const APPS = path.join(ROOT, "benches/apps");
+const BASELINE = "bun";
+
+const log = (...a) => console.log(...a);
+const warn = (msg) => console.log(`! ${msg}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ------------------------------------------------------------------ processes
+
+const live = new Set(); // children to kill if we are interrupted
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    for (const c of live) {
+      try {
+        process.kill(c.pid, "SIGKILL");
+      } catch {}
+    }
+    console.log(`\ninterrupted (${sig}); stopped ${live.size} child process(es)`);
+    process.exit(130);
+  });
+}
+
+function which(cmd) {
+  const r = spawnSync("sh", ["-c", `command -v "${cmd}"`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function runVisible(cmd, args, opts = {}) {
+  log(`  $ ${cmd} ${args.join(" ")}`);
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "inherit", "inherit"], ...opts });
+  return r.status === 0;
+}
+
+function firstLine(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 20000 });
+  const out = `${r.stdout ?? ""}${r.stderr ?? ""}`.trim();
+  return out.split("\n")[0] || null;
+}
+
+/** Runs a command to completion, capturing stdout; kills it after timeoutMs. */
+function capture(cmd, args, timeoutMs) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    live.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      live.delete(child);
+      resolve({ code: -1, stdout, stderr: String(err) });
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      live.delete(child);
+      resolve({ code: code ?? signal, stdout, stderr });
+    });
+  });
+}
+
+// ------------------------------------------------------------------ /proc sampling
+
+function readProc(pid, file) {
+  try {
+    return readFileSync(path.join("/proc", String(pid), file), "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** The pid and all its descendants (through /proc/PID/task/TID/children). */
+function processTree(pid) {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${out[i]}/task`);
+    } catch {}
+    for (const t of tasks) {
+      const kids = readProc(out[i], `task/${t}/children`);
+      if (kids) for (const k of kids.trim().split(/\s+/).filter(Boolean)) out.push(Number(k));
+    }
+  }
+  return out;
+}
+
+/** CPU ticks of the server: utime+stime (all threads) plus reaped children, over its process tree. */
+function serverTicks(pid) {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    const text = readProc(p, "stat");
+    if (!text) continue;
+    const st = parseProcStat(text);
+    ticks += cpuTicks(st) + st.cutime + st.cstime;
+  }
+  return ticks;
+}
+
+/** Peak RSS (VmHWM) of the server's process tree, in MB. */
+function serverPeakRssMb(pid) {
+  let kb = 0;
+  for (const p of processTree(pid)) {
+    const text = readProc(p, "status");
+    if (text) kb += parseProcStatus(text).VmHWM ?? 0;
+  }
+  return kb / 1024;
+}
+
+/** Resets the peak-RSS counter (VmHWM) so that each cell reports its own peak. */
+function resetPeakRss(pid) {
+  let ok = true;
+  for (const p of processTree(pid)) {
+    try {
+      writeFileSync(`/proc/${p}/clear_refs`, "5");
+    } catch {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+/**
+ * The process that really serves: if we started it through a wrapper (taskset
+ * that has not exec'd yet, a shell), follow the only child down.
+ */
+function realServerPid(pid) {
+  const wrappers = new Set(["taskset", "sh", "bash", "dash", "env", "timeout"]);
+  for (let depth = 0; depth < 5; depth++) {
+    const text = readProc(pid, "stat");
+    if (!text) return pid;
+    if (!wrappers.has(parseProcStat(text).comm)) return pid;
+    const kids = processTree(pid).slice(1);
+    if (kids.length !== 1) return pid;
+    pid = kids[0];
+  }
+  return pid;
+}
+
+// ------------------------------------------------------------------ machine
+
+function machineInfo() {
+  const cpuinfo = readProc("", "cpuinfo") ?? "";
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown CPU";
+  const osRelease = (() => {
+    try {
+      return /^PRETTY_NAME="?([^"\n]+)"?/m.exec(readFileSync("/etc/os-release", "utf8"))?.[1] ?? os.type();
+    } catch {
+      return os.type();
+    }
+  })();
+  const clk = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim());
+  return {
+    cpuModel: model,
+    cores: os.cpus().length,
+    memGb: Math.round(os.totalmem() / 2 ** 30),
+    os: osRelease,
+    kernel: `Linux ${os.release()}`,
+    loadavg: os.loadavg(),
+    clkTck: Number.isFinite(clk) && clk > 0 ? clk : 100,
+  };
+}
+
+/** Server on CPU 0, load generator on CPUs 1..n-1; no pinning on one core or without taskset. */
+function pinning(cores) {
+  const taskset = which("taskset");
+  if (cores < 2) {
+    warn("only one CPU: server and load generator are NOT pinned and share the core; figures are not comparable to pinned runs");
+    return { server: [], load: [], text: "none (one CPU: server and load generator share it)", loadThreads: 1 };
+  }
+  if (!taskset) {
+    warn("taskset not found (util-linux): running without CPU pinning");
+    return { server: [], load: [], text: "none (taskset not found)", loadThreads: cores - 1 };
+  }
+  const loadCpus = cores === 2 ? "1" : `1-${cores - 1}`;
+  // Keep this harness itself off the server's CPU too.
+  spawnSync(taskset, ["-a", "-p", "-c", loadCpus, String(process.pid)], { stdio: "ignore" });
+  return {
+    server: [taskset, "-c", "0"],
+    load: [taskset, "-c", loadCpus],
+    text: `server on CPU 0, load generator on CPU ${loadCpus} (taskset)`,
+    loadThreads: cores - 1,
+  };
+}
+
+// ------------------------------------------------------------------ tools
+
+function npmTool(pkg, rel, install) {
+  const bin = path.join(TOOLS, "node_modules", pkg, rel);
+  if (existsSync(bin)) return bin;
+  if (!install) return null;
+  log(`installing ${pkg} into .bench-tools/ ...`);
+  if (!which("npm")) {
+    warn("npm not found");
+    return null;
+  }
+  mkdirSync(TOOLS, { recursive: true });
+  runVisible("npm", ["install", "--prefix", TOOLS, "--no-audit", "--no-fund", pkg]);
+  return existsSync(bin) ? bin : null;
+}
+
+function findOha(install) {
+  const local = path.join(TOOLS, "bin", "oha");
+  if (existsSync(local)) return local;
+  const onPath = which("oha");
+  if (onPath) return onPath;
+  if (!install) return null;
+  if (!which("cargo")) {
+    warn("cargo not found, cannot install oha");
+    return null;
+  }
+  log("installing oha with cargo into .bench-tools/ (compiles from source: several minutes, once) ...");
+  runVisible("cargo", ["install", "oha", "--locked", "--root", TOOLS]);
+  return existsSync(local) ? local : null;
+}
+
+function findWrk(install) {
+  const onPath = which("wrk");
+  if (onPath || !install) return onPath;
+  if (process.getuid?.() !== 0 || !which("apt-get")) {
+    warn("wrk not found and cannot apt-get install it (not root or no apt-get)");
+    return null;
+  }
+  log("installing wrk with apt-get ...");
+  if (!runVisible("apt-get", ["install", "-y", "wrk"])) {
+    runVisible("apt-get", ["update"]);
+    runVisible("apt-get", ["install", "-y", "wrk"]);
+  }
+  return which("wrk");
+}
+
+function buildCFloor() {
+  const out = path.join(TOOLS, "epoll_hi");
+  if (existsSync(out)) return out;
+  const src = [path.resolve(ROOT, "../shared/proto/epoll_hi.c"), "/work/shared/proto/epoll_hi.c"].find((p) => existsSync(p));
+  if (!src || !which("gcc")) return null;
+  mkdirSync(TOOLS, { recursive: true });
+  runVisible("gcc", ["-O2", "-o", out, src]);
+  return existsSync(out) ? out : null;
+}
+
+/** What each runtime runs, or why it is skipped. */
+function resolveRuntime(name, install) {
+  const howth = path.join(ROOT, "target/release/howth");
+  const noHowth = `${path.relative(ROOT, howth)} not found; build it first (cargo build --release)`;
+  switch (name) {
+    case "howth":
+    case "howth-nojs": {
+      if (!existsSync(howth)) return { skip: noHowth };
+      const app = path.join(APPS, name === "howth" ? "howth.ts" : "howth-nojs.ts");
+      return {
+        cmd: (port) => [howth, "run", "--port", String(port), app],
+        version: () => firstLine(howth, ["--version"])?.replace(/^howth\s*/i, "") ?? "unknown",
+        fixedText: name === "howth-nojs" ? "Hi" : null,
+      };
+    }
+    case "bun": {
+      const bun = npmTool("@oven/bun-linux-x64", "bin/bun", install) ?? which("bun");
+      if (!bun) return { skip: "Bun is not installed and `npm install @oven/bun-linux-x64` failed" };
+      return { cmd: () => [bun, "run", path.join(APPS, "bun.ts")], version: () => firstLine(bun, ["--version"]) };
+    }
+    case "deno": {
+      const deno = npmTool("@deno/linux-x64-glibc", "deno", install) ?? which("deno");
+      if (!deno) return { skip: "Deno is not installed and `npm install @deno/linux-x64-glibc` failed" };
+      return {
+        cmd: () => [deno, "run", "--allow-net", "--allow-env", path.join(APPS, "deno.ts")],
+        env: { DENO_DIR: path.join(TOOLS, "deno-dir"), DENO_NO_UPDATE_CHECK: "1" },
+        version: () => /deno (\S+)/.exec(firstLine(deno, ["--version"]) ?? "")?.[1] ?? "unknown",
+      };
+    }
+    case "node":
+      return { cmd: () => [process.execPath, path.join(APPS, "node.mjs")], version: () => process.version.replace(/^v/, "") };
+    case "c-floor": {
+      const bin = buildCFloor();
+      if (!bin) return { skip: "shared/proto/epoll_hi.c or gcc not found" };
+      return { cmd: (port) => [bin, String(port)], version: () => "shared/proto/epoll_hi.c", fixedText: "Hi" };
+    }
+  }
+  return { skip: "unknown runtime" };
+}
+
+// ------------------------------------------------------------------ servers
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function canConnect(port) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host: "127.0.0.1" });
+    const done = (ok) => {
+      sock.destroy();
+      resolve(ok);
+    };
+    sock.once("connect", () => done(true));
+    sock.once("error", () => done(false));
+    sock.setTimeout(500, () => done(false));
+  });
+}
+
+async function startServer(name, rt, pin, rawDir) {
+  const port = await freePort();
+  const [cmd, ...args] = [...pin.server, ...rt.cmd(port)];
+  const logFile = path.join(rawDir, `${name}.log`);
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...(rt.env ?? {}), PORT: String(port), NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  live.add(child);
+  let output = "";
+  const keep = (d) => {
+    output += d;
+    if (output.length > 200000) output = output.slice(-100000);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const server = { name, port, child, exited: null, output: () => output, logFile };
+  child.on("exit", (code, signal) => (server.exited = code ?? signal));
+  child.on("error", (err) => (server.exited = String(err)));
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    if (server.exited !== null) break;
+    if (await canConnect(port)) {
+      server.pid = realServerPid(child.pid);
+      return server;
+    }
+    await sleep(100);
+  }
+  await stopServer(server);
+  const tail = output.trim().split("\n").slice(-8).join("\n    ");
+  throw new Error(
+    (server.exited !== null ? `exited (${server.exited}) before listening` : `did not accept connections on port ${port} within 30 s`) +
+      (tail ? `; its output:\n    ${tail}` : ""),
+  );
+}
+
+async function stopServer(server) {
+  const { child } = server;
+  if (server.exited === null) {
+    if (server.pid && server.pid !== child.pid) {
+      try {
+        process.kill(server.pid, "SIGTERM");
+      } catch {}
+    }
+    child.kill("SIGTERM");
+    for (let i = 0; i < 30 && server.exited === null; i++) await sleep(100);
+    if (server.exited === null) child.kill("SIGKILL");
+    for (let i = 0; i < 20 && server.exited === null; i++) await sleep(50);
+  }
+  live.delete(child);
+  writeFileSync(server.logFile, server.output());
+}
+
+/** One real request: is the answer what the scenario expects? Returns a list of problems. */
+async function checkScenario(server, scenario, rt) {
+  const sc = SCENARIOS[scenario];
+  const body = sc.method === "POST" ? echoBody() : undefined;
+  try {
+    const res = await fetch(`http://127.0.0.1:${server.port}${sc.path}`, {
+      method: sc.method,
+      body,
+      headers: body ? { "content-type": "application/octet-stream" } : {},
+      signal: AbortSignal.timeout(5000),
+    });
+    const buf = new Uint8Array(await res.arrayBuffer());
+    return checkResponse(scenario, { status: res.status, contentType: res.headers.get("content-type"), body: buf }, {
+      fixedText: rt.fixedText ?? null,
+      requestBody: body,
+    });
+  } catch (err) {
+    return [`request failed: ${err.cause?.message ?? err.message}`];
+  }
+}
+
+// ------------------------------------------------------------------ load
+
+function ohaArgs(oha, pin, url, scenario, conns, seconds, echoFile) {
+  const sc = SCENARIOS[scenario];
+  const args = [...pin.load, oha, "-z", `${seconds}s`, "-c", String(conns), "--no-tui", "--output-format", "json"];
+  if (sc.method === "POST") args.push("-m", "POST", "-T", "application/octet-stream", "-D", echoFile);
+  args.push(url + sc.path);
+  return args;
+}
+
+/** One measured run: the load generator's parsed report plus the server's CPU ticks over the window. */
+async function measure(server, argv, parse, seconds, rawFile, tool) {
+  const t0 = serverTicks(server.pid);
+  const w0 = process.hrtime.bigint();
+  const [cmd, ...args] = argv;
+  const r = await capture(cmd, args, (seconds + 60) * 1000);
+  const wallS = Number(process.hrtime.bigint() - w0) / 1e9;
+  const t1 = serverTicks(server.pid);
+  writeFileSync(rawFile, r.stdout + (r.stderr ? `\n--- stderr ---\n${r.stderr}` : ""));
+  if (r.code !== 0) return { failed: `${tool} exited ${r.code}: ${r.stderr.trim().split("\n").slice(-1)[0] ?? ""}` };
+  try {
+    return { load: parse(r.stdout), cpuTicks: t1 - t0, wallS, clkTck: MACHINE.clkTck };
+  } catch (err) {
+    return { failed: `could not parse load generator output: ${err.message}` };
+  }
+}
+
+// ------------------------------------------------------------------ main
+
+let MACHINE;
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  if (opts.help) {
+    log(USAGE);
+    return;
+  }
+  const outDir = path.resolve(ROOT, opts.out);
+  const rawDir = path.join(outDir, "raw");
+  mkdirSync(rawDir, { recursive: true });
+
+  MACHINE = machineInfo();
+  log(`Howth bench: ${MACHINE.cpuModel}, ${MACHINE.cores} cores, ${MACHINE.kernel}; load average ${MACHINE.loadavg.map((x) => x.toFixed(2)).join(" ")}`);
+  if (MACHINE.loadavg[0] > 0.5) warn(`the machine is busy (load ${MACHINE.loadavg[0].toFixed(2)}): figures will be noisy; compare only within this run`);
+  const pin = pinning(MACHINE.cores);
+  MACHINE.pinning = pin.text;
+  log(`pinning: ${pin.text}`);
+
+  // Tools.
+  log("\n== tools");
+  const oha = findOha(opts.install);
+  if (!oha) {
+    console.error("oha is required and could not be found or installed (cargo install oha --locked --root .bench-tools)");
+    process.exit(1);
+  }
+  const tools = { oha: firstLine(oha, ["--version"])?.replace(/^oha\s*/, "") ?? "?" };
+  log(`oha: ${oha} (${tools.oha})`);
+  let wrk = null;
+  let pipelineSkipped = null;
+  if (opts.pipeline) {
+    wrk = findWrk(opts.install);
+    if (wrk) {
+      tools.wrk = /wrk (\S+)/.exec(firstLine(wrk, ["-v"]) ?? "")?.[1] ?? "?";
+      log(`wrk: ${wrk} (${tools.wrk})`);
+    } else {
+      pipelineSkipped = "wrk not available";
+      warn("wrk not available: skipping the pipelined measurement");
+    }
+  } else pipelineSkipped = "disabled with --no-pipeline";
+
+  const runtimes = {};
+  const skipped = [];
+  const order = [];
+  for (const name of opts.runtimes) {
+    const rt = resolveRuntime(name, opts.install);
+    if (rt.skip) {
+      skipped.push({ runtime: name, reason: rt.skip });
+      warn(`skipping ${name}: ${rt.skip}`);
+      continue;
+    }
+    rt.versionText = rt.version();
+    runtimes[name] = rt;
+    order.push(name);
+    log(`${name}: ${rt.versionText}`);
+  }
+  if (order.length === 0) {
+    console.error("no runtime to benchmark");
+    process.exit(1);
+  }
+  if (!order.includes(BASELINE)) warn(`${BASELINE} is not being measured: the "vs Bun" columns will be empty`);
+
+  const echoFile = path.join(rawDir, "echo-16k.bin");
+  writeFileSync(echoFile, echoBody());
+
+  const perCell = opts.warmup + opts.reps * opts.duration;
+  const nCells = order.length * opts.scenarios.length * opts.connections.length;
+  const pipeS = wrk ? order.length * (opts.warmup + opts.reps * opts.duration) : 0;
+  log(`\n== ${nCells} cells × ${perCell} s + pipelined ${pipeS} s: about ${Math.ceil((nCells * (perCell + 0.5) + pipeS + order.length * 2) / 60)} min`);
+
+  const cells = [];
+  const pipelined = [];
+  let cellNo = 0;
+  for (const name of order) {
+    const rt = runtimes[name];
+    log(`\n== ${name} ${rt.versionText}`);
+    let server;
+    try {
+      server = await startServer(name, rt, pin, rawDir);
+    } catch (err) {
+      warn(`${name} did not start: ${err.message}`);
+      skipped.push({ runtime: name, reason: `did not start: ${err.message.split("\n")[0]}` });
+      delete runtimes[name];
+      cellNo += opts.scenarios.length * opts.connections.length;
+      continue;
+    }
+    const comm = parseProcStat(readProc(server.pid, "stat") ?? `${server.pid} (?) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0`).comm;
+    log(`listening on port ${server.port}, pid ${server.pid} (${comm})`);
+    const url = `http://127.0.0.1:${server.port}`;
+    for (const scenario of opts.scenarios) {
+      const problems = await checkScenario(server, scenario, rt);
+      if (problems.length) warn(`${name} ${scenario}: wrong response: ${problems.join("; ")}`);
+      for (const conns of opts.connections) {
+        cellNo++;
+        const tag = `[${cellNo}/${nCells}] ${name.padEnd(10)} ${scenario.padEnd(6)} c=${String(conns).padEnd(4)}`;
+        if (server.exited !== null) {
+          cells.push(summarizeCell({ runtime: name, scenario, connections: conns, reps: [{ failed: `server exited (${server.exited})` }] }));
+          log(`${tag} server exited (${server.exited}); see ${path.relative(ROOT, server.logFile)}`);
+          continue;
+        }
+        const rssReset = resetPeakRss(server.pid);
+        if (opts.warmup > 0) {
+          process.stdout.write(`${tag} warm-up ${opts.warmup} s\n`);
+          const [c, ...a] = ohaArgs(oha, pin, url, scenario, conns, opts.warmup, echoFile);
+          await capture(c, a, (opts.warmup + 60) * 1000);
+        }
+        const reps = [];
+        for (let i = 0; i < opts.reps; i++) {
+          const raw = path.join(rawDir, `${name}-${scenario}-c${conns}-rep${i + 1}.json`);
+          const r = await measure(server, ohaArgs(oha, pin, url, scenario, conns, opts.duration, echoFile), parseOha, opts.duration, raw, "oha");
+          reps.push(r);
+          if (r.failed) log(`${tag} rep ${i + 1}/${opts.reps}: FAILED ${r.failed}`);
+          else {
+            const cpu = r.load.ok > 0 ? ((r.cpuTicks / r.clkTck) * 1e6) / r.load.ok : null;
+            const bad = r.load.errors + r.load.non2xx;
+            log(
+              `${tag} rep ${i + 1}/${opts.reps}: ${fmtInt(r.load.rps)} req/s, p50 ${fmtNum(r.load.p50Ms)} ms, p99 ${fmtNum(r.load.p99Ms)} ms, ` +
+                `${fmtNum(cpu, 1)} CPU µs/req${bad ? `, ${r.load.errors} errors, ${r.load.non2xx} non-2xx` : ""}`,
+            );
+          }
+        }
+        const rssMb = server.exited === null ? serverPeakRssMb(server.pid) : null;
+        const cell = summarizeCell({
+          runtime: name,
+          scenario,
+          connections: conns,
+          reps,
+          rssMb,
+          responseProblems: problems,
+          extra: { rssScope: rssReset ? "cell" : "since start" },
+        });
+        cells.push(cell);
+        log(
+          `${tag} => ${fmtInt(cell.rps)} req/s, ${fmtNum(cell.cpuUsPerReq, 1)} CPU µs/req, RSS ${fmtNum(rssMb, 1)} MB` +
+            (cell.flagged ? `  ⚠ ${cell.flags.join("; ")}` : ""),
+        );
+      }
+    }
+    if (wrk && server.exited === null) {
+      const depth = opts.pipelineDepth;
+      const conns = opts.pipelineConnections;
+      const threads = Math.max(1, Math.min(pin.loadThreads, conns));
+      const wrkArgv = (s) => [...pin.load, wrk, "-t", String(threads), "-c", String(conns), "-d", `${s}s`, "-s", path.join(HERE, "pipeline.lua"), url + "/", "--", String(depth)];
+      const tag = `[pipelined] ${name.padEnd(10)} hello ×${depth} c=${conns}`;
+      const problems = await checkScenario(server, "hello", rt);
+      if (opts.warmup > 0) {
+        log(`${tag} warm-up ${opts.warmup} s`);
+        const [c, ...a] = wrkArgv(opts.warmup);
+        await capture(c, a, (opts.warmup + 60) * 1000);
+      }
+      const reps = [];
+      for (let i = 0; i < opts.reps; i++) {
+        const raw = path.join(rawDir, `${name}-pipelined-rep${i + 1}.txt`);
+        const r = await measure(server, wrkArgv(opts.duration), parseWrkPipeline, opts.duration, raw, "wrk");
+        reps.push(r);
+        log(
+          r.failed
+            ? `${tag} rep ${i + 1}/${opts.reps}: FAILED ${r.failed}`
+            : `${tag} rep ${i + 1}/${opts.reps}: ${fmtInt(r.load.rps)} req/s, ${fmtNum(((r.cpuTicks / r.clkTck) * 1e6) / Math.max(r.load.ok, 1), 2)} CPU µs/req` +
+                (r.load.errors + r.load.non2xx ? `, ${r.load.errors} errors, ${r.load.non2xx} non-2xx` : ""),
+        );
+      }
+      const cell = summarizeCell({ runtime: name, scenario: "pipelined", connections: conns, reps, responseProblems: problems, extra: { depth } });
+      pipelined.push(cell);
+      log(`${tag} => ${fmtInt(cell.rps)} req/s, ${fmtNum(cell.cpuUsPerReq, 2)} CPU µs/req` + (cell.flagged ? `  ⚠ ${cell.flags.join("; ")}` : ""));
+    }
+    if (server.exited !== null) warn(`${name} exited during the run (${server.exited}); see ${path.relative(ROOT, server.logFile)}`);
+    await stopServer(server);
+  }
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: MACHINE,
+    config: {
+      duration: opts.duration,
+      warmup: opts.warmup,
+      reps: opts.reps,
+      connections: opts.connections,
+      scenarios: opts.scenarios,
+      quick: opts.quick,
+      pipelineDepth: opts.pipelineDepth,
+      pipelineConnections: opts.pipelineConnections,
+    },
+    baseline: BASELINE,
+    runtimes: Object.fromEntries(Object.entries(runtimes).map(([k, v]) => [k, v.versionText])),
+    tools,
+    skipped,
+    order: order.filter((n) => runtimes[n]),
+    cells: withRatios(cells, BASELINE),
+    pipelined: withRatios(pipelined, BASELINE, () => "pipelined"),
+    pipelineSkipped,
+  };
+  const md = renderMarkdown(results);
+  writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(path.join(outDir, "results.md"), md);
+  writeFileSync(path.join(outDir, "chart.svg"), renderSvg(results));
+  log(`\n${md}`);
+  const flagged = [...results.cells, ...results.pipelined].filter((c) => c.flagged);
+  if (flagged.length) warn(`${flagged.length} cell(s) flagged (errors, non-2xx or wrong responses): not valid results`);
+  for (const s of skipped) warn(`skipped ${s.runtime}: ${s.reason}`);
+  const rel = (f) => path.relative(process.cwd(), path.join(outDir, f));
+  log(`wrote ${rel("results.md")}, ${rel("results.json")}, ${rel("chart.svg")} (raw load-generator output in ${rel("raw")}/)`);
+}
+
+main().catch((err) => {
+  console.error(err.stack ?? String(err));
+  for (const c of live) {
+    try {
+      process.kill(c.pid, "SIGKILL");
+    } catch {}
+  }
+  process.exit(1);
+});

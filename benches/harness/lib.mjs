@@ -1,0 +1,690 @@
+// Pure functions of the benchmark harness: parsing, statistics, flags, ratios,
+// Markdown and SVG. No I/O here, so that test/*.test.mjs can cover all of it.
+
+// ---------------------------------------------------------------- scenarios
+
+export const ECHO_BYTES = 16 * 1024;
+export const JSON_PAYLOAD = { message: "Hello, World!", n: 42, items: [1, 2, 3] };
+
+/** What each scenario sends and what a correct server answers. */
+export const SCENARIOS = {
+  hello: { method: "GET", path: "/", describe: 'GET / → "Hi"', contentType: "text/plain", text: "Hi" },
+  json: { method: "GET", path: "/json", describe: "GET /json → JSON object", contentType: "application/json", json: JSON_PAYLOAD },
+  router: {
+    method: "GET",
+    path: "/users/123?fields=name,email",
+    describe: "GET /users/:id?fields=… → JSON (hand-written router)",
+    contentType: "application/json",
+    json: { id: "123", fields: ["name", "email"] },
+  },
+  async: { method: "GET", path: "/async", describe: 'GET /async → await, then "Hi"', contentType: "text/plain", text: "Hi" },
+  echo: { method: "POST", path: "/echo", describe: "POST /echo, 16 KB body echoed back", contentType: "application/octet-stream", echo: true },
+};
+export const SCENARIO_NAMES = Object.keys(SCENARIOS);
+
+/** The deterministic 16 KB request body of the echo scenario (binary, not UTF-8). */
+export function echoBody(size = ECHO_BYTES) {
+  const b = new Uint8Array(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 31 + 7) & 0xff;
+  return b;
+}
+
+/**
+ * Checks one response of a scenario. `res` = { status, contentType, body: Uint8Array }.
+ * `fixedText` (the no-JS baseline) means: every path answers this text.
+ * Returns a list of problems; empty when the response is right.
+ */
+export function checkResponse(scenarioName, res, { fixedText = null, requestBody = null } = {}) {
+  const sc = SCENARIOS[scenarioName];
+  if (!sc) return [`unknown scenario ${scenarioName}`];
+  const problems = [];
+  if (res.status !== 200) problems.push(`status ${res.status}, want 200`);
+  const body = res.body ?? new Uint8Array(0);
+  const text = () => new TextDecoder().decode(body);
+  if (fixedText !== null) {
+    if (text() !== fixedText) problems.push(`body ${JSON.stringify(clip(text()))}, want ${JSON.stringify(fixedText)}`);
+    return problems;
+  }
+  const ct = (res.contentType ?? "").toLowerCase();
+  if (!ct.startsWith(sc.contentType)) problems.push(`content-type ${JSON.stringify(ct)}, want ${sc.contentType}`);
+  if (sc.text !== undefined && text() !== sc.text) {
+    problems.push(`body ${JSON.stringify(clip(text()))}, want ${JSON.stringify(sc.text)}`);
+  }
+  if (sc.json !== undefined) {
+    let got;
+    try {
+      got = JSON.parse(text());
+    } catch {
+      problems.push(`body is not JSON: ${JSON.stringify(clip(text()))}`);
+    }
+    if (got !== undefined && !deepEqual(got, sc.json)) {
+      problems.push(`JSON ${clip(JSON.stringify(got))}, want ${JSON.stringify(sc.json)}`);
+    }
+  }
+  if (sc.echo) {
+    const want = requestBody ?? echoBody();
+    if (!bytesEqual(body, want)) problems.push(`echoed ${body.length} bytes, want the ${want.length} sent`);
+  }
+  return problems;
+}
+
+function clip(s, n = 60) {
+  return s.length > n ? s.slice(0, n) + "…" : s;
+}
+
+export function deepEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
+}
+
+function bytesEqual(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// ---------------------------------------------------------------- statistics
+
+function finite(xs) {
+  return (xs ?? []).filter((x) => typeof x === "number" && Number.isFinite(x));
+}
+
+/** Median of the finite numbers in xs (mean of the middle two for an even count); null if none. */
+export function median(xs) {
+  const v = finite(xs).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/**
+ * p-th percentile (0..100) of the finite numbers in xs, linear interpolation
+ * between closest ranks (numpy's default); null if none.
+ */
+export function percentile(xs, p) {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile ${p} is outside 0..100`);
+  const v = finite(xs).sort((a, b) => a - b);
+  if (v.length === 0) return null;
+  const rank = (p / 100) * (v.length - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return v[lo] + (v[hi] - v[lo]) * (rank - lo);
+}
+
+/** value / base, or null when either is missing or base is not positive. */
+export function ratio(value, base) {
+  if (typeof value !== "number" || typeof base !== "number") return null;
+  if (!Number.isFinite(value) || !Number.isFinite(base) || base <= 0) return null;
+  return value / base;
+}
+
+// ---------------------------------------------------------------- /proc
+
+/**
+ * Parses /proc/PID/stat. The comm field (2) is in parentheses and may itself
+ * contain spaces and parentheses, so the fields after it are split from the
+ * LAST ')'. Times are in clock ticks (see `getconf CLK_TCK`).
+ */
+export function parseProcStat(text) {
+  const open = text.indexOf("(");
+  const close = text.lastIndexOf(")");
+  if (open < 0 || close < open) throw new Error(`malformed /proc stat: ${JSON.stringify(text.slice(0, 80))}`);
+  const pid = Number(text.slice(0, open).trim());
+  const comm = text.slice(open + 1, close);
+  const f = text.slice(close + 1).trim().split(/\s+/); // f[0] is field 3 (state)
+  const field = (n) => {
+    const v = Number(f[n - 3]);
+    if (!Number.isFinite(v)) throw new Error(`malformed /proc stat: field ${n} is ${JSON.stringify(f[n - 3])}`);
+    return v;
+  };
+  return {
+    pid,
+    comm,
+    state: f[0],
+    ppid: field(4),
+    utime: field(14),
+    stime: field(15),
+    cutime: field(16),
+    cstime: field(17),
+    numThreads: field(20),
+    starttime: field(22),
+    rssPages: field(24),
+  };
+}
+
+/** utime + stime: CPU time of all the process's threads, in clock ticks. */
+export function cpuTicks(stat) {
+  return stat.utime + stat.stime;
+}
+
+/** Parses /proc/PID/status into { VmHWM: kB, VmRSS: kB, Threads, ... } (numbers where numeric). */
+export function parseProcStatus(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const i = line.indexOf(":");
+    if (i < 0) continue;
+    const key = line.slice(0, i).trim();
+    const raw = line.slice(i + 1).trim();
+    const m = /^(\d+)(\s+kB)?$/.exec(raw);
+    out[key] = m ? Number(m[1]) : raw;
+  }
+  return out;
+}
+
+/**
+ * Server CPU microseconds per request over a window, from the CPU ticks
+ * (utime+stime summed over the server's processes) sampled before and after.
+ */
+export function cpuUsPerRequest(ticksBefore, ticksAfter, clkTck, requests) {
+  if (!(requests > 0) || !(clkTck > 0)) return null;
+  const ticks = ticksAfter - ticksBefore;
+  if (!(ticks >= 0)) return null;
+  return (ticks / clkTck) * 1e6 / requests;
+}
+
+// ---------------------------------------------------------------- load generators
+
+const isDeadlineError = (kind) => /deadline/i.test(kind);
+
+/**
+ * Parses `oha --output-format json` (text or object). Counts: responses by
+ * status; `errors` are connection/protocol errors, except requests that oha
+ * aborted because the -z deadline came (`deadlineAborted`, not the server's fault).
+ * Latencies in ms.
+ */
+export function parseOha(input) {
+  const j = typeof input === "string" ? JSON.parse(input) : input;
+  if (!j || typeof j !== "object" || !j.summary) throw new Error("not oha JSON output: no summary");
+  const statusCodes = {};
+  let responses = 0;
+  let ok = 0;
+  for (const [code, n] of Object.entries(j.statusCodeDistribution ?? {})) {
+    statusCodes[code] = n;
+    responses += n;
+    if (/^2\d\d$/.test(code)) ok += n;
+  }
+  let errors = 0;
+  let deadlineAborted = 0;
+  const errorKinds = {};
+  for (const [kind, n] of Object.entries(j.errorDistribution ?? {})) {
+    if (isDeadlineError(kind)) deadlineAborted += n;
+    else {
+      errors += n;
+      errorKinds[kind] = n;
+    }
+  }
+  const durationS = j.summary.total;
+  const lp = j.latencyPercentiles ?? {};
+  const ms = (s) => (typeof s === "number" ? s * 1000 : null);
+  return {
+    durationS,
+    responses,
+    ok,
+    non2xx: responses - ok,
+    statusCodes,
+    errors,
+    errorKinds,
+    deadlineAborted,
+    rps: durationS > 0 ? ok / durationS : null,
+    ohaRps: j.summary.requestsPerSec ?? null,
+    p50Ms: ms(lp.p50),
+    p99Ms: ms(lp.p99),
+    bytes: j.summary.totalData ?? null,
+  };
+}
+
+/** Finds and parses the JSON line that benches/harness/pipeline.lua's done() prints after wrk's report. */
+export function parseWrkPipeline(stdout) {
+  const line = stdout.split("\n").find((l) => l.startsWith("HOWTH_WRK_JSON "));
+  if (!line) throw new Error("no HOWTH_WRK_JSON line in wrk output (is benches/harness/pipeline.lua the script?)");
+  const j = JSON.parse(line.slice("HOWTH_WRK_JSON ".length));
+  const durationS = j.duration_us / 1e6;
+  const e = j.errors;
+  return {
+    durationS,
+    responses: j.requests,
+    ok: j.requests - e.status,
+    non2xx: e.status,
+    errors: e.connect + e.read + e.write + e.timeout,
+    errorKinds: Object.fromEntries(Object.entries(e).filter(([k, n]) => k !== "status" && n > 0)),
+    deadlineAborted: 0,
+    rps: durationS > 0 ? (j.requests - e.status) / durationS : null,
+    // wrk's histogram can answer 0 for a percentile it did not record: report no figure then.
+    p50Ms: j.p50_us > 0 ? j.p50_us / 1000 : null,
+    p99Ms: j.p99_us > 0 ? j.p99_us / 1000 : null,
+    bytes: j.bytes,
+  };
+}
+
+// ---------------------------------------------------------------- cells
+
+/**
+ * One table cell from its repetitions. Each rep: { load: parsed oha/wrk,
+ * cpuTicks (server ticks over the window), wallS, clkTck } or { failed: "why" }.
+ * A cell with errors, non-2xx answers, a wrong response or a failed rep is
+ * flagged and never counts as a win (see withRatios).
+ */
+export function summarizeCell({ runtime, scenario, connections, reps, rssMb = null, responseProblems = [], extra = {} }) {
+  const good = reps.filter((r) => !r.failed);
+  const perRep = good.map((r) => ({
+    rps: r.load.rps,
+    p50Ms: r.load.p50Ms,
+    p99Ms: r.load.p99Ms,
+    cpuUsPerReq: cpuUsPerRequest(0, r.cpuTicks, r.clkTck, r.load.ok),
+    cpuUtil: r.wallS > 0 && r.clkTck > 0 ? r.cpuTicks / r.clkTck / r.wallS : null,
+  }));
+  const sum = (k) => good.reduce((a, r) => a + (r.load[k] ?? 0), 0);
+  const errors = sum("errors");
+  const non2xx = sum("non2xx");
+  const ok = sum("ok");
+  const errorKinds = {};
+  for (const r of good) for (const [k, n] of Object.entries(r.load.errorKinds ?? {})) errorKinds[k] = (errorKinds[k] ?? 0) + n;
+  const statusCodes = {};
+  for (const r of good) for (const [k, n] of Object.entries(r.load.statusCodes ?? {})) statusCodes[k] = (statusCodes[k] ?? 0) + n;
+
+  const flags = [];
+  for (const r of reps) if (r.failed) flags.push(`rep failed: ${r.failed}`);
+  if (errors > 0) flags.push(`${errors} errors`);
+  if (non2xx > 0) flags.push(`${non2xx} non-2xx`);
+  for (const p of responseProblems) flags.push(`wrong response: ${p}`);
+  if (good.length > 0 && ok === 0) flags.push("no successful responses");
+  if (good.length === 0) flags.push("no measurement");
+
+  return {
+    runtime,
+    scenario,
+    connections,
+    ...extra,
+    reps: reps.length,
+    rps: median(perRep.map((r) => r.rps)),
+    p50Ms: median(perRep.map((r) => r.p50Ms)),
+    p99Ms: median(perRep.map((r) => r.p99Ms)),
+    cpuUsPerReq: median(perRep.map((r) => r.cpuUsPerReq)),
+    cpuUtil: median(perRep.map((r) => r.cpuUtil)),
+    rssMb,
+    ok,
+    errors,
+    non2xx,
+    errorKinds,
+    statusCodes,
+    deadlineAborted: sum("deadlineAborted"),
+    perRep,
+    flags,
+    flagged: flags.length > 0,
+  };
+}
+
+/**
+ * Adds vsBaseline (req/s ratio) and cpuVsBaseline (CPU-per-request ratio) to
+ * each cell, against the baseline runtime's cell with the same key. The ratio
+ * is null when either cell is flagged: a broken cell is never a win.
+ */
+export function withRatios(cells, baseline = "bun", key = (c) => `${c.scenario}|${c.connections}`) {
+  const base = new Map(cells.filter((c) => c.runtime === baseline).map((c) => [key(c), c]));
+  return cells.map((c) => {
+    const b = base.get(key(c));
+    const clean = b && !b.flagged && !c.flagged;
+    return {
+      ...c,
+      vsBaseline: clean ? ratio(c.rps, b.rps) : null,
+      cpuVsBaseline: clean ? ratio(c.cpuUsPerReq, b.cpuUsPerReq) : null,
+    };
+  });
+}
+
+// ---------------------------------------------------------------- arguments
+
+export const DEFAULTS = {
+  duration: 5,
+  warmup: 2,
+  reps: 3,
+  connections: [50, 200, 1000],
+  scenarios: SCENARIO_NAMES,
+  runtimes: ["howth", "howth-nojs", "bun", "deno", "node"],
+  pipeline: true,
+  pipelineDepth: 16,
+  pipelineConnections: 50,
+  install: true,
+  out: "bench-results",
+};
+export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scenarios: ["hello", "json"] };
+export const KNOWN_RUNTIMES = ["howth", "howth-nojs", "bun", "deno", "node", "c-floor"];
+
+export const USAGE = `usage: node benches/harness/bench.mjs [options]
+  --quick                 hello+json, 50 connections, 1 rep of 3 s (about a minute)
+  --duration S            seconds per measured repetition (default ${DEFAULTS.duration})
+  --warmup S              seconds of warm-up per cell, not measured (default ${DEFAULTS.warmup})
+  --reps N                measured repetitions per cell; medians are reported (default ${DEFAULTS.reps})
+  --connections A,B       connection counts (default ${DEFAULTS.connections.join(",")})
+  --scenarios A,B         of ${SCENARIO_NAMES.join(",")} (default all)
+  --runtimes A,B          of ${KNOWN_RUNTIMES.join(",")} (default ${DEFAULTS.runtimes.join(",")});
+                          c-floor is the C epoll server of shared/proto, opt-in
+  --no-pipeline           skip the pipelined (wrk) measurement
+  --pipeline-depth N      requests per round trip (default ${DEFAULTS.pipelineDepth})
+  --no-install            do not install missing tools; skip what is missing
+  --out DIR               where results go (default ${DEFAULTS.out})`;
+
+/** Parses the command line; throws an Error with a message for the user on bad input. */
+export function parseArgs(argv) {
+  const given = {};
+  const list = (v) => v.split(",").map((s) => s.trim()).filter(Boolean);
+  const num = (name, v, { int = false, min = 0 } = {}) => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < min || (int && !Number.isInteger(n))) {
+      throw new Error(`${name} needs a ${int ? "whole " : ""}number ≥ ${min}, got ${JSON.stringify(v)}`);
+    }
+    return n;
+  };
+  let quick = false;
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    const eq = a.indexOf("=");
+    if (a.startsWith("--") && eq > 0) {
+      v = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const next = () => (v !== undefined ? v : argv[++i]);
+    switch (a) {
+      case "--quick": quick = true; break;
+      case "--duration": given.duration = num(a, next(), { min: 1 }); break;
+      case "--warmup": given.warmup = num(a, next()); break;
+      case "--reps": given.reps = num(a, next(), { int: true, min: 1 }); break;
+      case "--connections": given.connections = list(next() ?? "").map((c) => num(a, c, { int: true, min: 1 })); break;
+      case "--scenarios": given.scenarios = list(next() ?? ""); break;
+      case "--runtimes": given.runtimes = list(next() ?? ""); break;
+      case "--no-pipeline": given.pipeline = false; break;
+      case "--pipeline-depth": given.pipelineDepth = num(a, next(), { int: true, min: 1 }); break;
+      case "--no-install": given.install = false; break;
+      case "--out": given.out = next(); break;
+      case "-h": case "--help": given.help = true; break;
+      default: throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
+    }
+  }
+  const opts = { ...DEFAULTS, ...(quick ? QUICK : {}), ...given, quick };
+  for (const s of opts.scenarios) if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s} (known: ${SCENARIO_NAMES.join(", ")})`);
+  for (const r of opts.runtimes) if (!KNOWN_RUNTIMES.includes(r)) throw new Error(`unknown runtime ${r} (known: ${KNOWN_RUNTIMES.join(", ")})`);
+  if (opts.connections.length === 0) throw new Error("--connections is empty");
+  if (opts.scenarios.length === 0) throw new Error("--scenarios is empty");
+  if (opts.runtimes.length === 0) throw new Error("--runtimes is empty");
+  return opts;
+}
+
+// ---------------------------------------------------------------- formatting
+
+export function fmtInt(n) {
+  return n == null ? "—" : Math.round(n).toLocaleString("en-US");
+}
+export function fmtNum(n, digits = 2) {
+  return n == null ? "—" : n.toFixed(digits);
+}
+export function fmtRatio(r) {
+  return r == null ? "—" : `${r.toFixed(2)}×`;
+}
+/** 81234 → "81.2k", 1027000 → "1.03M". */
+export function fmtShort(n) {
+  if (n == null) return "—";
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (n >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(2)}k`;
+  return n >= 100 ? n.toFixed(0) : n.toFixed(1);
+}
+const pct = (x) => (x == null ? "—" : `${Math.round(x * 100)}%`);
+const mdEscape = (s) => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function flagText(c) {
+  if (!c.flagged) return "ok";
+  return "⚠ " + c.flags.map(mdEscape).join("; ");
+}
+
+// ---------------------------------------------------------------- Markdown
+
+/** The whole results.md from the results object that bench.mjs writes to results.json. */
+export function renderMarkdown(results) {
+  const { machine, config, runtimes, skipped = [], baseline = "bun" } = results;
+  const L = [];
+  L.push("# Howth benchmark results", "");
+  L.push(`- **Date:** ${results.date}`);
+  L.push(`- **Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${machine.memGb} GB RAM, ${machine.os} ${machine.kernel}`);
+  L.push(`- **Pinning:** ${machine.pinning}`);
+  L.push(`- **Load average at start:** ${machine.loadavg.map((x) => x.toFixed(2)).join(" / ")} (1/5/15 min; the machine may be shared)`);
+  L.push(`- **Runtimes:** ${Object.entries(runtimes).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`);
+  for (const s of skipped) L.push(`- **Skipped:** ${s.runtime}: ${s.reason}`);
+  L.push(`- **Load generators:** ${Object.entries(results.tools ?? {}).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  L.push(
+    `- **Settings:** ${config.reps} rep(s) × ${config.duration} s per cell after ${config.warmup} s warm-up; ` +
+      `connections ${config.connections.join(", ")}; medians over reps`,
+  );
+  L.push("");
+  L.push(
+    "Columns: **req/s** successful (2xx) responses per second; **vs Bun** req/s ÷ Bun's in the same cell " +
+      "(— when either cell is flagged); **p50/p99** latency in ms; **CPU µs/req** the server's CPU time " +
+      "(utime+stime, all threads) over the measured window ÷ successful requests, lower is better, its " +
+      "capacity is 1/x per core; **CPU vs Bun** the same ÷ Bun's; **server CPU** share of one core the " +
+      "server used (≈100% means the server, not the load generator, was the limit); **RSS** peak resident " +
+      "memory during the cell (VmHWM). A cell with errors, non-2xx answers or a wrong response is marked ⚠.",
+  );
+  for (const scenario of config.scenarios) {
+    const cells = results.cells.filter((c) => c.scenario === scenario);
+    if (cells.length === 0) continue;
+    L.push("", `## ${scenario} — ${SCENARIOS[scenario].describe}`, "");
+    L.push("| runtime | conns | req/s | vs Bun | p50 ms | p99 ms | CPU µs/req | CPU vs Bun | server CPU | RSS MB | check |");
+    L.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+    const order = (c) => config.connections.indexOf(c.connections) * 100 + results.order.indexOf(c.runtime);
+    for (const c of [...cells].sort((a, b) => order(a) - order(b))) {
+      const rps = (c.flagged ? "⚠ " : "") + fmtInt(c.rps);
+      L.push(
+        `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${c.connections} | ${rps} | ` +
+          `${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ${fmtNum(c.p50Ms)} | ${fmtNum(c.p99Ms)} | ` +
+          `${fmtNum(c.cpuUsPerReq, 1)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ` +
+          `${pct(c.cpuUtil)} | ${fmtNum(c.rssMb, 1)} | ${flagText(c)} |`,
+      );
+    }
+  }
+  const pipe = results.pipelined ?? [];
+  if (pipe.length) {
+    const p0 = pipe[0];
+    L.push("", `## pipelined — hello, ${p0.depth} requests per round trip, ${p0.connections} connections (wrk)`, "");
+    L.push("| runtime | req/s | vs Bun | CPU µs/req | CPU vs Bun | server CPU | check |");
+    L.push("|---|--:|--:|--:|--:|--:|---|");
+    for (const c of [...pipe].sort((a, b) => results.order.indexOf(a.runtime) - results.order.indexOf(b.runtime))) {
+      L.push(
+        `| ${c.runtime} | ${(c.flagged ? "⚠ " : "") + fmtInt(c.rps)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ` +
+          `${fmtNum(c.cpuUsPerReq, 2)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ${pct(c.cpuUtil)} | ${flagText(c)} |`,
+      );
+    }
+  } else if (results.pipelineSkipped) {
+    L.push("", `Pipelined measurement skipped: ${results.pipelineSkipped}`);
+  }
+  L.push("");
+  return L.join("\n");
+}
+
+// ---------------------------------------------------------------- SVG
+
+export const COLORS = {
+  howth: "#e4572e",
+  "howth-nojs": "#f4a582",
+  bun: "#e9b949",
+  deno: "#2a9d8f",
+  node: "#3b6fb6",
+  "c-floor": "#7d5ba6",
+};
+const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** A "nice" axis maximum ≥ v: 1, 2, 2.5 or 5 times a power of ten. */
+export function niceMax(v) {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+/**
+ * One grouped bar chart as an SVG <g>. groups: x categories; series: runtimes;
+ * value(group, series) → { v, flagged } or null (no bar).
+ */
+function barChart({ x, y, width, height, title, yLabel, groups, series, value, fmt = fmtShort }) {
+  const ml = 78, mr = 16, mt = 34, mb = 42;
+  const pw = width - ml - mr;
+  const ph = height - mt - mb;
+  let max = 0;
+  for (const g of groups) for (const s of series) max = Math.max(max, value(g, s)?.v ?? 0);
+  const top = niceMax(max * 1.22);
+  const Y = (v) => mt + ph - (v / top) * ph;
+  const out = [];
+  out.push(`<g transform="translate(${x},${y})">`);
+  out.push(`<text x="${width / 2}" y="20" text-anchor="middle" class="title">${xml(title)}</text>`);
+  for (let i = 0; i <= 5; i++) {
+    const v = (top / 5) * i;
+    out.push(`<line x1="${ml}" x2="${ml + pw}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" class="grid"/>`);
+    out.push(`<text x="${ml - 6}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${xml(fmt(v))}</text>`);
+  }
+  out.push(`<line x1="${ml}" x2="${ml}" y1="${mt}" y2="${mt + ph}" class="axis"/>`);
+  out.push(`<line x1="${ml}" x2="${ml + pw}" y1="${mt + ph}" y2="${mt + ph}" class="axis"/>`);
+  out.push(
+    `<text transform="translate(18,${mt + ph / 2}) rotate(-90)" text-anchor="middle" class="label">${xml(yLabel)}</text>`,
+  );
+  const gw = pw / Math.max(groups.length, 1);
+  const bw = Math.min(46, (gw * 0.84) / Math.max(series.length, 1));
+  groups.forEach((g, gi) => {
+    const gx = ml + gi * gw + (gw - bw * series.length) / 2;
+    out.push(`<text x="${(ml + gi * gw + gw / 2).toFixed(1)}" y="${mt + ph + 18}" text-anchor="middle" class="group">${xml(g.label)}</text>`);
+    series.forEach((s, si) => {
+      const d = value(g, s);
+      if (!d || d.v == null) return;
+      const bx = gx + si * bw;
+      const by = Y(d.v);
+      const fill = COLORS[s] ?? "#888";
+      const tip = `${s} · ${g.label}: ${fmt(d.v)}${d.flagged ? " (flagged: errors or wrong responses)" : ""}`;
+      out.push(
+        `<rect x="${bx.toFixed(1)}" y="${by.toFixed(1)}" width="${(bw - 3).toFixed(1)}" height="${(mt + ph - by).toFixed(1)}" ` +
+          `fill="${d.flagged ? "url(#flagged)" : fill}" stroke="${fill}" class="bar" data-runtime="${xml(s)}"><title>${xml(tip)}</title></rect>`,
+      );
+      const label = (d.flagged ? "⚠ " : "") + fmt(d.v);
+      const cx = bx + (bw - 3) / 2;
+      if (bw >= 44) {
+        out.push(`<text x="${cx.toFixed(1)}" y="${(by - 4).toFixed(1)}" text-anchor="middle" class="value">${xml(label)}</text>`);
+      } else {
+        out.push(
+          `<text transform="translate(${(cx + 4).toFixed(1)},${(by - 4).toFixed(1)}) rotate(-90)" class="value">${xml(label)}</text>`,
+        );
+      }
+    });
+  });
+  out.push("</g>");
+  return out.join("\n");
+}
+
+/** The connection count that every runtime measured in every scenario; the largest such, else the largest measured. */
+export function chartConnections(cells) {
+  const byRuntime = new Map();
+  for (const c of cells) {
+    if (!byRuntime.has(c.runtime)) byRuntime.set(c.runtime, new Set());
+    byRuntime.get(c.runtime).add(c.connections);
+  }
+  const sets = [...byRuntime.values()];
+  if (sets.length === 0) return null;
+  const common = [...sets[0]].filter((n) => sets.every((s) => s.has(n)));
+  const pool = common.length ? common : cells.map((c) => c.connections);
+  return Math.max(...pool);
+}
+
+/** chart.svg: req/s and CPU µs/request per scenario and runtime (+ pipelined req/s when measured). */
+export function renderSvg(results) {
+  const cells = results.cells ?? [];
+  const conns = chartConnections(cells);
+  const order = results.order ?? [];
+  const series = order.filter((r) => cells.some((c) => c.runtime === r));
+  const groups = (results.config?.scenarios ?? []).filter((s) => cells.some((c) => c.scenario === s)).map((s) => ({ key: s, label: s }));
+  const at = (g, s) => cells.find((c) => c.scenario === g.key && c.runtime === s && c.connections === conns);
+  const W = 980;
+  const H = 380;
+  const parts = [];
+  let y = 56;
+  parts.push(
+    barChart({
+      x: 0, y, width: W, height: H,
+      title: `Requests per second at ${conns} connections (higher is better)`,
+      yLabel: "requests / s (median)",
+      groups, series,
+      value: (g, s) => {
+        const c = at(g, s);
+        return c ? { v: c.rps, flagged: c.flagged } : null;
+      },
+    }),
+  );
+  y += H;
+  parts.push(
+    barChart({
+      x: 0, y, width: W, height: H,
+      title: `Server CPU time per request at ${conns} connections (lower is better)`,
+      yLabel: "CPU µs / request",
+      groups, series,
+      value: (g, s) => {
+        const c = at(g, s);
+        return c ? { v: c.cpuUsPerReq, flagged: c.flagged } : null;
+      },
+      fmt: (v) => (v == null ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(1)),
+    }),
+  );
+  y += H;
+  const pipe = results.pipelined ?? [];
+  if (pipe.length) {
+    const pseries = order.filter((r) => pipe.some((c) => c.runtime === r));
+    parts.push(
+      barChart({
+        x: 0, y, width: W, height: H,
+        title: `Pipelined hello, ${pipe[0].depth} requests per round trip, ${pipe[0].connections} connections (higher is better)`,
+        yLabel: "requests / s (median)",
+        groups: [{ key: "pipelined", label: `hello ×${pipe[0].depth}` }],
+        series: pseries,
+        value: (g, s) => {
+          const c = pipe.find((p) => p.runtime === s);
+          return c ? { v: c.rps, flagged: c.flagged } : null;
+        },
+      }),
+    );
+    y += H;
+  }
+  // legend
+  const legend = [];
+  const lseries = order.filter((r) => series.includes(r) || pipe.some((c) => c.runtime === r));
+  lseries.forEach((s, i) => {
+    const lx = 80 + i * 150;
+    legend.push(`<rect x="${lx}" y="${y + 8}" width="14" height="14" fill="${COLORS[s] ?? "#888"}"/>`);
+    legend.push(`<text x="${lx + 20}" y="${y + 20}" class="legend">${xml(s)}${s === "howth-nojs" || s === "c-floor" ? " (no JS)" : ""}</text>`);
+  });
+  const hasFlag = cells.some((c) => c.flagged) || pipe.some((c) => c.flagged);
+  if (hasFlag) {
+    legend.push(`<rect x="80" y="${y + 32}" width="14" height="14" fill="url(#flagged)" stroke="#c00"/>`);
+    legend.push(`<text x="100" y="${y + 44}" class="legend">⚠ flagged: errors, non-2xx or wrong responses; not a valid result</text>`);
+  }
+  const height = y + (hasFlag ? 60 : 36);
+  const m = results.machine ?? {};
+  const sub = `${m.cpuModel ?? "?"}, ${m.cores ?? "?"} cores, ${results.date ?? ""}; ${m.pinning ?? ""}`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="Helvetica, Arial, sans-serif">`,
+    "<defs>",
+    '<pattern id="flagged" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">',
+    '<rect width="8" height="8" fill="#fff"/><rect width="4" height="8" fill="#d33"/></pattern>',
+    "<style>",
+    ".title{font-size:15px;font-weight:bold;fill:#222}.label{font-size:13px;fill:#333}.tick{font-size:11px;fill:#555}",
+    ".group{font-size:13px;fill:#222}.value{font-size:11px;fill:#222}.legend{font-size:13px;fill:#222}",
+    ".grid{stroke:#e4e4e4;stroke-width:1}.axis{stroke:#333;stroke-width:1}.bar{stroke-width:1}",
+    "</style>",
+    "</defs>",
+    `<rect width="${W}" height="${height}" fill="#fff"/>`,
+    `<text x="${W / 2}" y="24" text-anchor="middle" font-size="18" font-weight="bold" fill="#111">Howth HTTP benchmark</text>`,
+    `<text x="${W / 2}" y="44" text-anchor="middle" class="tick">${xml(sub)}</text>`,
+    ...parts,
+    ...legend,
+    "</svg>",
+    "",
+  ].join("\n");
+}

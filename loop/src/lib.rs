@@ -1,0 +1,1 @@
+//! howth-loop

@@ -1,0 +1,828 @@
+// The only C++ in Howth: a thin C ABI over the V8 that Debian's libnode ships
+// (V8 10.2). Everything here is shaped by what the runtime needs: an isolate
+// with one context, native functions on an `ops` object, scripts, an ES
+// module graph, calling a function with a batch size, strings and bytes in
+// and out, exceptions with stacks, microtasks, heap statistics and
+// TerminateExecution. The safe Rust API over it is in src/.
+//
+// Strings leave C++ through "sinks": a sink is a pointer to a Rust Vec<u8>
+// and `howth_sink_write` (defined in Rust) appends to it, so no buffer is
+// allocated on this side and nothing needs freeing across the boundary.
+
+#include <libplatform/libplatform.h>
+#include <v8.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+extern "C" {
+void howth_sink_write(void* sink, const char* data, size_t len);
+void* howth_sink_new();
+void howth_sink_read(void* sink, const char** data, size_t* len);
+void howth_sink_free(void* sink);
+}
+
+namespace {
+
+std::unique_ptr<v8::Platform> g_platform;
+
+struct Native {
+  void (*fn)(void* data, const void* args);
+  void* data;
+};
+
+// Filled by Rust before any call that can throw; every field is a sink or 0.
+struct ErrorOut {
+  void* message;
+  void* stack;
+  void* source_line;
+  void* resource;
+  int line;
+  int column;
+  int terminated;
+};
+
+struct HostCallbacks {
+  void* host;
+  // Loads (compiles, links) the module `specifier` imported from the script
+  // or module named `referrer`; returns its id or -1 with a message in sink.
+  int (*dynamic_import)(void* host, const char* referrer, size_t rlen,
+                        const char* spec, size_t slen, void* err_sink);
+  // Writes import.meta.url for module `id` into url_sink; sets *is_main.
+  void (*import_meta)(void* host, int id, void* url_sink, int* is_main);
+};
+
+struct Rejection {
+  v8::Global<v8::Promise> promise;
+  v8::Global<v8::Value> reason;
+};
+
+}  // namespace
+
+struct HowthIsolate {
+  v8::Isolate* iso = nullptr;
+  v8::ArrayBuffer::Allocator* alloc = nullptr;
+  v8::Global<v8::Context> ctx;
+  v8::Global<v8::Object> ops;
+  HostCallbacks cb{};
+  std::vector<std::unique_ptr<Native>> natives;
+  std::vector<v8::Global<v8::Module>> modules;
+  // identity hash -> module ids with that hash (hashes may collide)
+  std::unordered_multimap<int, int> module_by_hash;
+  // (referrer id, specifier) -> resolved module id
+  std::unordered_map<std::string, int> resolved;
+  int main_module = -1;
+  std::vector<Rejection> rejections;
+  size_t heap_limit = 0;
+  int heap_limit_hit = 0;
+};
+
+typedef v8::FunctionCallbackInfo<v8::Value> Args;
+typedef v8::Global<v8::Value> HowthValue;
+
+namespace {
+
+v8::Local<v8::String> str(v8::Isolate* iso, const char* p, size_t n);
+
+HowthIsolate* from_isolate(v8::Isolate* iso) {
+  return static_cast<HowthIsolate*>(iso->GetData(0));
+}
+
+void sink_value(v8::Isolate* iso, void* sink, v8::Local<v8::Value> v) {
+  if (!sink || v.IsEmpty()) return;
+  v8::String::Utf8Value s(iso, v);
+  if (*s) howth_sink_write(sink, *s, s.length());
+}
+
+std::string key_of(int referrer, const char* spec, size_t len) {
+  std::string k = std::to_string(referrer);
+  k.push_back('\0');
+  k.append(spec, len);
+  return k;
+}
+
+int module_id(HowthIsolate* hi, v8::Local<v8::Module> m) {
+  auto range = hi->module_by_hash.equal_range(m->GetIdentityHash());
+  for (auto it = range.first; it != range.second; ++it) {
+    if (hi->modules[it->second].Get(hi->iso) == m) return it->second;
+  }
+  return -1;
+}
+
+// Describes the exception held by `tc` into `err` (when given).
+void report(HowthIsolate* hi, v8::TryCatch& tc, ErrorOut* err) {
+  if (!err) return;
+  v8::Isolate* iso = hi->iso;
+  if (tc.HasTerminated() || !tc.CanContinue()) {
+    err->terminated = 1;
+    howth_sink_write(err->message, "execution terminated", 20);
+    return;
+  }
+  v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+  v8::Local<v8::Value> exc = tc.Exception();
+  sink_value(iso, err->message, exc);
+  v8::Local<v8::Value> stack;
+  if (tc.StackTrace(ctx).ToLocal(&stack) && stack->IsString()) {
+    sink_value(iso, err->stack, stack);
+  }
+  v8::Local<v8::Message> msg = tc.Message();
+  if (!msg.IsEmpty()) {
+    err->line = msg->GetLineNumber(ctx).FromMaybe(0);
+    err->column = msg->GetStartColumn(ctx).FromMaybe(0) + 1;
+    sink_value(iso, err->resource, msg->GetScriptResourceName());
+    v8::Local<v8::String> src;
+    if (msg->GetSourceLine(ctx).ToLocal(&src)) sink_value(iso, err->source_line, src);
+  }
+}
+
+void trampoline(const Args& info) {
+  auto* n = static_cast<Native*>(info.Data().As<v8::External>()->Value());
+  n->fn(n->data, &info);
+}
+
+void on_promise_reject(v8::PromiseRejectMessage message) {
+  v8::Local<v8::Promise> promise = message.GetPromise();
+  v8::Isolate* iso = promise->GetIsolate();
+  HowthIsolate* hi = from_isolate(iso);
+  switch (message.GetEvent()) {
+    case v8::kPromiseRejectWithNoHandler: {
+      Rejection r;
+      r.promise.Reset(iso, promise);
+      r.reason.Reset(iso, message.GetValue());
+      hi->rejections.push_back(std::move(r));
+      break;
+    }
+    case v8::kPromiseHandlerAddedAfterReject:
+      for (size_t i = 0; i < hi->rejections.size(); i++) {
+        if (hi->rejections[i].promise.Get(iso) == promise) {
+          hi->rejections.erase(hi->rejections.begin() + i);
+          break;
+        }
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void return_data(const Args& info) { info.GetReturnValue().Set(info.Data()); }
+
+v8::MaybeLocal<v8::Promise> on_dynamic_import(v8::Local<v8::Context> ctx, v8::Local<v8::Data>,
+                                              v8::Local<v8::Value> resource_name,
+                                              v8::Local<v8::String> specifier,
+                                              v8::Local<v8::FixedArray>) {
+  v8::Isolate* iso = ctx->GetIsolate();
+  HowthIsolate* hi = from_isolate(iso);
+  v8::EscapableHandleScope scope(iso);
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(ctx).ToLocal(&resolver)) return {};
+  v8::String::Utf8Value ref(iso, resource_name);
+  v8::String::Utf8Value spec(iso, specifier);
+  void* err = howth_sink_new();
+  int id = hi->cb.dynamic_import(hi->cb.host, *ref ? *ref : "", *ref ? ref.length() : 0,
+                                 *spec ? *spec : "", *spec ? spec.length() : 0, err);
+  if (id < 0) {
+    const char* p;
+    size_t n;
+    howth_sink_read(err, &p, &n);
+    v8::Local<v8::Value> exc = v8::Exception::Error(str(iso, p, n));
+    howth_sink_free(err);
+    resolver->Reject(ctx, exc).Check();
+    return scope.Escape(resolver->GetPromise());
+  }
+  howth_sink_free(err);
+  v8::Local<v8::Module> m = hi->modules[id].Get(iso);
+  v8::TryCatch tc(iso);
+  v8::Local<v8::Value> result;
+  if (!m->Evaluate(ctx).ToLocal(&result)) {
+    if (tc.HasTerminated()) return {};
+    resolver->Reject(ctx, tc.Exception()).Check();
+    return scope.Escape(resolver->GetPromise());
+  }
+  v8::Local<v8::Value> ns = m->GetModuleNamespace();
+  v8::Local<v8::Function> give_ns;
+  if (!v8::Function::New(ctx, return_data, ns).ToLocal(&give_ns)) return {};
+  v8::Local<v8::Promise> evaluated = result.As<v8::Promise>();
+  v8::Local<v8::Promise> chained;
+  if (!evaluated->Then(ctx, give_ns).ToLocal(&chained)) return {};
+  return scope.Escape(chained);
+}
+
+void on_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> m,
+                    v8::Local<v8::Object> meta) {
+  v8::Isolate* iso = ctx->GetIsolate();
+  HowthIsolate* hi = from_isolate(iso);
+  int id = module_id(hi, m);
+  if (id < 0 || !hi->cb.import_meta) return;
+  int is_main = 0;
+  void* sink = howth_sink_new();
+  hi->cb.import_meta(hi->cb.host, id, sink, &is_main);
+  const char* data;
+  size_t len;
+  howth_sink_read(sink, &data, &len);
+  v8::Local<v8::String> url = str(iso, data, len);
+  howth_sink_free(sink);
+  meta->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(iso, "url"), url).Check();
+  meta->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(iso, "main"),
+                           v8::Boolean::New(iso, is_main != 0))
+      .Check();
+}
+
+v8::MaybeLocal<v8::Module> on_resolve(v8::Local<v8::Context> ctx, v8::Local<v8::String> specifier,
+                                      v8::Local<v8::FixedArray>, v8::Local<v8::Module> referrer) {
+  v8::Isolate* iso = ctx->GetIsolate();
+  HowthIsolate* hi = from_isolate(iso);
+  int ref = module_id(hi, referrer);
+  v8::String::Utf8Value spec(iso, specifier);
+  auto it = hi->resolved.find(key_of(ref, *spec, spec.length()));
+  if (it == hi->resolved.end()) {
+    std::string msg = std::string("module not linked: ") + *spec;
+    iso->ThrowException(v8::Exception::Error(
+        v8::String::NewFromUtf8(iso, msg.c_str()).ToLocalChecked()));
+    return {};
+  }
+  return hi->modules[it->second].Get(iso);
+}
+
+size_t on_near_heap_limit(void* data, size_t current, size_t initial) {
+  auto* hi = static_cast<HowthIsolate*>(data);
+  hi->heap_limit_hit = 1;
+  // Give the isolate room to unwind, and stop the running script: a heap
+  // exhausted by one handler must not take the process down silently.
+  hi->iso->TerminateExecution();
+  return current + initial / 2 + (64u << 20);
+}
+
+v8::Local<v8::String> str(v8::Isolate* iso, const char* p, size_t n) {
+  return v8::String::NewFromUtf8(iso, p, v8::NewStringType::kNormal, (int)n).ToLocalChecked();
+}
+
+}  // namespace
+
+extern "C" {
+
+// ---- process -------------------------------------------------------------
+
+void howth_v8_init(const char* flags, int single_threaded) {
+  if (g_platform) return;
+  if (single_threaded) v8::V8::SetFlagsFromString("--single-threaded");
+  if (flags && *flags) v8::V8::SetFlagsFromString(flags);
+  g_platform = single_threaded ? v8::platform::NewSingleThreadedDefaultPlatform()
+                               : v8::platform::NewDefaultPlatform();
+  v8::V8::InitializePlatform(g_platform.get());
+  v8::V8::Initialize();
+}
+
+const char* howth_v8_version() { return v8::V8::GetVersion(); }
+
+// ---- isolate -------------------------------------------------------------
+
+HowthIsolate* howth_isolate_new(size_t heap_limit_bytes, HostCallbacks cb) {
+  auto* hi = new HowthIsolate();
+  hi->cb = cb;
+  hi->alloc = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = hi->alloc;
+  if (heap_limit_bytes) params.constraints.ConfigureDefaultsFromHeapSize(0, heap_limit_bytes);
+  hi->iso = v8::Isolate::New(params);
+  hi->heap_limit = heap_limit_bytes;
+  v8::Isolate* iso = hi->iso;
+  iso->SetData(0, hi);
+  iso->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  iso->SetPromiseRejectCallback(on_promise_reject);
+  iso->SetHostImportModuleDynamicallyCallback(on_dynamic_import);
+  iso->SetHostInitializeImportMetaObjectCallback(on_import_meta);
+  iso->AddNearHeapLimitCallback(on_near_heap_limit, hi);
+  iso->SetCaptureStackTraceForUncaughtExceptions(true, 32);
+  // The isolate is entered for its whole life on its owning thread.
+  iso->Enter();
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Context> ctx = v8::Context::New(iso);
+  ctx->Enter();
+  hi->ctx.Reset(iso, ctx);
+  hi->ops.Reset(iso, v8::Object::New(iso));
+  return hi;
+}
+
+void howth_isolate_dispose(HowthIsolate* hi) {
+  v8::Isolate* iso = hi->iso;
+  {
+    v8::HandleScope hs(iso);
+    hi->ctx.Get(iso)->Exit();
+  }
+  hi->rejections.clear();
+  hi->modules.clear();
+  hi->ops.Reset();
+  hi->ctx.Reset();
+  iso->Exit();
+  iso->Dispose();
+  delete hi->alloc;
+  delete hi;
+}
+
+// Thread-safe: the watchdog calls these from another thread.
+void* howth_isolate_raw(HowthIsolate* hi) { return hi->iso; }
+void howth_terminate_raw(void* iso) { static_cast<v8::Isolate*>(iso)->TerminateExecution(); }
+void howth_cancel_terminate(HowthIsolate* hi) { hi->iso->CancelTerminateExecution(); }
+int howth_take_heap_limit_hit(HowthIsolate* hi) {
+  int hit = hi->heap_limit_hit;
+  hi->heap_limit_hit = 0;
+  return hit;
+}
+
+void howth_heap_stats(HowthIsolate* hi, size_t* used, size_t* total, size_t* limit) {
+  v8::HeapStatistics s;
+  hi->iso->GetHeapStatistics(&s);
+  *used = s.used_heap_size();
+  *total = s.total_heap_size();
+  *limit = s.heap_size_limit();
+}
+
+void howth_run_microtasks(HowthIsolate* hi) {
+  v8::HandleScope hs(hi->iso);
+  hi->iso->PerformMicrotaskCheckpoint();
+}
+
+void howth_pump_platform(HowthIsolate* hi) {
+  while (v8::platform::PumpMessageLoop(g_platform.get(), hi->iso)) {
+  }
+}
+
+void howth_low_memory(HowthIsolate* hi) { hi->iso->LowMemoryNotification(); }
+
+// Reports (and forgets) the first unhandled rejection; 0 when there is none.
+int howth_take_unhandled_rejection(HowthIsolate* hi, ErrorOut* err) {
+  if (hi->rejections.empty()) return 0;
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Value> reason = hi->rejections.front().reason.Get(iso);
+  hi->rejections.erase(hi->rejections.begin());
+  sink_value(iso, err->message, reason);
+  if (reason->IsObject()) {
+    v8::Local<v8::Value> stack;
+    v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+    v8::TryCatch tc(iso);
+    if (reason.As<v8::Object>()->Get(ctx, v8::String::NewFromUtf8Literal(iso, "stack")).ToLocal(&stack) &&
+        stack->IsString()) {
+      sink_value(iso, err->stack, stack);
+    }
+  }
+  return 1;
+}
+
+// ---- natives ---------------------------------------------------------------
+
+void howth_ops_set_function(HowthIsolate* hi, const char* name, size_t len,
+                            void (*fn)(void*, const void*), void* data) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+  auto n = std::make_unique<Native>(Native{fn, data});
+  v8::Local<v8::FunctionTemplate> t = v8::FunctionTemplate::New(
+      iso, trampoline, v8::External::New(iso, n.get()), v8::Local<v8::Signature>(), 0,
+      v8::ConstructorBehavior::kThrow);
+  v8::Local<v8::Function> f = t->GetFunction(ctx).ToLocalChecked();
+  v8::Local<v8::String> key = str(iso, name, len);
+  f->SetName(key);
+  hi->ops.Get(iso)->Set(ctx, key, f).Check();
+  hi->natives.push_back(std::move(n));
+}
+
+HowthValue* howth_ops_object(HowthIsolate* hi) {
+  v8::HandleScope hs(hi->iso);
+  return new HowthValue(hi->iso, hi->ops.Get(hi->iso));
+}
+
+// ---- arguments of a native call ------------------------------------------
+
+enum Kind {
+  K_UNDEFINED = 0, K_NULL = 1, K_BOOL = 2, K_INT = 3, K_NUMBER = 4, K_STRING = 5,
+  K_ARRAYBUFFER = 6, K_VIEW = 7, K_FUNCTION = 8, K_ARRAY = 9, K_OBJECT = 10, K_OTHER = 11,
+};
+
+int howth_args_len(const void* a) { return static_cast<const Args*>(a)->Length(); }
+
+int howth_arg_kind(const void* a, int i) {
+  v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
+  if (v->IsUndefined()) return K_UNDEFINED;
+  if (v->IsNull()) return K_NULL;
+  if (v->IsString()) return K_STRING;
+  if (v->IsInt32()) return K_INT;
+  if (v->IsNumber()) return K_NUMBER;
+  if (v->IsBoolean()) return K_BOOL;
+  if (v->IsArrayBufferView()) return K_VIEW;
+  if (v->IsArrayBuffer()) return K_ARRAYBUFFER;
+  if (v->IsFunction()) return K_FUNCTION;
+  if (v->IsArray()) return K_ARRAY;
+  if (v->IsObject()) return K_OBJECT;
+  return K_OTHER;
+}
+
+double howth_arg_number(const void* a, int i) {
+  v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
+  return v->IsNumber() ? v.As<v8::Number>()->Value() : 0.0;
+}
+
+int32_t howth_arg_int32(const void* a, int i) {
+  v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
+  if (v->IsInt32()) return v.As<v8::Int32>()->Value();
+  if (v->IsNumber()) return (int32_t)v.As<v8::Number>()->Value();
+  return 0;
+}
+
+int howth_arg_bool(const void* a, int i) {
+  v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
+  return v->IsTrue() ? 1 : 0;
+}
+
+// Length in UTF-8 of a string argument, for sizing the destination.
+size_t howth_arg_utf8_len(const void* a, int i) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Local<v8::Value> v = info[i];
+  if (!v->IsString()) return 0;
+  v8::Local<v8::String> s = v.As<v8::String>();
+  // A one-byte string that is pure ASCII is its own UTF-8; Length() is O(1).
+  return s->Utf8Length(info.GetIsolate());
+}
+
+// Writes a string argument as UTF-8 into dst (which has room for cap bytes);
+// returns the bytes written. Lone surrogates become U+FFFD.
+size_t howth_arg_write_utf8(const void* a, int i, char* dst, size_t cap) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Local<v8::Value> v = info[i];
+  if (!v->IsString()) return 0;
+  return v.As<v8::String>()->WriteUtf8(
+      info.GetIsolate(), dst, (int)cap, nullptr,
+      v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+}
+
+// Byte length of an ArrayBuffer or view argument.
+size_t howth_arg_bytes_len(const void* a, int i) {
+  v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
+  if (v->IsArrayBufferView()) return v.As<v8::ArrayBufferView>()->ByteLength();
+  if (v->IsArrayBuffer()) return v.As<v8::ArrayBuffer>()->ByteLength();
+  return 0;
+}
+
+// Copies an ArrayBuffer or view argument into dst; returns the bytes copied.
+size_t howth_arg_copy_bytes(const void* a, int i, char* dst, size_t cap) {
+  v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
+  if (v->IsArrayBufferView()) return v.As<v8::ArrayBufferView>()->CopyContents(dst, cap);
+  if (v->IsArrayBuffer()) {
+    std::shared_ptr<v8::BackingStore> bs = v.As<v8::ArrayBuffer>()->GetBackingStore();
+    size_t n = bs->ByteLength() < cap ? bs->ByteLength() : cap;
+    if (n) memcpy(dst, bs->Data(), n);
+    return n;
+  }
+  return 0;
+}
+
+// Fills a view argument (e.g. crypto.getRandomValues' array) from src.
+size_t howth_arg_fill_view(const void* a, int i, const char* src, size_t len) {
+  v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
+  if (!v->IsArrayBufferView()) return 0;
+  v8::Local<v8::ArrayBufferView> view = v.As<v8::ArrayBufferView>();
+  std::shared_ptr<v8::BackingStore> bs = view->Buffer()->GetBackingStore();
+  size_t n = view->ByteLength() < len ? view->ByteLength() : len;
+  if (n) memcpy(static_cast<char*>(bs->Data()) + view->ByteOffset(), src, n);
+  return n;
+}
+
+HowthValue* howth_arg_global(const void* a, int i) {
+  const Args& info = *static_cast<const Args*>(a);
+  return new HowthValue(info.GetIsolate(), info[i]);
+}
+
+void howth_ret_int(const void* a, int32_t v) {
+  static_cast<const Args*>(a)->GetReturnValue().Set(v);
+}
+void howth_ret_number(const void* a, double v) {
+  static_cast<const Args*>(a)->GetReturnValue().Set(v);
+}
+void howth_ret_bool(const void* a, int v) {
+  static_cast<const Args*>(a)->GetReturnValue().Set(v != 0);
+}
+void howth_ret_null(const void* a) { static_cast<const Args*>(a)->GetReturnValue().SetNull(); }
+void howth_ret_undefined(const void* a) {
+  static_cast<const Args*>(a)->GetReturnValue().SetUndefined();
+}
+
+void howth_ret_utf8(const void* a, const char* p, size_t n) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Local<v8::String> s;
+  if (v8::String::NewFromUtf8(info.GetIsolate(), p, v8::NewStringType::kNormal, (int)n).ToLocal(&s))
+    info.GetReturnValue().Set(s);
+}
+
+// For bytes known to be ASCII (or meant as Latin-1): no UTF-8 decoding.
+void howth_ret_latin1(const void* a, const char* p, size_t n) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Local<v8::String> s;
+  if (v8::String::NewFromOneByte(info.GetIsolate(), reinterpret_cast<const uint8_t*>(p),
+                                 v8::NewStringType::kNormal, (int)n)
+          .ToLocal(&s))
+    info.GetReturnValue().Set(s);
+}
+
+// Returns a fresh Uint8Array holding a copy of the bytes.
+void howth_ret_bytes(const void* a, const char* p, size_t n) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(iso, n);
+  if (n) memcpy(ab->GetBackingStore()->Data(), p, n);
+  info.GetReturnValue().Set(v8::Uint8Array::New(ab, 0, n));
+}
+
+// Returns an array of strings; each is given as (pointer, length, latin1?).
+void howth_ret_string_array(const void* a, const char* const* ptrs, const size_t* lens,
+                            size_t count, int latin1) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  v8::Local<v8::Array> arr = v8::Array::New(iso, (int)count);
+  for (size_t k = 0; k < count; k++) {
+    v8::Local<v8::String> s =
+        latin1 ? v8::String::NewFromOneByte(iso, reinterpret_cast<const uint8_t*>(ptrs[k]),
+                                            v8::NewStringType::kNormal, (int)lens[k])
+                     .ToLocalChecked()
+               : str(iso, ptrs[k], lens[k]);
+    arr->Set(ctx, (uint32_t)k, s).Check();
+  }
+  info.GetReturnValue().Set(arr);
+}
+
+void howth_ret_value(const void* a, HowthValue* v) {
+  const Args& info = *static_cast<const Args*>(a);
+  info.GetReturnValue().Set(v->Get(info.GetIsolate()));
+}
+
+// kind: 0 Error, 1 TypeError, 2 RangeError, 3 SyntaxError
+void howth_throw(const void* a, int kind, const char* p, size_t n) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::String> m = str(iso, p, n);
+  v8::Local<v8::Value> e = kind == 1   ? v8::Exception::TypeError(m)
+                           : kind == 2 ? v8::Exception::RangeError(m)
+                           : kind == 3 ? v8::Exception::SyntaxError(m)
+                                       : v8::Exception::Error(m);
+  iso->ThrowException(e);
+}
+
+// Serialises a value with V8's ValueSerializer and deserialises it again:
+// structuredClone in one call. Returns 0 and throws on failure.
+void howth_structured_clone(const void* a, int i) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  v8::ValueSerializer ser(iso);
+  ser.WriteHeader();
+  if (!ser.WriteValue(ctx, info[i]).FromMaybe(false)) return;  // exception pending
+  std::pair<uint8_t*, size_t> data = ser.Release();
+  v8::ValueDeserializer de(iso, data.first, data.second);
+  v8::Local<v8::Value> out;
+  if (de.ReadHeader(ctx).FromMaybe(false) && de.ReadValue(ctx).ToLocal(&out))
+    info.GetReturnValue().Set(out);
+  free(data.first);
+}
+
+// ---- values held by Rust ---------------------------------------------------
+
+void howth_value_free(HowthValue* v) { delete v; }
+
+HowthValue* howth_value_string(HowthIsolate* hi, const char* p, size_t n) {
+  v8::HandleScope hs(hi->iso);
+  return new HowthValue(hi->iso, str(hi->iso, p, n));
+}
+
+HowthValue* howth_value_number(HowthIsolate* hi, double d) {
+  v8::HandleScope hs(hi->iso);
+  return new HowthValue(hi->iso, v8::Number::New(hi->iso, d));
+}
+
+void howth_value_to_utf8(HowthIsolate* hi, HowthValue* v, void* sink) {
+  v8::HandleScope hs(hi->iso);
+  sink_value(hi->iso, sink, v->Get(hi->iso));
+}
+
+int howth_value_is_function(HowthIsolate* hi, HowthValue* v) {
+  v8::HandleScope hs(hi->iso);
+  return v->Get(hi->iso)->IsFunction();
+}
+
+// 0 pending, 1 fulfilled, 2 rejected, -1 not a promise
+int howth_promise_state(HowthIsolate* hi, HowthValue* v) {
+  v8::HandleScope hs(hi->iso);
+  v8::Local<v8::Value> val = v->Get(hi->iso);
+  if (!val->IsPromise()) return -1;
+  switch (val.As<v8::Promise>()->State()) {
+    case v8::Promise::kPending: return 0;
+    case v8::Promise::kFulfilled: return 1;
+    default: return 2;
+  }
+}
+
+HowthValue* howth_promise_result(HowthIsolate* hi, HowthValue* v) {
+  v8::HandleScope hs(hi->iso);
+  return new HowthValue(hi->iso, v->Get(hi->iso).As<v8::Promise>()->Result());
+}
+
+// Marks a rejected promise as handled (its rejection is reported another way).
+void howth_promise_mark_handled(HowthIsolate* hi, HowthValue* v) {
+  v8::HandleScope hs(hi->iso);
+  v8::Local<v8::Value> val = v->Get(hi->iso);
+  if (!val->IsPromise()) return;
+  v8::Local<v8::Promise> p = val.As<v8::Promise>();
+  p->MarkAsHandled();
+  for (size_t i = 0; i < hi->rejections.size(); i++) {
+    if (hi->rejections[i].promise.Get(hi->iso) == p) {
+      hi->rejections.erase(hi->rejections.begin() + i);
+      break;
+    }
+  }
+}
+
+// Describes a thrown value (e.g. a promise's rejection reason) like report().
+void howth_value_describe(HowthIsolate* hi, HowthValue* v, ErrorOut* err) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Value> val = v->Get(iso);
+  sink_value(iso, err->message, val);
+  if (val->IsObject()) {
+    v8::TryCatch tc(iso);
+    v8::Local<v8::Value> stack;
+    if (val.As<v8::Object>()->Get(hi->ctx.Get(iso), v8::String::NewFromUtf8Literal(iso, "stack")).ToLocal(&stack) &&
+        stack->IsString())
+      sink_value(iso, err->stack, stack);
+  }
+}
+
+// ---- scripts and calls -------------------------------------------------------
+
+HowthValue* howth_eval_script(HowthIsolate* hi, const char* name, size_t nlen, const char* src,
+                              size_t slen, ErrorOut* err) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+  v8::TryCatch tc(iso);
+  v8::ScriptOrigin origin(iso, str(iso, name, nlen));
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> result;
+  if (!v8::Script::Compile(ctx, str(iso, src, slen), &origin).ToLocal(&script) ||
+      !script->Run(ctx).ToLocal(&result)) {
+    report(hi, tc, err);
+    return nullptr;
+  }
+  return new HowthValue(iso, result);
+}
+
+// Calls fn(argv...) with `this` undefined; returns the result or null on throw.
+HowthValue* howth_call(HowthIsolate* hi, HowthValue* fn, int argc, HowthValue* const* argv,
+                       ErrorOut* err) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+  v8::TryCatch tc(iso);
+  v8::Local<v8::Value> args[8];
+  if (argc > 8) argc = 8;
+  for (int k = 0; k < argc; k++) args[k] = argv[k]->Get(iso);
+  v8::Local<v8::Value> f = fn->Get(iso);
+  v8::Local<v8::Value> result;
+  if (!f->IsFunction() ||
+      !f.As<v8::Function>()->Call(ctx, v8::Undefined(iso), argc, args).ToLocal(&result)) {
+    if (!f->IsFunction() && err) howth_sink_write(err->message, "not a function", 14);
+    else report(hi, tc, err);
+    return nullptr;
+  }
+  return new HowthValue(iso, result);
+}
+
+// The hot call: fn(n) with an integer, result discarded. 1 ok, 0 threw.
+int howth_call_int(HowthIsolate* hi, HowthValue* fn, int32_t n, ErrorOut* err) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+  v8::TryCatch tc(iso);
+  v8::Local<v8::Value> arg = v8::Integer::New(iso, n);
+  v8::Local<v8::Value> result;
+  if (!fn->Get(iso).As<v8::Function>()->Call(ctx, v8::Undefined(iso), 1, &arg).ToLocal(&result)) {
+    report(hi, tc, err);
+    return 0;
+  }
+  return 1;
+}
+
+// ---- modules ---------------------------------------------------------------
+
+// Compiles an ES module; returns its id, or -1 with the error described.
+int howth_module_compile(HowthIsolate* hi, const char* name, size_t nlen, const char* src,
+                         size_t slen, ErrorOut* err) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::TryCatch tc(iso);
+  v8::ScriptOrigin origin(iso, str(iso, name, nlen), 0, 0, false, -1, v8::Local<v8::Value>(), false,
+                          false, true);
+  v8::ScriptCompiler::Source source(str(iso, src, slen), origin);
+  v8::Local<v8::Module> m;
+  if (!v8::ScriptCompiler::CompileModule(iso, &source).ToLocal(&m)) {
+    report(hi, tc, err);
+    return -1;
+  }
+  int id = (int)hi->modules.size();
+  hi->modules.emplace_back(iso, m);
+  hi->module_by_hash.emplace(m->GetIdentityHash(), id);
+  return id;
+}
+
+int howth_module_request_count(HowthIsolate* hi, int id) {
+  v8::HandleScope hs(hi->iso);
+  return hi->modules[id].Get(hi->iso)->GetModuleRequests()->Length();
+}
+
+void howth_module_request(HowthIsolate* hi, int id, int k, void* sink) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+  v8::Local<v8::FixedArray> reqs = hi->modules[id].Get(iso)->GetModuleRequests();
+  v8::Local<v8::ModuleRequest> r = reqs->Get(ctx, k).As<v8::ModuleRequest>();
+  sink_value(iso, sink, r->GetSpecifier());
+}
+
+void howth_module_link(HowthIsolate* hi, int referrer, const char* spec, size_t len, int target) {
+  hi->resolved[key_of(referrer, spec, len)] = target;
+}
+
+// 0 unlinked, 1 linking/linked, 2 evaluating/evaluated, 3 errored
+int howth_module_status(HowthIsolate* hi, int id) {
+  v8::HandleScope hs(hi->iso);
+  switch (hi->modules[id].Get(hi->iso)->GetStatus()) {
+    case v8::Module::kUninstantiated: return 0;
+    case v8::Module::kInstantiating:
+    case v8::Module::kInstantiated: return 1;
+    case v8::Module::kEvaluating:
+    case v8::Module::kEvaluated: return 2;
+    default: return 3;
+  }
+}
+
+int howth_module_instantiate(HowthIsolate* hi, int id, ErrorOut* err) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::TryCatch tc(iso);
+  if (!hi->modules[id].Get(iso)->InstantiateModule(hi->ctx.Get(iso), on_resolve).FromMaybe(false)) {
+    report(hi, tc, err);
+    return 0;
+  }
+  return 1;
+}
+
+void howth_module_set_main(HowthIsolate* hi, int id) { hi->main_module = id; }
+
+// Evaluates; returns the promise V8 gives for the evaluation (top-level
+// await), or null with the error described.
+HowthValue* howth_module_evaluate(HowthIsolate* hi, int id, ErrorOut* err) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::TryCatch tc(iso);
+  v8::Local<v8::Value> result;
+  if (!hi->modules[id].Get(iso)->Evaluate(hi->ctx.Get(iso)).ToLocal(&result)) {
+    report(hi, tc, err);
+    return nullptr;
+  }
+  return new HowthValue(iso, result);
+}
+
+// Writes the exception of an errored module.
+void howth_module_exception(HowthIsolate* hi, int id, ErrorOut* err) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Module> m = hi->modules[id].Get(iso);
+  if (m->GetStatus() != v8::Module::kErrored) return;
+  HowthValue v(iso, m->GetException());
+  howth_value_describe(hi, &v, err);
+}
+
+HowthValue* howth_module_namespace(HowthIsolate* hi, int id) {
+  v8::HandleScope hs(hi->iso);
+  return new HowthValue(hi->iso, hi->modules[id].Get(hi->iso)->GetModuleNamespace());
+}
+
+// Property `key` of an object value, or null when absent/not an object.
+HowthValue* howth_value_get(HowthIsolate* hi, HowthValue* obj, const char* key, size_t klen) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Value> o = obj->Get(iso);
+  if (!o->IsObject()) return nullptr;
+  v8::TryCatch tc(iso);
+  v8::Local<v8::Value> out;
+  if (!o.As<v8::Object>()->Get(hi->ctx.Get(iso), str(iso, key, klen)).ToLocal(&out) ||
+      out->IsUndefined())
+    return nullptr;
+  return new HowthValue(iso, out);
+}
+
+}  // extern "C"

@@ -1,0 +1,51 @@
+use std::cell::Cell;
+use std::ptr::NonNull;
+use std::rc::Rc;
+
+use crate::ffi;
+
+/// A persistent handle to a JavaScript value, owned by Rust.
+///
+/// A `Value` belongs to the isolate that made it and, like the isolate, to
+/// one thread. Dropping it after its isolate is gone is harmless: the handle
+/// is then simply forgotten.
+pub struct Value {
+    pub(crate) raw: NonNull<ffi::HowthValue>,
+    pub(crate) alive: Rc<Cell<bool>>,
+}
+
+impl Value {
+    pub(crate) fn from_raw(raw: *mut ffi::HowthValue, alive: &Rc<Cell<bool>>) -> Option<Value> {
+        NonNull::new(raw).map(|raw| Value {
+            raw,
+            alive: alive.clone(),
+        })
+    }
+}
+
+impl Drop for Value {
+    fn drop(&mut self) {
+        if self.alive.get() {
+            // SAFETY: `raw` came from the shim (a heap-allocated v8::Global)
+            // and is freed exactly once, here, while its isolate still lives
+            // (checked through `alive`, which the isolate clears on drop).
+            unsafe { ffi::howth_value_free(self.raw.as_ptr()) }
+        }
+    }
+}
+
+/// The state of a promise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromiseState {
+    Pending,
+    Fulfilled,
+    Rejected,
+    /// The value is not a promise.
+    NotAPromise,
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Value(..)")
+    }
+}

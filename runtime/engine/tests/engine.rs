@@ -1,0 +1,263 @@
+//! The engine against a real V8: scripts, natives, exceptions, modules.
+use howth_engine::{Hooks, Isolate, IsolateOptions, Kind, ModuleId, Modules, PromiseState};
+
+fn isolate() -> Isolate<Vec<String>> {
+    let mut iso = Isolate::new(Vec::new(), &IsolateOptions::default(), Hooks::default());
+    iso.set_op("log", |out: &mut Vec<String>, args| {
+        let s = args.string(0);
+        out.push(s);
+    });
+    iso
+}
+
+#[test]
+fn evaluates_a_script() {
+    let mut iso = isolate();
+    let v = iso.eval_script("a.js", "[1, 2, 3].map((x) => x * 2).join(',')").unwrap();
+    assert_eq!(iso.to_string(&v), "2,4,6");
+}
+
+#[test]
+fn intl_is_available() {
+    let mut iso = isolate();
+    let v = iso.eval_script("intl.js", "new Intl.NumberFormat('de-DE').format(1234.5)").unwrap();
+    assert_eq!(iso.to_string(&v), "1.234,5");
+}
+
+#[test]
+fn catches_exceptions_with_message_position_and_stack() {
+    let mut iso = isolate();
+    let err = iso
+        .eval_script("boom.js", "function f() {\n  throw new TypeError('bad thing');\n}\nf();")
+        .unwrap_err();
+    assert_eq!(err.message, "TypeError: bad thing");
+    assert_eq!(err.line, 2);
+    assert_eq!(err.resource.as_deref(), Some("boom.js"));
+    let stack = err.stack.unwrap();
+    assert!(stack.contains("at f (boom.js:2:9)"), "{stack}");
+    assert!(err.source_line.unwrap().contains("throw new TypeError"));
+}
+
+#[test]
+fn reports_syntax_errors_with_line_and_column() {
+    let mut iso = isolate();
+    let err = iso.eval_script("syn.js", "let a = 1;\nlet b = ;\n").unwrap_err();
+    assert!(err.message.starts_with("SyntaxError"), "{}", err.message);
+    assert_eq!((err.line, err.column), (2, 9));
+}
+
+#[test]
+fn natives_get_arguments_and_return_values() {
+    let mut iso = isolate();
+    iso.set_op("kinds", |out: &mut Vec<String>, args| {
+        for i in 0..args.len() {
+            out.push(format!("{:?}", args.kind(i)));
+        }
+        args.return_strings(&[b"a", b"bc"], true);
+    });
+    iso.set_op("bytes", |_, args| {
+        let mut v = b"<".to_vec();
+        args.append_bytes(0, &mut v);
+        v.push(b'>');
+        args.return_bytes(&v);
+    });
+    iso.set_op("fail", |_, args| args.throw(howth_engine::ErrorKind::RangeError, "nope"));
+    let ops = iso.ops_object();
+    let f = iso
+        .eval_script(
+            "n.js",
+            "(ops) => { const r = ops.kinds(1, 1.5, 'x', null, undefined, true, new Uint8Array(2), [], {}, () => 1);
+               ops.log(r.join('|') + ' ' + r.length);
+               ops.log(String(ops.bytes(new Uint8Array([104, 195, 169]).subarray(1))));
+               try { ops.fail(); } catch (e) { ops.log(e.name + ':' + e.message); }
+               ops.log('héllo 😀'); }",
+        )
+        .unwrap();
+    iso.call(&f, &[&ops]).unwrap();
+    let log = iso.state().clone();
+    assert_eq!(&log[..10], ["Int", "Number", "String", "Null", "Undefined", "Bool", "View", "Array", "Object", "Function"]);
+    assert_eq!(log[10], "a|bc 2");
+    assert_eq!(log[11], "60,195,169,62");
+    assert_eq!(log[12], "RangeError:nope");
+    assert_eq!(log[13], "héllo 😀");
+    let _ = Kind::Other;
+}
+
+#[test]
+fn call_with_int_is_the_hot_call() {
+    let mut iso = isolate();
+    let ops = iso.ops_object();
+    let make = iso.eval_script("d.js", "(ops) => (n) => { for (let i = 0; i < n; i++) ops.log('r' + i); }").unwrap();
+    let dispatch = iso.call(&make, &[&ops]).unwrap();
+    assert!(iso.is_function(&dispatch));
+    iso.call_with_int(&dispatch, 3).unwrap();
+    assert_eq!(iso.state().as_slice(), ["r0", "r1", "r2"]);
+}
+
+fn load(modules: &mut Modules<'_>, files: &[(&str, &str)], entry: &str) -> ModuleId {
+    // A tiny loader over an in-memory file table; names are the specifiers.
+    fn visit(m: &mut Modules<'_>, files: &[(&str, &str)], name: &str, seen: &mut Vec<(String, ModuleId)>) -> ModuleId {
+        if let Some((_, id)) = seen.iter().find(|(n, _)| n == name) {
+            return *id;
+        }
+        let src = files.iter().find(|(n, _)| *n == name).unwrap().1;
+        let id = m.compile(name, src).unwrap();
+        seen.push((name.to_string(), id));
+        for spec in m.requests(id) {
+            let target = visit(m, files, &spec, seen);
+            m.link(id, &spec, target);
+        }
+        id
+    }
+    let id = visit(modules, files, entry, &mut Vec::new());
+    modules.instantiate(id).unwrap();
+    id
+}
+
+#[test]
+fn module_graph_with_cycles_json_and_top_level_await() {
+    let mut iso = isolate();
+    let files = [
+        ("main", "import { a } from 'a'; import data from 'data'; export const out = a() + ':' + data.n + ':' + await Promise.resolve(7);"),
+        ("a", "import { b } from 'b'; export function a() { return 'a' + b(); }"),
+        ("b", "import { a } from 'a'; export function b() { return typeof a === 'function' ? 'b' : '?'; }"),
+        ("data", "export default {\"n\": 42};"),
+    ];
+    let (mut m, _) = iso.modules_and_state();
+    let id = load(&mut m, &files, "main");
+    let promise = m.evaluate(id).unwrap();
+    let ns = m.namespace(id);
+    iso.run_microtasks();
+    assert_eq!(iso.promise_state(&promise), PromiseState::Fulfilled);
+    let out = iso.get(&ns, "out").unwrap();
+    assert_eq!(iso.to_string(&out), "ab:42:7");
+}
+
+#[test]
+fn module_evaluation_errors_reject_the_promise() {
+    let mut iso = isolate();
+    let files = [("main", "await null; throw new Error('late');")];
+    let (mut m, _) = iso.modules_and_state();
+    let id = load(&mut m, &files, "main");
+    let promise = m.evaluate(id).unwrap();
+    iso.run_microtasks();
+    assert_eq!(iso.promise_state(&promise), PromiseState::Rejected);
+    let reason = iso.promise_result(&promise);
+    let err = iso.describe(&reason);
+    assert_eq!(err.message, "Error: late");
+    assert!(err.stack.unwrap().contains("main:1"));
+}
+
+#[test]
+fn dynamic_import_and_import_meta_use_the_hooks() {
+    fn import(_: &mut Vec<String>, m: &mut Modules<'_>, referrer: &str, spec: &str) -> Result<ModuleId, String> {
+        if spec != "dyn" {
+            return Err(format!("cannot find '{spec}' from '{referrer}'"));
+        }
+        let id = m.compile("dyn", "export const v = import.meta.url + ' ' + import.meta.main;").map_err(|e| e.message)?;
+        m.instantiate(id).map_err(|e| e.message)?;
+        Ok(id)
+    }
+    fn meta(_: &mut Vec<String>, id: ModuleId) -> (String, bool) {
+        (format!("file:///m{}", id.0), id.0 == 0)
+    }
+    let hooks = Hooks {
+        dynamic_import: Some(import),
+        import_meta: Some(meta),
+    };
+    let mut iso = Isolate::new(Vec::new(), &IsolateOptions::default(), hooks);
+    iso.set_op("log", |out: &mut Vec<String>, args| out.push(args.string(0)));
+    let ops = iso.ops_object();
+    let f = iso
+        .eval_script(
+            "dyn.js",
+            "(ops) => { import('dyn').then((m) => ops.log(m.v)); import('nope').catch((e) => ops.log(e.message)); }",
+        )
+        .unwrap();
+    iso.call(&f, &[&ops]).unwrap();
+    iso.run_microtasks();
+    let log = iso.state().clone();
+    assert!(log.contains(&"file:///m0 true".to_string()), "{log:?}");
+    assert!(log.contains(&"cannot find 'nope' from 'dyn.js'".to_string()), "{log:?}");
+}
+
+#[test]
+fn unhandled_rejections_are_reported_once() {
+    let mut iso = isolate();
+    iso.eval_script("r.js", "Promise.reject(new Error('lost')); Promise.reject(1).catch(() => {});").unwrap();
+    iso.run_microtasks();
+    let err = iso.take_unhandled_rejection().unwrap();
+    assert_eq!(err.message, "Error: lost");
+    assert!(iso.take_unhandled_rejection().is_none());
+}
+
+#[test]
+fn two_isolates_one_after_the_other_and_side_by_side() {
+    for round in 0..2 {
+        let mut a = isolate();
+        let mut b = isolate();
+        a.eval_script("a.js", "globalThis.x = 1").unwrap();
+        let v = b.eval_script("b.js", "typeof globalThis.x").unwrap();
+        assert_eq!(b.to_string(&v), "undefined", "round {round}");
+        drop(v);
+        drop(b);
+        let v = a.eval_script("a.js", "x + 1").unwrap();
+        assert_eq!(a.to_string(&v), "2");
+    }
+}
+
+#[test]
+fn values_outliving_their_isolate_are_harmless() {
+    let mut iso = isolate();
+    let v = iso.eval_script("v.js", "({})").unwrap();
+    drop(iso);
+    drop(v);
+}
+
+#[test]
+fn isolates_on_parallel_threads() {
+    let threads: Vec<_> = (0..2)
+        .map(|t| {
+            std::thread::spawn(move || {
+                let mut iso = isolate();
+                let v = iso.eval_script("t.js", &format!("let s = 0; for (let i = 0; i < 1e5; i++) s += i; s + {t}")).unwrap();
+                iso.to_string(&v)
+            })
+        })
+        .collect();
+    let out: Vec<String> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(out, ["4999950000", "4999950001"]);
+}
+
+#[test]
+fn terminate_stops_a_runaway_script() {
+    let mut iso = isolate();
+    let handle = iso.terminate_handle();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        handle.terminate();
+    });
+    let err = iso.eval_script("loop.js", "for (;;) {}").unwrap_err();
+    t.join().unwrap();
+    assert!(err.terminated);
+    iso.cancel_terminate();
+    let v = iso.eval_script("after.js", "1 + 1").unwrap();
+    assert_eq!(iso.to_string(&v), "2");
+}
+
+#[test]
+fn structured_clone_copies_deeply() {
+    let mut iso = isolate();
+    iso.set_op("clone", |_, args| args.return_structured_clone(0));
+    let ops = iso.ops_object();
+    let f = iso
+        .eval_script(
+            "c.js",
+            "(ops) => { const a = { m: new Map([[1, { d: new Date(0) }]]) }; a.self = a; const b = ops.clone(a);
+               let threw = false; try { ops.clone(() => 1); } catch (e) { threw = /could not be cloned/.test(e.message); }
+               return [b !== a, b.self === b, b.m.get(1).d.getTime(), threw].join(); }",
+        )
+        .unwrap();
+    let r = iso.call(&f, &[&ops]).unwrap();
+    assert_eq!(iso.to_string(&r), "true,true,0,true");
+}
