@@ -517,11 +517,11 @@ export const COLORS = {
 };
 const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
-/** A "nice" axis maximum ≥ v: 1, 2, 2.5 or 5 times a power of ten. */
+/** A "nice" axis maximum ≥ v (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten), in fifths. */
 export function niceMax(v) {
   if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v * (1 - 1e-12)) return m * p;
   return 10 * p;
 }
 

@@ -212,25 +212,26 @@ impl ChunkedDecoder {
                 expect_lf(b)?;
                 State::SizeStart
             }
-            State::TrailerStart => match b {
-                b'\r' => State::EndLf,
-                // A field line starts with a field name; anything else
-                // (obs-fold whitespace included) is refused.
-                _ if is_tchar(b) => {
-                    self.count_trailer_byte()?;
-                    State::Trailer
+            State::TrailerStart => {
+                self.count_trailer_byte()?;
+                match b {
+                    b'\r' => State::EndLf,
+                    // A field line starts with a field name; anything else
+                    // (obs-fold whitespace included) is refused.
+                    _ if is_tchar(b) => State::Trailer,
+                    _ => return Err(Malformed("invalid trailer field")),
                 }
-                _ => return Err(Malformed("invalid trailer field")),
-            },
-            State::Trailer => match b {
-                b'\r' => State::TrailerLf,
-                b'\t' | b' '..=b'~' | 0x80..=0xff => {
-                    self.count_trailer_byte()?;
-                    State::Trailer
+            }
+            State::Trailer => {
+                self.count_trailer_byte()?;
+                match b {
+                    b'\r' => State::TrailerLf,
+                    b'\t' | b' '..=b'~' | 0x80..=0xff => State::Trailer,
+                    _ => return Err(Malformed("invalid trailer field")),
                 }
-                _ => return Err(Malformed("invalid trailer field")),
-            },
+            }
             State::TrailerLf => {
+                self.count_trailer_byte()?;
                 expect_lf(b)?;
                 State::TrailerStart
             }
@@ -336,7 +337,10 @@ mod tests {
     fn done_consumes_nothing_more() {
         let mut d = ChunkedDecoder::new(100);
         let mut out = Vec::new();
-        assert_eq!(d.decode(b"0\r\n\r\nGET", &mut out), Ok(ChunkStatus::Done { consumed: 5 }));
+        assert_eq!(
+            d.decode(b"0\r\n\r\nGET", &mut out),
+            Ok(ChunkStatus::Done { consumed: 5 })
+        );
         assert!(d.is_done());
         assert_eq!(d.decode(b"GET", &mut out), Ok(ChunkStatus::Done { consumed: 0 }));
     }

@@ -226,11 +226,7 @@ impl RequestHead {
 /// Codings such as `gzip, chunked` get a 400 rather than RFC 9112's
 /// suggested 501: this server does not decode them, and either status
 /// closes the connection.
-pub fn parse_request(
-    buf: &[u8],
-    limits: &Limits,
-    head: &mut RequestHead,
-) -> Result<Status, ParseError> {
+pub fn parse_request(buf: &[u8], limits: &Limits, head: &mut RequestHead) -> Result<Status, ParseError> {
     head.clear();
 
     // Spans are u32 offsets; a head that fits the limit fits a u32.
@@ -264,8 +260,7 @@ pub fn parse_request(
         Err(e) => return Err(ParseError::BadRequest(httparse_reason(e))),
     };
 
-    let (Some(method), Some(target), Some(minor_version)) = (req.method, req.path, req.version)
-    else {
+    let (Some(method), Some(target), Some(minor_version)) = (req.method, req.path, req.version) else {
         // httparse fills all three before it reports Complete.
         return Err(ParseError::BadRequest("malformed request line"));
     };
@@ -357,10 +352,8 @@ impl Framing {
                     }
                 }
             }
-            12 if name.eq_ignore_ascii_case(b"content-type") => {
-                if head.content_type.is_none() {
-                    head.content_type = Some(value_span);
-                }
+            12 if head.content_type.is_none() && name.eq_ignore_ascii_case(b"content-type") => {
+                head.content_type = Some(value_span);
             }
             14 if name.eq_ignore_ascii_case(b"content-length") => {
                 // RFC 9110 §8.6: a list, or repeated lines, of one and the
@@ -419,8 +412,7 @@ impl Framing {
         } else {
             !self.close
         };
-        head.expect_continue =
-            self.expect_continue && head.minor_version == 1 && head.body != BodyKind::None;
+        head.expect_continue = self.expect_continue && head.minor_version == 1 && head.body != BodyKind::None;
         Ok(())
     }
 }
@@ -460,24 +452,28 @@ fn trim_ows(mut s: &[u8]) -> &[u8] {
 /// httparse reports every bad version alike; an HTTP version we do not
 /// speak deserves 505, garbage in its place 400.
 fn version_error(buf: &[u8]) -> ParseError {
-    // httparse only gets to the version after a well-formed method and
-    // target, each followed by exactly one space.
+    // httparse only looks at the version after a well-formed method and
+    // target, each followed by exactly one space, so the version starts
+    // after the second space of the line.
     let start = buf.iter().position(|&b| b != b'\r' && b != b'\n').unwrap_or(0);
-    let line = &buf[start..];
-    let line = &line[..line.iter().position(|&b| b == b'\r' || b == b'\n').unwrap_or(line.len())];
-    let version = line.rsplit(|&b| b == b' ').next().unwrap_or_default();
-    if is_http_version(version) {
+    let mut parts = buf[start..].splitn(3, |&b| b == b' ');
+    let rest = parts.nth(2).unwrap_or_default();
+    let (version, terminated) = match rest.iter().position(|&b| b == b'\r' || b == b'\n') {
+        Some(end) => (&rest[..end], true),
+        None => (rest, false),
+    };
+    if is_http_version(version, terminated) {
         ParseError::VersionNotSupported
     } else {
         ParseError::BadRequest("invalid HTTP version")
     }
 }
 
-/// `HTTP/` then a major version, optionally `.` and a minor one (HTTP/2 and
-/// HTTP/3 dropped the minor number). Also true for a prefix of one, since
-/// the line may not be all there yet: nothing that starts `HTTP/2` becomes
-/// a version we speak.
-fn is_http_version(v: &[u8]) -> bool {
+/// `HTTP/` then a major version and, but for HTTP/2 and HTTP/3 which
+/// dropped it, `.` and a minor one. An unterminated line may stop anywhere
+/// after `HTTP/` and a digit: httparse refuses on the first byte that rules
+/// out 1.0 and 1.1, and nothing starting `HTTP/2` will become either.
+fn is_http_version(v: &[u8], terminated: bool) -> bool {
     let Some(rest) = v.strip_prefix(b"HTTP/") else {
         return false;
     };
@@ -485,8 +481,8 @@ fn is_http_version(v: &[u8]) -> bool {
         Some(dot) => (&rest[..dot], Some(&rest[dot + 1..])),
         None => (rest, None),
     };
-    let digits = |s: &[u8]| s.len() <= 3 && s.iter().all(u8::is_ascii_digit);
-    !major.is_empty() && digits(major) && minor.map_or(true, digits)
+    let digits = |s: &[u8]| (1..=3).contains(&s.len()) && s.iter().all(u8::is_ascii_digit);
+    digits(major) && minor.map_or(true, |m| digits(m) || (!terminated && m.is_empty()))
 }
 
 fn httparse_reason(e: httparse::Error) -> &'static str {
@@ -520,11 +516,31 @@ mod tests {
 
     #[test]
     fn version_classification() {
-        for v in [&b"HTTP/2.0"[..], b"HTTP/2", b"HTTP/3", b"HTTP/0.9", b"HTTP/1.2", b"HTTP/2."] {
-            assert!(is_http_version(v), "{}", String::from_utf8_lossy(v));
+        for v in [
+            &b"HTTP/2.0"[..],
+            b"HTTP/2",
+            b"HTTP/3",
+            b"HTTP/0.9",
+            b"HTTP/1.2",
+            b"HTTP/100.100",
+        ] {
+            assert!(is_http_version(v, true), "{}", String::from_utf8_lossy(v));
+            assert!(is_http_version(v, false), "{}", String::from_utf8_lossy(v));
         }
-        for v in [&b"HTTP/"[..], b"HTTP/x", b"http/1.1", b"HTTP/1.1x", b"HTTP/1.1.1", b"FOO", b"HTTP/11111"] {
-            assert!(!is_http_version(v), "{}", String::from_utf8_lossy(v));
+        assert!(is_http_version(b"HTTP/2.", false));
+        for v in [
+            &b"HTTP/"[..],
+            b"HTTP/2.",
+            b"HTTP/.1",
+            b"HTTP/x",
+            b"http/1.1",
+            b"HTTP/1.1x",
+            b"HTTP/1.1.1",
+            b" HTTP/1.1",
+            b"FOO",
+            b"HTTP/1111",
+        ] {
+            assert!(!is_http_version(v, true), "{}", String::from_utf8_lossy(v));
         }
     }
 

@@ -25,6 +25,9 @@ void howth_sink_write(void* sink, const char* data, size_t len);
 void* howth_sink_new();
 void howth_sink_read(void* sink, const char** data, size_t* len);
 void howth_sink_free(void* sink);
+char* howth_sink_reserve(void* sink, size_t additional);
+void howth_sink_commit(void* sink, size_t added);
+void howth_sink_push_u32(void* sink, uint32_t v);
 }
 
 namespace {
@@ -469,6 +472,38 @@ size_t howth_arg_bytes_len(const void* a, int i) {
   return 0;
 }
 
+// Appends every element of an array-of-strings argument, as UTF-8, to the
+// Rust Vec `bytes`, and each element's end offset within it to the
+// Rust Vec<u32> `ends`. Returns the element count, or -1 when the argument is not
+// an array or an element is not a string. One call reads a whole header list.
+int howth_arg_strings_into(const void* a, int i, void* bytes, void* ends) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Local<v8::Value> v = info[i];
+  if (!v->IsArray()) return -1;
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  v8::Local<v8::Array> arr = v.As<v8::Array>();
+  uint32_t n = arr->Length();
+  uint32_t end = 0;
+  const char* p0;
+  size_t l0;
+  howth_sink_read(bytes, &p0, &l0);
+  end = (uint32_t)l0;
+  for (uint32_t k = 0; k < n; k++) {
+    v8::Local<v8::Value> item;
+    if (!arr->Get(ctx, k).ToLocal(&item) || !item->IsString()) return -1;
+    v8::Local<v8::String> s = item.As<v8::String>();
+    size_t need = s->Utf8Length(iso);
+    char* dst = howth_sink_reserve(bytes, need);
+    int wrote = s->WriteUtf8(iso, dst, (int)need, nullptr,
+                             v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+    howth_sink_commit(bytes, (size_t)wrote);
+    end += (uint32_t)wrote;
+    howth_sink_push_u32(ends, end);
+  }
+  return (int)n;
+}
+
 // Copies an ArrayBuffer or view argument into dst; returns the bytes copied.
 size_t howth_arg_copy_bytes(const void* a, int i, char* dst, size_t cap) {
   v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
@@ -553,6 +588,15 @@ void howth_ret_string_array(const void* a, const char* const* ptrs, const size_t
                : str(iso, ptrs[k], lens[k]);
     arr->Set(ctx, (uint32_t)k, s).Check();
   }
+  info.GetReturnValue().Set(arr);
+}
+
+void howth_ret_number_array(const void* a, const double* values, size_t count) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  v8::Local<v8::Array> arr = v8::Array::New(iso, (int)count);
+  for (size_t k = 0; k < count; k++) arr->Set(ctx, (uint32_t)k, v8::Number::New(iso, values[k])).Check();
   info.GetReturnValue().Set(arr);
 }
 

@@ -1,1 +1,335 @@
-//! howth-runtime
+//! howth-runtime: what Howth's JavaScript can call and how its code is loaded.
+//!
+//! A [`Runtime`] is one V8 isolate (through `howth-engine`) with ts-lib
+//! bootstrapped into it, an ES module loader that compiles TypeScript with
+//! swc, timers, and the native ops ts-lib calls. It knows nothing of
+//! sockets: the event loop (`howth-loop`) embeds a runtime, adds its HTTP
+//! ops through [`Runtime::isolate`], and drives it turn by turn.
+
+pub mod modules;
+pub mod ops;
+mod timers;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+pub use howth_engine::{
+    CallArgs, ErrorKind, Hooks, Isolate, IsolateOptions, JsError, Kind, ModuleId, Modules, NativeFn,
+    PlatformOptions, PromiseState, TerminateHandle, Value,
+};
+pub use howth_engine::v8_version;
+pub use timers::Timers;
+
+use modules::loader::ModuleLoader;
+
+/// Howth's version, as `howth --version` and `Howth.version` report it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How a runtime is set up.
+#[derive(Debug, Clone, Default)]
+pub struct RuntimeOptions {
+    /// `Howth.args`: the arguments after the entry file.
+    pub args: Vec<String>,
+    /// `--port` / `PORT`: overrides the port a served default export asks for.
+    pub port_override: Option<u16>,
+    /// `Howth.workerId`.
+    pub worker_id: u32,
+    /// V8 heap limit in bytes (0: V8's default).
+    pub heap_limit: usize,
+    pub platform: PlatformOptions,
+}
+
+/// The state native ops work on; `ext` belongs to the embedder (the loop).
+pub struct RuntimeState<X> {
+    pub loader: ModuleLoader,
+    pub timers: Timers,
+    pub timer_callback: Option<Value>,
+    /// Set by `ops.exit`; the loop stops when it is.
+    pub exit_code: Option<i32>,
+    pub terminate: Option<TerminateHandle>,
+    pub boot_info: String,
+    pub start: Instant,
+    pub time_origin_ms: f64,
+    /// Reusable bytes for ops that need a temporary buffer.
+    pub scratch: Vec<u8>,
+    pub ext: X,
+}
+
+/// Why a runtime could not start or run its entry module. Display gives the
+/// message to print (already formatted, possibly several lines for a stack).
+#[derive(Debug)]
+pub enum RuntimeError {
+    /// Loading failed: bad TypeScript, a missing import, an unreadable file.
+    Load(String),
+    /// An uncaught exception or unhandled rejection.
+    Uncaught(JsError),
+    /// `Howth.exit(code)` / `ops.exit` was called.
+    Exit(i32),
+}
+
+impl fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuntimeError::Load(msg) => f.write_str(msg),
+            RuntimeError::Uncaught(e) => write!(f, "error: Uncaught {e}"),
+            RuntimeError::Exit(code) => write!(f, "exit {code}"),
+        }
+    }
+}
+
+impl std::error::Error for RuntimeError {}
+
+impl RuntimeError {
+    /// The process exit code this error stands for.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RuntimeError::Exit(code) => *code,
+            _ => 1,
+        }
+    }
+}
+
+/// Where the entry module's evaluation stands (top-level await may make it
+/// finish several loop turns after it started).
+enum MainState {
+    NotStarted,
+    Evaluating { promise: Value, namespace: Value },
+    Done,
+}
+
+pub struct Runtime<X: 'static> {
+    iso: Isolate<RuntimeState<X>>,
+    after_main: Option<Value>,
+    main: MainState,
+    bootstrapped: bool,
+}
+
+fn dynamic_import<X>(
+    state: &mut RuntimeState<X>,
+    m: &mut Modules<'_>,
+    referrer: &str,
+    specifier: &str,
+) -> Result<ModuleId, String> {
+    state.loader.dynamic_import(m, referrer, specifier)
+}
+
+fn import_meta<X>(state: &mut RuntimeState<X>, id: ModuleId) -> (String, bool) {
+    state.loader.import_meta(id)
+}
+
+fn boot_info(opts: &RuntimeOptions, main: Option<&Path>) -> String {
+    let env: serde_json::Map<String, serde_json::Value> = std::env::vars_os()
+        .filter_map(|(k, v)| Some((k.into_string().ok()?, serde_json::Value::String(v.into_string().ok()?))))
+        .collect();
+    serde_json::json!({
+        "version": VERSION,
+        "v8": howth_engine::v8_version(),
+        "args": opts.args,
+        "env": env,
+        "cwd": std::env::current_dir().map(|p| p.display().to_string()).unwrap_or_default(),
+        "mainPath": main.map(|p| p.display().to_string()),
+        "mainUrl": main.map(modules::resolve::path_to_file_url),
+        "workerId": opts.worker_id,
+        "portOverride": opts.port_override,
+    })
+    .to_string()
+}
+
+impl<X: 'static> Runtime<X> {
+    /// Makes the isolate and registers the runtime's own ops. The embedder
+    /// adds its ops through [`Runtime::isolate`] before [`Runtime::run_main`].
+    pub fn new(ext: X, opts: &RuntimeOptions) -> Runtime<X> {
+        let iso_opts = IsolateOptions {
+            heap_limit: opts.heap_limit,
+            platform: opts.platform.clone(),
+        };
+        let state = RuntimeState {
+            loader: ModuleLoader::new(),
+            timers: Timers::default(),
+            timer_callback: None,
+            exit_code: None,
+            terminate: None,
+            boot_info: boot_info(opts, None),
+            start: Instant::now(),
+            time_origin_ms: SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs_f64() * 1000.0)
+                .unwrap_or(0.0),
+            scratch: Vec::new(),
+            ext,
+        };
+        let hooks = Hooks {
+            dynamic_import: Some(dynamic_import::<X>),
+            import_meta: Some(import_meta::<X>),
+        };
+        let mut iso = Isolate::new(state, &iso_opts, hooks);
+        let handle = iso.terminate_handle();
+        iso.state().terminate = Some(handle);
+        ops::core::register(&mut iso);
+        ops::timers::register(&mut iso);
+        ops::register_web(&mut iso);
+        Runtime {
+            iso,
+            after_main: None,
+            main: MainState::NotStarted,
+            bootstrapped: false,
+        }
+    }
+
+    pub fn isolate(&mut self) -> &mut Isolate<RuntimeState<X>> {
+        &mut self.iso
+    }
+
+    pub fn state(&mut self) -> &mut RuntimeState<X> {
+        self.iso.state()
+    }
+
+    /// Turns a JS failure into a RuntimeError, noticing `exit()`.
+    fn failure(&mut self, e: JsError) -> RuntimeError {
+        match self.iso.state().exit_code {
+            Some(code) => RuntimeError::Exit(code),
+            None => RuntimeError::Uncaught(e),
+        }
+    }
+
+    /// Runs ts-lib's bootstrap: installs the globals user code sees.
+    fn bootstrap(&mut self, main: Option<&Path>) -> Result<(), RuntimeError> {
+        if self.bootstrapped {
+            return Ok(());
+        }
+        self.bootstrapped = true;
+        let args = self.iso.state().boot_info.clone();
+        // Refresh boot info with the entry path now that it is known.
+        if let Some(main) = main {
+            let parsed: serde_json::Value = serde_json::from_str(&args).unwrap_or_default();
+            let mut v = parsed;
+            v["mainPath"] = serde_json::Value::String(main.display().to_string());
+            v["mainUrl"] = serde_json::Value::String(modules::resolve::path_to_file_url(main));
+            self.iso.state().boot_info = v.to_string();
+        }
+        let (mut m, state) = self.iso.modules_and_state();
+        let id = state
+            .loader
+            .load_internal(&mut m, "howth:internal/bootstrap")
+            .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        m.evaluate(id).map_err(RuntimeError::Uncaught)?;
+        let ns = m.namespace(id);
+        let bootstrap = self
+            .iso
+            .get(&ns, "bootstrap")
+            .ok_or_else(|| RuntimeError::Load("ts-lib: bootstrap module exports no bootstrap()".into()))?;
+        let ops = self.iso.ops_object();
+        let hooks = self.iso.call(&bootstrap, &[&ops]).map_err(|e| self.failure(e))?;
+        self.after_main = self.iso.get(&hooks, "afterMain");
+        self.iso.run_microtasks();
+        Ok(())
+    }
+
+    /// Loads and starts evaluating the entry module. Evaluation finishes in
+    /// [`Runtime::poll_main`] (immediately, unless it awaits at top level).
+    pub fn run_main(&mut self, entry: &Path) -> Result<(), RuntimeError> {
+        let path: PathBuf = entry.canonicalize().map_err(|e| {
+            RuntimeError::Load(format!("error: Module not found \"{}\": {e}", entry.display()))
+        })?;
+        self.bootstrap(Some(&path))?;
+        let (mut m, state) = self.iso.modules_and_state();
+        let id = state
+            .loader
+            .load_graph(&mut m, &path)
+            .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        state.loader.set_main(id);
+        m.set_main(id);
+        let promise = m.evaluate(id);
+        let namespace = m.namespace(id);
+        let promise = promise.map_err(|e| self.failure(e))?;
+        self.main = MainState::Evaluating { promise, namespace };
+        self.run_microtasks()?;
+        self.poll_main()
+    }
+
+    /// Finishes the entry module once its evaluation promise settles, then
+    /// lets ts-lib serve a default export.
+    pub fn poll_main(&mut self) -> Result<(), RuntimeError> {
+        let MainState::Evaluating { promise, .. } = &self.main else {
+            return Ok(());
+        };
+        match self.iso.promise_state(promise) {
+            PromiseState::Pending => Ok(()),
+            PromiseState::Rejected => {
+                let reason = self.iso.promise_result(promise);
+                self.iso.mark_handled(promise);
+                let err = self.iso.describe(&reason);
+                self.main = MainState::Done;
+                Err(self.failure(err))
+            }
+            PromiseState::Fulfilled | PromiseState::NotAPromise => {
+                let MainState::Evaluating { namespace, .. } = std::mem::replace(&mut self.main, MainState::Done)
+                else {
+                    unreachable!()
+                };
+                if let Some(after) = self.after_main.take() {
+                    self.iso.call(&after, &[&namespace]).map_err(|e| self.failure(e))?;
+                    self.run_microtasks()?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// True while the entry module awaits at top level.
+    pub fn main_pending(&self) -> bool {
+        matches!(self.main, MainState::Evaluating { .. })
+    }
+
+    /// Runs microtasks, then fails on the first unhandled rejection or exit.
+    pub fn run_microtasks(&mut self) -> Result<(), RuntimeError> {
+        self.iso.run_microtasks();
+        if let Some(code) = self.iso.state().exit_code {
+            return Err(RuntimeError::Exit(code));
+        }
+        if let Some(mut e) = self.iso.take_unhandled_rejection() {
+            e.message = format!("(in promise) {}", e.message);
+            if let Some(stack) = e.stack.take() {
+                e.stack = Some(format!("(in promise) {stack}"));
+            }
+            return Err(RuntimeError::Uncaught(e));
+        }
+        Ok(())
+    }
+
+    /// The earliest timer deadline, for the loop's poll timeout.
+    pub fn next_timer(&mut self) -> Option<Instant> {
+        self.iso.state().timers.next_deadline()
+    }
+
+    /// True while something in JS can still happen on its own: a ref'd timer
+    /// or a pending top-level await.
+    pub fn has_pending_work(&mut self) -> bool {
+        self.main_pending() || self.iso.state().timers.keeps_alive()
+    }
+
+    /// Fires every timer due now, with a microtask checkpoint after each
+    /// (as browsers and Node do).
+    pub fn run_due_timers(&mut self) -> Result<(), RuntimeError> {
+        let now = Instant::now();
+        while let Some(id) = self.iso.state().timers.pop_due(now) {
+            let Some(cb) = self.iso.state().timer_callback.take() else {
+                continue;
+            };
+            let result = self.iso.call_with_int(&cb, id as i32);
+            self.iso.state().timer_callback = Some(cb);
+            if let Err(e) = result {
+                return Err(self.failure(e));
+            }
+            self.run_microtasks()?;
+        }
+        self.poll_main()
+    }
+
+    /// Evaluates a classic script (tests, `howth eval`).
+    pub fn eval(&mut self, name: &str, source: &str) -> Result<Value, RuntimeError> {
+        self.bootstrap(None)?;
+        self.iso.eval_script(name, source).map_err(|e| self.failure(e))
+    }
+}

@@ -56,7 +56,9 @@ test("ratio divides, and is null without a usable base", () => {
 
 test("niceMax and fmtShort", () => {
   assert.equal(niceMax(87), 100);
-  assert.equal(niceMax(120), 200);
+  assert.equal(niceMax(120), 120);
+  assert.equal(niceMax(130), 150);
+  assert.equal(niceMax(107360), 120000);
   assert.equal(niceMax(2.2), 2.5);
   assert.equal(niceMax(0), 1);
   assert.equal(fmtShort(81234), "81.2k");

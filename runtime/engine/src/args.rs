@@ -116,6 +116,30 @@ impl<'a> CallArgs<'a> {
         }
     }
 
+    /// UTF-8 length of a string argument (0 for non-strings).
+    pub fn utf8_len(&self, i: usize) -> usize {
+        // SAFETY: as in `len`.
+        unsafe { ffi::howth_arg_utf8_len(self.raw, i as c_int) }
+    }
+
+    /// Appends each string of an array argument to `bytes` (UTF-8) and its
+    /// end offset within `bytes` to `ends`. Returns the number of strings,
+    /// or None when the argument is not an array of strings. Reusing the
+    /// two vectors makes this allocation-free in steady state.
+    pub fn strings_into(&self, i: usize, bytes: &mut Vec<u8>, ends: &mut Vec<u32>) -> Option<usize> {
+        // SAFETY: `bytes` is a live Vec<u8> and `ends` a live Vec<u32> for
+        // the duration of the call; the shim only appends to them.
+        let n = unsafe {
+            ffi::howth_arg_strings_into(
+                self.raw,
+                i as c_int,
+                ffi::sink(bytes),
+                ends as *mut Vec<u32> as *mut c_void,
+            )
+        };
+        (n >= 0).then_some(n as usize)
+    }
+
     /// A string argument as a Rust `String` (empty for non-strings).
     pub fn string(&self, i: usize) -> String {
         let mut v = Vec::new();
@@ -217,6 +241,12 @@ impl<'a> CallArgs<'a> {
         unsafe {
             ffi::howth_ret_string_array(self.raw, ptrs.as_ptr(), lens.as_ptr(), items.len(), latin1 as c_int)
         }
+    }
+
+    /// Returns an array of numbers.
+    pub fn return_numbers(&mut self, values: &[f64]) {
+        // SAFETY: as in `len`; the slice is valid for the call.
+        unsafe { ffi::howth_ret_number_array(self.raw, values.as_ptr(), values.len()) }
     }
 
     pub fn return_value(&mut self, v: &Value) {

@@ -76,6 +76,7 @@ extern "C" {
     pub fn howth_arg_bool(a: *const c_void, i: c_int) -> c_int;
     pub fn howth_arg_utf8_len(a: *const c_void, i: c_int) -> usize;
     pub fn howth_arg_write_utf8(a: *const c_void, i: c_int, dst: *mut c_char, cap: usize) -> usize;
+    pub fn howth_arg_strings_into(a: *const c_void, i: c_int, bytes: *mut c_void, ends: *mut c_void) -> c_int;
     pub fn howth_arg_bytes_len(a: *const c_void, i: c_int) -> usize;
     pub fn howth_arg_copy_bytes(a: *const c_void, i: c_int, dst: *mut c_char, cap: usize) -> usize;
     pub fn howth_arg_fill_view(a: *const c_void, i: c_int, src: *const c_char, len: usize) -> usize;
@@ -95,6 +96,7 @@ extern "C" {
         count: usize,
         latin1: c_int,
     );
+    pub fn howth_ret_number_array(a: *const c_void, values: *const f64, count: usize);
     pub fn howth_ret_value(a: *const c_void, v: *mut HowthValue);
     pub fn howth_throw(a: *const c_void, kind: c_int, p: *const c_char, n: usize);
     pub fn howth_structured_clone(a: *const c_void, i: c_int);
@@ -184,6 +186,36 @@ pub unsafe extern "C" fn howth_sink_read(sink: *mut c_void, data: *mut *const c_
 #[no_mangle]
 pub unsafe extern "C" fn howth_sink_free(sink: *mut c_void) {
     drop(Box::from_raw(sink as *mut Vec<u8>));
+}
+
+/// Makes room for `additional` bytes past the end and returns where they go.
+///
+/// # Safety
+/// `sink` is a live `*mut Vec<u8>`; the caller writes at most `additional`
+/// bytes at the returned pointer and then calls `howth_sink_commit`.
+#[no_mangle]
+pub unsafe extern "C" fn howth_sink_reserve(sink: *mut c_void, additional: usize) -> *mut c_char {
+    let v = &mut *(sink as *mut Vec<u8>);
+    v.reserve(additional);
+    v.as_mut_ptr().add(v.len()) as *mut c_char
+}
+
+/// Marks `added` bytes written after `howth_sink_reserve` as part of the Vec.
+///
+/// # Safety
+/// `added` bytes past the length were written (initialised) by the caller,
+/// within the reserved room.
+#[no_mangle]
+pub unsafe extern "C" fn howth_sink_commit(sink: *mut c_void, added: usize) {
+    let v = &mut *(sink as *mut Vec<u8>);
+    v.set_len(v.len() + added);
+}
+
+/// # Safety
+/// `sink` is a live `*mut Vec<u32>`.
+#[no_mangle]
+pub unsafe extern "C" fn howth_sink_push_u32(sink: *mut c_void, value: u32) {
+    (*(sink as *mut Vec<u32>)).push(value);
 }
 
 pub fn sink(v: &mut Vec<u8>) -> *mut c_void {

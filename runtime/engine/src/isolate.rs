@@ -280,28 +280,18 @@ impl<S: 'static> Isolate<S> {
     /// The hot call: `f(n)` with the result discarded. `f` must be a
     /// function (check once with `is_function`).
     pub fn call_with_int(&mut self, f: &Value, n: i32) -> Result<(), JsError> {
-        let mut out = ffi::ErrorOut {
-            message: std::ptr::null_mut(),
-            stack: std::ptr::null_mut(),
-            source_line: std::ptr::null_mut(),
-            resource: std::ptr::null_mut(),
-            line: 0,
-            column: 0,
-            terminated: 0,
-        };
+        // Empty Vecs do not allocate: describing errors costs nothing
+        // until one happens.
+        let mut sinks = ErrorSinks::default();
+        let mut out = sinks.out();
         // SAFETY: live isolate; `f` is a global of it, checked to be a
         // function by the caller's contract (the shim casts it).
         let ok = unsafe { ffi::howth_call_int(self.raw(), f.raw.as_ptr(), n, &mut out) };
         if ok != 0 {
-            return Ok(());
+            Ok(())
+        } else {
+            Err(sinks.finish(&out))
         }
-        // Errors are rare: describe them with a second, slower pass is not
-        // possible (the exception is gone), so report what we know.
-        Err(JsError {
-            message: "uncaught exception in dispatch".into(),
-            terminated: out.terminated != 0,
-            ..JsError::default()
-        })
     }
 
     pub fn is_function(&mut self, v: &Value) -> bool {

@@ -1,0 +1,32 @@
+# Howth — see README.md. One cargo profile (release) for build, test and bench.
+SHELL := /bin/bash
+LIBNODE_DIR := $(CURDIR)/.deps/libnode/usr/lib/x86_64-linux-gnu
+# Doctests link in temporary folders the rpath cannot reach.
+export LD_LIBRARY_PATH := $(LIBNODE_DIR)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+CARGO ?= cargo
+HOWTH := target/release/howth
+
+.PHONY: deps build run test test-rust test-js lint bench fuzz clean
+
+deps:
+	@bash scripts/deps.sh
+
+build: deps
+	$(CARGO) build --release --bin howth
+
+run: build
+	$(HOWTH) run examples/hello.ts
+
+test: deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
+	npx --no-install tsc --strict --noEmit -p ts-lib
+	npx --no-install tsc --strict --noEmit -p examples
+	$(CARGO) test --release --workspace
+	@bash scripts/test-js.sh $(HOWTH)
+
+bench: build
+	node benches/harness/bench.mjs $(BENCH_ARGS)
+
+clean:
+	$(CARGO) clean

@@ -1,0 +1,103 @@
+//! The requests of one dispatch, and the ones handlers answer later.
+//!
+//! A batch request is referred to by its index; its bytes stay in the
+//! connection's read buffer for the duration of the batch. A handler that
+//! goes async `defer`s its request: the bytes are copied into a `Deferred`
+//! and JS holds a negative handle to it until it responds.
+use howth_parser::RequestHead;
+use slab::Slab;
+
+/// Where a request's body is.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum BodyAt {
+    #[default]
+    None,
+    /// In the connection's read buffer (Content-Length bodies).
+    Read { start: usize, len: usize },
+    /// In the batch's arena (decoded chunked bodies).
+    Arena { start: usize, len: usize },
+}
+
+/// Who a response goes to and how it must be framed.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReplyTo {
+    pub conn: usize,
+    pub conn_id: u64,
+    pub seq: u64,
+    pub is_head: bool,
+    pub keep_alive: bool,
+    pub http10: bool,
+}
+
+pub struct BatchEntry {
+    pub reply: ReplyTo,
+    /// Offset of the request's first byte in the connection's read buffer;
+    /// the head's spans are relative to it.
+    pub offset: usize,
+    pub head: RequestHead,
+    pub body: BodyAt,
+    pub answered: bool,
+    pub deferred: bool,
+}
+
+/// The current batch. Entries past `len` are kept (with their header
+/// vectors) for reuse, so steady state allocates nothing.
+#[derive(Default)]
+pub struct Batch {
+    pub entries: Vec<BatchEntry>,
+    pub len: usize,
+    /// Decoded chunked bodies of this batch.
+    pub arena: Vec<u8>,
+    pub server: usize,
+}
+
+impl Batch {
+    pub fn clear(&mut self) {
+        self.len = 0;
+        self.arena.clear();
+    }
+
+    /// The next free entry, reused when possible.
+    pub fn push(&mut self) -> &mut BatchEntry {
+        if self.len == self.entries.len() {
+            self.entries.push(BatchEntry {
+                reply: ReplyTo::default(),
+                offset: 0,
+                head: RequestHead::new(),
+                body: BodyAt::None,
+                answered: false,
+                deferred: false,
+            });
+        }
+        self.len += 1;
+        &mut self.entries[self.len - 1]
+    }
+
+    pub fn active(&self) -> &[BatchEntry] {
+        &self.entries[..self.len]
+    }
+}
+
+/// A request copied out of its connection for a handler that answers later.
+pub struct Deferred {
+    pub reply: ReplyTo,
+    pub server: usize,
+    /// The head bytes; `head`'s spans are relative to this.
+    pub bytes: Vec<u8>,
+    pub head: RequestHead,
+    pub body: Vec<u8>,
+    pub peer: std::net::SocketAddr,
+    /// A streamed response has started (respondStart) and not ended.
+    pub streaming: bool,
+}
+
+pub type DeferredTable = Slab<Deferred>;
+
+/// Request handles as JS sees them: batch index >= 0, deferred key < 0.
+pub fn deferred_handle(key: usize) -> i32 {
+    -(key as i32) - 1
+}
+
+pub fn deferred_key(handle: i32) -> Option<usize> {
+    (handle < 0).then(|| (-(handle + 1)) as usize)
+}

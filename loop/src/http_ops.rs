@@ -1,0 +1,503 @@
+//! The HTTP ops ts-lib calls (see ts-lib/ops.d.ts): serving, reading the
+//! request fields lazily, and serialising responses straight into the
+//! connection's write buffer.
+use std::time::Duration;
+
+use howth_parser::{is_valid_header_name, is_valid_header_value, RequestHead};
+use howth_runtime::{CallArgs, ErrorKind, Isolate, Kind, RuntimeState};
+
+use crate::batch::{deferred_handle, deferred_key, BodyAt, Deferred, ReplyTo};
+use crate::respond::{write_head, HeaderList, Framing};
+use crate::server::{Handler, ServeOptions};
+use crate::LoopState;
+
+type State = RuntimeState<LoopState>;
+
+/// A batch that has run this long writes what is ready before going on, so
+/// a slow handler does not hold the responses before it hostage.
+const BATCH_FLUSH_AFTER: Duration = Duration::from_millis(1);
+
+pub fn register(iso: &mut Isolate<State>) {
+    iso.set_op("serve", op_serve);
+    iso.set_op("serveRustOnly", op_serve_rust_only);
+    iso.set_op("serverStop", op_server_stop);
+    iso.set_op("setDispatch", op_set_dispatch);
+    iso.set_op("setDrainCallback", op_set_drain_callback);
+    iso.set_op("batchServer", op_batch_server);
+    iso.set_op("reqMethod", op_req_method);
+    iso.set_op("reqTarget", op_req_target);
+    iso.set_op("reqHost", op_req_host);
+    iso.set_op("reqHeader", op_req_header);
+    iso.set_op("reqHeaders", op_req_headers);
+    iso.set_op("reqBody", op_req_body);
+    iso.set_op("reqBodyText", op_req_body_text);
+    iso.set_op("reqRemote", op_req_remote);
+    iso.set_op("reqClosed", op_req_closed);
+    iso.set_op("defer", op_defer);
+    iso.set_op("respond", op_respond);
+    iso.set_op("respondStart", op_respond_start);
+    iso.set_op("respondChunk", op_respond_chunk);
+    iso.set_op("respondEnd", op_respond_end);
+}
+
+// ---- servers ----------------------------------------------------------------
+
+fn start_server(state: &mut State, args: &mut CallArgs<'_>, handler: Handler) {
+    let opts = match ServeOptions::from_json(&args.string(0)) {
+        Ok(o) => o,
+        Err(e) => return args.throw(ErrorKind::TypeError, &e),
+    };
+    match state.ext.listen(opts, handler) {
+        Ok((id, port)) => args.return_numbers(&[id as f64, port as f64]),
+        Err(msg) => args.throw(ErrorKind::Error, &msg),
+    }
+}
+
+fn op_serve(state: &mut State, args: &mut CallArgs<'_>) {
+    start_server(state, args, Handler::Js);
+}
+
+fn op_serve_rust_only(state: &mut State, args: &mut CallArgs<'_>) {
+    let body = args.string(1).into_bytes();
+    start_server(state, args, Handler::Static { body });
+}
+
+fn op_server_stop(state: &mut State, args: &mut CallArgs<'_>) {
+    state.ext.stop_server(args.int(0).max(0) as usize);
+}
+
+fn op_set_dispatch(state: &mut State, args: &mut CallArgs<'_>) {
+    if args.kind(0) != Kind::Function {
+        return args.throw(ErrorKind::TypeError, "setDispatch expects a function");
+    }
+    state.ext.dispatch = Some(args.value(0));
+}
+
+fn op_set_drain_callback(state: &mut State, args: &mut CallArgs<'_>) {
+    state.ext.drain_callback = Some(args.value(0));
+}
+
+fn op_batch_server(state: &mut State, args: &mut CallArgs<'_>) {
+    args.return_int(state.ext.batch.server as i32);
+}
+
+// ---- request fields -----------------------------------------------------------
+
+/// A request's bytes, wherever they live.
+struct RequestView<'a> {
+    base: &'a [u8],
+    head: &'a RequestHead,
+    body: &'a [u8],
+    peer: std::net::SocketAddr,
+}
+
+fn view(ext: &LoopState, r: i32) -> Option<RequestView<'_>> {
+    if let Some(key) = deferred_key(r) {
+        let d = ext.deferred.get(key)?;
+        return Some(RequestView {
+            base: &d.bytes,
+            head: &d.head,
+            body: &d.body,
+            peer: d.peer,
+        });
+    }
+    let e = ext.batch.active().get(r as usize)?;
+    let conn = ext.conns.get(e.reply.conn)?;
+    let base = &conn.rbuf[e.offset..conn.filled];
+    let body = match e.body {
+        BodyAt::None => &[][..],
+        BodyAt::Read { start, len } => &conn.rbuf[start..start + len],
+        BodyAt::Arena { start, len } => &ext.batch.arena[start..start + len],
+    };
+    Some(RequestView {
+        base,
+        head: &e.head,
+        body,
+        peer: conn.peer,
+    })
+}
+
+fn op_req_method(state: &mut State, args: &mut CallArgs<'_>) {
+    match view(&state.ext, args.int(0)) {
+        Some(v) => args.return_latin1(v.head.method.get(v.base)),
+        None => args.return_undefined(),
+    }
+}
+
+fn op_req_target(state: &mut State, args: &mut CallArgs<'_>) {
+    match view(&state.ext, args.int(0)) {
+        Some(v) => args.return_latin1(v.head.target.get(v.base)),
+        None => args.return_undefined(),
+    }
+}
+
+fn op_req_host(state: &mut State, args: &mut CallArgs<'_>) {
+    match view(&state.ext, args.int(0)) {
+        Some(v) => args.return_latin1(v.head.host.map(|h| h.get(v.base)).unwrap_or(b"")),
+        None => args.return_undefined(),
+    }
+}
+
+fn op_req_header(state: &mut State, args: &mut CallArgs<'_>) {
+    let name = &mut state.scratch;
+    name.clear();
+    args.append_utf8(1, name);
+    let Some(v) = view(&state.ext, args.int(0)) else {
+        return args.return_null();
+    };
+    // Repeated fields combine with ", " (RFC 9110 5.3); one is returned as is.
+    let mut found: Option<&[u8]> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    for (n, value) in v.head.headers(v.base) {
+        if n.eq_ignore_ascii_case(name) {
+            match found {
+                None => found = Some(value),
+                Some(first) => {
+                    if joined.is_empty() {
+                        joined.extend_from_slice(first);
+                    }
+                    joined.extend_from_slice(b", ");
+                    joined.extend_from_slice(value);
+                }
+            }
+        }
+    }
+    match (found, joined.is_empty()) {
+        (None, _) => args.return_null(),
+        (Some(one), true) => args.return_latin1(one),
+        (Some(_), false) => args.return_latin1(&joined),
+    }
+}
+
+fn op_req_headers(state: &mut State, args: &mut CallArgs<'_>) {
+    let Some(v) = view(&state.ext, args.int(0)) else {
+        return args.return_strings(&[], true);
+    };
+    let lower = &mut state.scratch;
+    lower.clear();
+    for (n, _) in v.head.headers(v.base) {
+        lower.extend(n.iter().map(u8::to_ascii_lowercase));
+    }
+    let mut items: Vec<&[u8]> = Vec::with_capacity(v.head.headers.len() * 2);
+    let mut at = 0;
+    for (n, value) in v.head.headers(v.base) {
+        items.push(&lower[at..at + n.len()]);
+        items.push(value);
+        at += n.len();
+    }
+    args.return_strings(&items, true);
+}
+
+fn op_req_body(state: &mut State, args: &mut CallArgs<'_>) {
+    match view(&state.ext, args.int(0)) {
+        Some(v) => args.return_bytes(v.body),
+        None => args.return_bytes(&[]),
+    }
+}
+
+fn op_req_body_text(state: &mut State, args: &mut CallArgs<'_>) {
+    match view(&state.ext, args.int(0)) {
+        Some(v) => args.return_str(&String::from_utf8_lossy(v.body)),
+        None => args.return_str(""),
+    }
+}
+
+fn op_req_remote(state: &mut State, args: &mut CallArgs<'_>) {
+    match view(&state.ext, args.int(0)) {
+        Some(v) => args.return_str(&v.peer.to_string()),
+        None => args.return_undefined(),
+    }
+}
+
+fn op_req_closed(state: &mut State, args: &mut CallArgs<'_>) {
+    let r = args.int(0);
+    let reply = state.ext.reply_of(r);
+    let open = reply.is_some_and(|rt| state.ext.conn_alive(&rt));
+    args.return_bool(!open);
+}
+
+/// Copies a batch request out of the read buffer so its handler can answer
+/// after the batch. Deferring a deferred handle returns it unchanged.
+fn op_defer(state: &mut State, args: &mut CallArgs<'_>) {
+    let r = args.int(0);
+    match state.ext.defer(r) {
+        Some(h) => args.return_int(h),
+        None => args.return_int(r),
+    }
+}
+
+// ---- responses ------------------------------------------------------------------
+
+/// Reads the flat [name, value, ...] header list of argument `i` into the
+/// loop's scratch vectors and validates it. Returns Ok(false) for no list.
+fn read_headers(ext: &mut LoopState, args: &CallArgs<'_>, i: usize) -> Result<bool, String> {
+    ext.hdr_bytes.clear();
+    ext.hdr_ends.clear();
+    match args.kind(i) {
+        Kind::Undefined | Kind::Null => return Ok(false),
+        Kind::Array => {}
+        _ => return Err("headers must be an array of strings".into()),
+    }
+    let n = args
+        .strings_into(i, &mut ext.hdr_bytes, &mut ext.hdr_ends)
+        .ok_or("headers must be an array of strings")?;
+    if n % 2 != 0 {
+        return Err("headers must be name/value pairs".into());
+    }
+    let list = HeaderList {
+        bytes: &ext.hdr_bytes,
+        ends: &ext.hdr_ends,
+    };
+    for (name, value) in list.pairs() {
+        if !is_valid_header_name(name) {
+            return Err(format!("invalid header name: {:?}", String::from_utf8_lossy(name)));
+        }
+        if !is_valid_header_value(value) {
+            return Err(format!(
+                "invalid value for header {}: {:?}",
+                String::from_utf8_lossy(name),
+                String::from_utf8_lossy(value)
+            ));
+        }
+    }
+    Ok(true)
+}
+
+fn body_len(args: &CallArgs<'_>, i: usize) -> Result<usize, &'static str> {
+    match args.kind(i) {
+        Kind::Undefined | Kind::Null => Ok(0),
+        Kind::String => Ok(args.utf8_len(i)),
+        Kind::View | Kind::ArrayBuffer => Ok(args.bytes_len(i)),
+        _ => Err("response body must be a string, ArrayBuffer, typed array or null"),
+    }
+}
+
+fn append_body(args: &CallArgs<'_>, i: usize, out: &mut Vec<u8>) {
+    match args.kind(i) {
+        Kind::String => {
+            args.append_utf8(i, out);
+        }
+        Kind::View | Kind::ArrayBuffer => {
+            args.append_bytes(i, out);
+        }
+        _ => {}
+    }
+}
+
+fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
+    let ext = &mut state.ext;
+    let r = args.int(0);
+    let status = args.int(1);
+    if !(100..=999).contains(&status) {
+        return args.throw(ErrorKind::RangeError, &format!("invalid status code {status}"));
+    }
+    let has_headers = match read_headers(ext, args, 3) {
+        Ok(h) => h,
+        Err(e) => return args.throw(ErrorKind::TypeError, &e),
+    };
+    let len = match body_len(args, 2) {
+        Ok(n) => n,
+        Err(e) => return args.throw(ErrorKind::TypeError, e),
+    };
+    let Some(reply) = ext.take_reply(r) else {
+        return;
+    };
+    let default_text = !has_headers && args.kind(2) == Kind::String;
+    let LoopState {
+        conns,
+        date,
+        hdr_bytes,
+        hdr_ends,
+        ..
+    } = ext;
+    let Some(conn) = conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) else {
+        return;
+    };
+    let headers = HeaderList {
+        bytes: hdr_bytes,
+        ends: hdr_ends,
+    };
+    let out = conn.out_for(reply.seq);
+    let framing = write_head(
+        out,
+        status as u16,
+        date,
+        has_headers.then_some(&headers),
+        default_text,
+        Framing::Length(len as u64),
+        &reply,
+    );
+    if framing.body_allowed && !reply.is_head {
+        append_body(args, 2, out);
+    }
+    conn.finish(reply.seq);
+    if framing.close {
+        conn.close_after = Some(reply.seq);
+        conn.read_closed = true;
+    }
+    ext.mark_dirty(reply.conn);
+    if ext.batch_start.elapsed() > BATCH_FLUSH_AFTER && ext.in_batch {
+        ext.flush_dirty();
+    }
+}
+
+fn op_respond_start(state: &mut State, args: &mut CallArgs<'_>) {
+    let ext = &mut state.ext;
+    let status = args.int(1);
+    if !(100..=999).contains(&status) {
+        return args.throw(ErrorKind::RangeError, &format!("invalid status code {status}"));
+    }
+    let has_headers = match read_headers(ext, args, 2) {
+        Ok(h) => h,
+        Err(e) => return args.throw(ErrorKind::TypeError, &e),
+    };
+    let Some(h) = ext.defer(args.int(0)) else {
+        return args.return_int(args.int(0));
+    };
+    let key = deferred_key(h).expect("deferred handle");
+    let reply = ext.deferred[key].reply;
+    ext.deferred[key].streaming = true;
+    let LoopState {
+        conns,
+        date,
+        hdr_bytes,
+        hdr_ends,
+        ..
+    } = ext;
+    if let Some(conn) = conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) {
+        let headers = HeaderList {
+            bytes: hdr_bytes,
+            ends: hdr_ends,
+        };
+        let out = conn.out_for(reply.seq);
+        let framing = write_head(
+            out,
+            status as u16,
+            date,
+            has_headers.then_some(&headers),
+            false,
+            Framing::Chunked,
+            &reply,
+        );
+        if !framing.body_allowed || reply.is_head {
+            ext.deferred[key].streaming = false;
+        }
+        ext.mark_dirty(reply.conn);
+    }
+    args.return_int(h);
+}
+
+fn op_respond_chunk(state: &mut State, args: &mut CallArgs<'_>) {
+    let ext = &mut state.ext;
+    let Some(key) = deferred_key(args.int(0)) else {
+        return args.throw(ErrorKind::TypeError, "respondChunk needs the handle respondStart returned");
+    };
+    let Some(d) = ext.deferred.get(key) else {
+        return args.return_bool(false);
+    };
+    let (reply, streaming) = (d.reply, d.streaming);
+    let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) else {
+        return args.return_bool(false);
+    };
+    if streaming {
+        let len = match body_len(args, 1) {
+            Ok(n) => n,
+            Err(e) => return args.throw(ErrorKind::TypeError, e),
+        };
+        if len > 0 {
+            let out = conn.out_for(reply.seq);
+            crate::respond::write_chunk_header(out, len);
+            append_body(args, 1, out);
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    let below_high_water = conn.unsent() < crate::WRITE_HIGH_WATER;
+    ext.mark_dirty(reply.conn);
+    args.return_bool(below_high_water);
+}
+
+fn op_respond_end(state: &mut State, args: &mut CallArgs<'_>) {
+    let ext = &mut state.ext;
+    let Some(key) = deferred_key(args.int(0)) else {
+        return;
+    };
+    let Some(d) = ext.deferred.try_remove(key) else {
+        return;
+    };
+    let reply = d.reply;
+    if let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) {
+        if d.streaming {
+            conn.out_for(reply.seq).extend_from_slice(b"0\r\n\r\n");
+        }
+        conn.finish(reply.seq);
+        if !reply.keep_alive {
+            conn.close_after = Some(reply.seq);
+            conn.read_closed = true;
+        }
+        ext.mark_dirty(reply.conn);
+    }
+}
+
+impl LoopState {
+    /// Where request handle `r` must be answered, without consuming it.
+    pub(crate) fn reply_of(&self, r: i32) -> Option<ReplyTo> {
+        match deferred_key(r) {
+            Some(key) => self.deferred.get(key).map(|d| d.reply),
+            None => self.batch.active().get(r as usize).map(|e| e.reply),
+        }
+    }
+
+    pub(crate) fn conn_alive(&self, reply: &ReplyTo) -> bool {
+        self.conns.get(reply.conn).is_some_and(|c| c.id == reply.conn_id && !c.peer_gone)
+    }
+
+    /// Consumes request handle `r` for a whole response: None when it was
+    /// already answered, is streaming, or never existed.
+    pub(crate) fn take_reply(&mut self, r: i32) -> Option<ReplyTo> {
+        match deferred_key(r) {
+            Some(key) => {
+                if self.deferred.get(key)?.streaming {
+                    return None;
+                }
+                Some(self.deferred.remove(key).reply)
+            }
+            None => {
+                let e = self.batch.entries[..self.batch.len].get_mut(r as usize)?;
+                if e.answered || e.deferred {
+                    return None;
+                }
+                e.answered = true;
+                Some(e.reply)
+            }
+        }
+    }
+
+    /// Copies batch request `r` out; returns its deferred handle.
+    pub(crate) fn defer(&mut self, r: i32) -> Option<i32> {
+        if r < 0 {
+            return self.deferred.contains(deferred_key(r)?).then_some(r);
+        }
+        let e = self.batch.entries[..self.batch.len].get_mut(r as usize)?;
+        if e.answered || e.deferred {
+            return None;
+        }
+        e.deferred = true;
+        let conn = self.conns.get(e.reply.conn)?;
+        let head_bytes = conn.rbuf[e.offset..e.offset + e.head.head_len].to_vec();
+        let body = match e.body {
+            BodyAt::None => Vec::new(),
+            BodyAt::Read { start, len } => conn.rbuf[start..start + len].to_vec(),
+            BodyAt::Arena { start, len } => self.batch.arena[start..start + len].to_vec(),
+        };
+        let d = Deferred {
+            reply: e.reply,
+            server: self.batch.server,
+            bytes: head_bytes,
+            head: e.head.clone(),
+            body,
+            peer: conn.peer,
+            streaming: false,
+        };
+        Some(deferred_handle(self.deferred.insert(d)))
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every fuzz target of howth-parser for RUNS executions (default
+# 200000), seeded from corpus/<target>/, and fails on the first crash, whose
+# input libFuzzer leaves in artifacts/<target>/.
+#
+#   parser/fuzz/run.sh [RUNS]
+#
+# Only a stable toolchain is assumed: RUSTC_BOOTSTRAP=1 unlocks the nightly
+# flags cargo-fuzz passes to rustc. New inputs libFuzzer finds go to a
+# scratch directory, so the committed seed corpus stays as it is.
+#
+# HOWTH_FUZZ_SANITIZER=none skips AddressSanitizer (the parser has no unsafe
+# code; httparse and the fuzzer do) for a faster build and run.
+# HOWTH_FUZZ_TARGET_DIR overrides the build directory (default fuzz/target).
+set -euo pipefail
+
+runs="${1:-200000}"
+fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+target_dir="${HOWTH_FUZZ_TARGET_DIR:-$fuzz_dir/target}"
+sanitizer="${HOWTH_FUZZ_SANITIZER:-address}"
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
+fi
+
+export RUSTC_BOOTSTRAP=1
+# cargo-fuzz finds the fuzz crate from the package above it.
+cd "$fuzz_dir/.."
+
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+
+start=$SECONDS
+cargo fuzz build --sanitizer "$sanitizer" --target-dir "$target_dir"
+echo "fuzz: built in $((SECONDS - start)) s"
+
+for target in $(cargo fuzz list); do
+    mkdir -p "$scratch/$target"
+    start=$SECONDS
+    cargo fuzz run --sanitizer "$sanitizer" --target-dir "$target_dir" "$target" \
+        "$scratch/$target" "$fuzz_dir/corpus/$target" -- -runs="$runs" -print_final_stats=1
+    echo "fuzz: $target: $runs runs in $((SECONDS - start)) s"
+done

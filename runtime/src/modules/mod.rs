@@ -1,0 +1,12 @@
+//! How code is loaded: TypeScript/JavaScript/JSON compiled with swc
+//! ([`compile`]), import specifiers resolved to files ([`resolve`]), and ES
+//! module graphs loaded into an isolate with source maps kept for stack
+//! traces ([`loader`]).
+
+pub mod compile;
+pub mod loader;
+pub mod resolve;
+
+pub use compile::{compile, CompileError, Compiled, SourceKind, SourceMap};
+pub use loader::{LoadError, ModuleLoader, TS_LIB};
+pub use resolve::{path_to_file_url, resolve, ResolveError};

@@ -1,0 +1,282 @@
+//! Encoding ops for ts-lib/encoding.ts (TextEncoder, TextDecoder) and
+//! structuredClone. Decoding goes through encoding_rs, which implements the
+//! WHATWG Encoding Standard's decoders and label table exactly, so every
+//! label TextDecoder accepts is handled the same way browsers do.
+//!
+//! Streaming decoders (`decode(bytes, { stream: true })`) keep state between
+//! calls that JS cannot see: a partial UTF-8 sequence, half a UTF-16 code
+//! unit, ISO-2022-JP's current mode. They live here in a per-thread table
+//! (an isolate belongs to one thread) and JS holds a small integer handle.
+
+use std::cell::RefCell;
+
+use encoding_rs::{CoderResult, Decoder, DecoderResult, Encoding};
+use howth_engine::{CallArgs, ErrorKind, Isolate};
+
+pub fn register<S: 'static>(iso: &mut Isolate<S>) {
+    iso.set_op("encodeUtf8", op_encode_utf8::<S>);
+    iso.set_op("decode", op_decode::<S>);
+    iso.set_op("encodingName", op_encoding_name::<S>);
+    iso.set_op("decoderOpen", op_decoder_open::<S>);
+    iso.set_op("decoderDecode", op_decoder_decode::<S>);
+    iso.set_op("decoderClose", op_decoder_close::<S>);
+    iso.set_op("structuredClone", op_structured_clone::<S>);
+}
+
+/// The encoding a label names (WHATWG "get an encoding": surrounding ASCII
+/// whitespace ignored, case-insensitive), or None.
+pub fn lookup(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.as_bytes())
+}
+
+/// The name TextDecoder's `encoding` getter shows: the standard's name in
+/// lower case ("utf-8", "shift_jis", "windows-1252").
+pub fn display_name(enc: &'static Encoding) -> String {
+    enc.name().to_ascii_lowercase()
+}
+
+pub fn new_decoder(enc: &'static Encoding, ignore_bom: bool) -> Decoder {
+    // TextDecoder strips only the BOM of its own encoding and never switches
+    // encodings on a BOM: that is exactly encoding_rs's "BOM removal".
+    if ignore_bom {
+        enc.new_decoder_without_bom_handling()
+    } else {
+        enc.new_decoder_with_bom_removal()
+    }
+}
+
+/// The input was malformed and the decoder is fatal.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Malformed;
+
+/// Feeds `input` to `dec`; `last` flushes (ends the stream). With `fatal`
+/// the first malformed sequence is an error, else it becomes U+FFFD.
+pub fn decode_with(dec: &mut Decoder, input: &[u8], last: bool, fatal: bool) -> Result<String, Malformed> {
+    let mut out = String::new();
+    if fatal {
+        let cap = dec
+            .max_utf8_buffer_length_without_replacement(input.len())
+            .unwrap_or(input.len().saturating_mul(3).saturating_add(16));
+        out.reserve(cap);
+        let (result, _read) = dec.decode_to_string_without_replacement(input, &mut out, last);
+        match result {
+            DecoderResult::InputEmpty => Ok(out),
+            DecoderResult::Malformed(_, _) => Err(Malformed),
+            // The buffer was sized for the worst case, so this cannot happen.
+            DecoderResult::OutputFull => unreachable!("output sized by max_utf8_buffer_length"),
+        }
+    } else {
+        let cap = dec
+            .max_utf8_buffer_length(input.len())
+            .unwrap_or(input.len().saturating_mul(3).saturating_add(16));
+        out.reserve(cap);
+        let (result, _read, _replaced) = dec.decode_to_string(input, &mut out, last);
+        debug_assert_eq!(result, CoderResult::InputEmpty);
+        Ok(out)
+    }
+}
+
+/// One-shot decode of a whole buffer.
+pub fn decode_all(enc: &'static Encoding, input: &[u8], fatal: bool, ignore_bom: bool) -> Result<String, Malformed> {
+    decode_with(&mut new_decoder(enc, ignore_bom), input, true, fatal)
+}
+
+struct Stream {
+    decoder: Decoder,
+    fatal: bool,
+}
+
+thread_local! {
+    /// Open streaming decoders, by handle (index); None marks a free slot.
+    static STREAMS: RefCell<Vec<Option<Stream>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn stream_open(enc: &'static Encoding, fatal: bool, ignore_bom: bool) -> usize {
+    STREAMS.with(|t| {
+        let mut t = t.borrow_mut();
+        let s = Some(Stream {
+            decoder: new_decoder(enc, ignore_bom),
+            fatal,
+        });
+        match t.iter().position(Option::is_none) {
+            Some(i) => {
+                t[i] = s;
+                i
+            }
+            None => {
+                t.push(s);
+                t.len() - 1
+            }
+        }
+    })
+}
+
+/// Feeds a streaming decoder. The stream is closed (its slot freed) when
+/// `last` is true or on a fatal error, as TextDecoder then starts afresh.
+fn stream_decode(handle: usize, input: &[u8], last: bool) -> Option<Result<String, Malformed>> {
+    STREAMS.with(|t| {
+        let mut t = t.borrow_mut();
+        let s = t.get_mut(handle)?.as_mut()?;
+        let fatal = s.fatal;
+        let r = decode_with(&mut s.decoder, input, last, fatal);
+        if last || r.is_err() {
+            t[handle] = None;
+        }
+        Some(r)
+    })
+}
+
+fn stream_close(handle: usize) {
+    STREAMS.with(|t| {
+        if let Some(slot) = t.borrow_mut().get_mut(handle) {
+            *slot = None;
+        }
+    })
+}
+
+const MALFORMED: &str = "The encoded data was not valid.";
+
+fn label_arg(args: &CallArgs<'_>, i: usize) -> Option<&'static Encoding> {
+    lookup(&args.string(i))
+}
+
+/// encodeUtf8(s): Uint8Array. Lone surrogates become U+FFFD, as the
+/// USVString conversion in TextEncoder.encode requires.
+fn op_encode_utf8<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    let mut out = Vec::new();
+    args.append_utf8(0, &mut out);
+    args.return_bytes(&out);
+}
+
+/// decode(bytes, label, fatal, ignoreBOM): string
+fn op_decode<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    let Some(enc) = label_arg(args, 1) else {
+        args.throw(ErrorKind::RangeError, "decode: unknown encoding label");
+        return;
+    };
+    let mut input = Vec::new();
+    args.append_bytes(0, &mut input);
+    match decode_all(enc, &input, args.bool(2), args.bool(3)) {
+        Ok(s) => args.return_str(&s),
+        Err(Malformed) => args.throw(ErrorKind::TypeError, MALFORMED),
+    }
+}
+
+/// encodingName(label): string | undefined
+fn op_encoding_name<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    match label_arg(args, 0) {
+        Some(enc) => args.return_str(&display_name(enc)),
+        None => args.return_undefined(),
+    }
+}
+
+/// decoderOpen(label, fatal, ignoreBOM): number
+fn op_decoder_open<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    let Some(enc) = label_arg(args, 0) else {
+        args.throw(ErrorKind::RangeError, "decoderOpen: unknown encoding label");
+        return;
+    };
+    let h = stream_open(enc, args.bool(1), args.bool(2));
+    args.return_int(h as i32);
+}
+
+/// decoderDecode(handle, bytes, last): string
+fn op_decoder_decode<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    let handle = args.int(0);
+    let mut input = Vec::new();
+    args.append_bytes(1, &mut input);
+    let r = if handle < 0 {
+        None
+    } else {
+        stream_decode(handle as usize, &input, args.bool(2))
+    };
+    match r {
+        Some(Ok(s)) => args.return_str(&s),
+        Some(Err(Malformed)) => args.throw(ErrorKind::TypeError, MALFORMED),
+        None => args.throw(ErrorKind::TypeError, "decoderDecode: the stream is closed"),
+    }
+}
+
+/// decoderClose(handle): void
+fn op_decoder_close<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    let handle = args.int(0);
+    if handle >= 0 {
+        stream_close(handle as usize);
+    }
+    args.return_undefined();
+}
+
+/// structuredClone(value): a deep copy through V8's serializer.
+fn op_structured_clone<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    args.return_structured_clone(0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(display_name(lookup(" UTF8 ").unwrap()), "utf-8");
+        assert_eq!(display_name(lookup("latin1").unwrap()), "windows-1252");
+        assert_eq!(display_name(lookup("sjis").unwrap()), "shift_jis");
+        assert_eq!(display_name(lookup("utf-16").unwrap()), "utf-16le");
+        assert_eq!(display_name(lookup("iso-2022-kr").unwrap()), "replacement");
+        assert!(lookup("utf-7").is_none());
+        assert!(lookup("").is_none());
+    }
+
+    #[test]
+    fn bom_handling() {
+        let utf8 = lookup("utf-8").unwrap();
+        assert_eq!(decode_all(utf8, b"\xEF\xBB\xBFhi", false, false).unwrap(), "hi");
+        assert_eq!(decode_all(utf8, b"\xEF\xBB\xBFhi", false, true).unwrap(), "\u{FEFF}hi");
+        // A UTF-16 BOM does not switch a UTF-8 decoder.
+        assert_eq!(decode_all(utf8, b"\xFF\xFEh", false, false).unwrap(), "\u{FFFD}\u{FFFD}h");
+        let le = lookup("utf-16le").unwrap();
+        assert_eq!(decode_all(le, b"\xFF\xFEh\x00", false, false).unwrap(), "h");
+    }
+
+    #[test]
+    fn fatal_and_replacement() {
+        let utf8 = lookup("utf-8").unwrap();
+        assert_eq!(decode_all(utf8, b"a\xC3", false, false).unwrap(), "a\u{FFFD}");
+        assert_eq!(decode_all(utf8, b"a\xC3", true, false), Err(Malformed));
+        assert_eq!(decode_all(utf8, b"\xF0\x9F\x98\x80", true, false).unwrap(), "😀");
+        let w = lookup("windows-1252").unwrap();
+        assert_eq!(decode_all(w, b"\x80\xE9", true, false).unwrap(), "€é");
+    }
+
+    #[test]
+    fn streaming_keeps_partial_sequences() {
+        let utf8 = lookup("utf-8").unwrap();
+        let h = stream_open(utf8, true, false);
+        let mut s = String::new();
+        for b in b"\xEF\xBB\xBFx\xF0\x9F\x98\x80y" {
+            s += &stream_decode(h, &[*b], false).unwrap().unwrap();
+        }
+        s += &stream_decode(h, b"", true).unwrap().unwrap();
+        assert_eq!(s, "x😀y");
+        // Flushing closed the stream.
+        assert!(stream_decode(h, b"", true).is_none());
+
+        let h = stream_open(utf8, true, false);
+        assert_eq!(stream_decode(h, b"\xE2\x82", false).unwrap().unwrap(), "");
+        assert_eq!(stream_decode(h, b"", true).unwrap(), Err(Malformed));
+
+        let le = lookup("utf-16le").unwrap();
+        let h = stream_open(le, false, false);
+        assert_eq!(stream_decode(h, b"a\x00b", false).unwrap().unwrap(), "a");
+        assert_eq!(stream_decode(h, b"\x00", true).unwrap().unwrap(), "b");
+    }
+
+    #[test]
+    fn slots_are_reused() {
+        let utf8 = lookup("utf-8").unwrap();
+        let a = stream_open(utf8, false, false);
+        stream_close(a);
+        let b = stream_open(utf8, false, false);
+        assert_eq!(a, b);
+        stream_close(b);
+    }
+}

@@ -1,0 +1,16 @@
+//! Native functions exposed to ts-lib (see ts-lib/ops.d.ts for the contract).
+pub mod core;
+pub mod crypto;
+pub mod encoding;
+pub mod timers;
+pub mod url;
+
+use howth_engine::Isolate;
+
+/// Registers the web-platform ops (url, encoding, crypto) when their modules
+/// exist; they need no runtime state, so they work on any isolate.
+pub fn register_web<S: 'static>(iso: &mut Isolate<S>) {
+    url::register(iso);
+    encoding::register(iso);
+    crypto::register(iso);
+}

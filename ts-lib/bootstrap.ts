@@ -1,0 +1,73 @@
+// The first JS that runs in an isolate. Rust evaluates this module, calls
+// bootstrap(ops) once, then loads the user's entry module and calls
+// afterMain(namespace) when it has finished evaluating.
+//
+// Order matters: the ops are stored before anything can call them, the web
+// globals come first (console output of a URL needs URL), and stack traces
+// are mapped before user code can throw.
+
+import { ops, setOps, type Ops } from "./core_ops.ts";
+import { installWebGlobals } from "./web.ts";
+import { installStackTraces, reportUncaught } from "./errors.ts";
+import { console } from "./console.ts";
+import { clearInterval, clearTimeout, installTimers, queueMicrotask, setInterval, setTimeout } from "./timers.ts";
+import { Headers } from "./headers.ts";
+import { Request } from "./request.ts";
+import { Response } from "./response.ts";
+import { installServer } from "./server.ts";
+import { makeHowth, serveDefaultExport } from "./howth.ts";
+
+/** Defines a global the way WebIDL and Node define theirs: writable, configurable, not enumerable. */
+function defineGlobal(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
+}
+
+export interface Hooks {
+  afterMain(ns: Record<string, unknown>): void;
+}
+
+export function bootstrap(o: Ops): Hooks {
+  setOps(o);
+  installWebGlobals(o);
+  installStackTraces();
+
+  defineGlobal("console", console);
+  defineGlobal("setTimeout", setTimeout);
+  defineGlobal("setInterval", setInterval);
+  defineGlobal("clearTimeout", clearTimeout);
+  defineGlobal("clearInterval", clearInterval);
+  defineGlobal("queueMicrotask", queueMicrotask);
+  // HTML's reportError: report as uncaught, as Deno does (and exit 1).
+  defineGlobal("reportError", function reportError(e: unknown): void {
+    reportUncaught(e);
+  });
+  defineGlobal("Headers", Headers);
+  defineGlobal("Request", Request);
+  defineGlobal("Response", Response);
+  defineGlobal("Howth", makeHowth());
+  // Browser and Bun code reaches the global object as `self`, Node code as
+  // `global`.
+  defineGlobal("self", globalThis);
+  defineGlobal("global", globalThis);
+
+  installTimers();
+  installServer();
+  return { afterMain };
+}
+
+/**
+ * Serves the entry module's default export when it looks like a server
+ * (`export default { port?, hostname?, fetch(req) }`, as Bun and Deno do).
+ */
+function afterMain(ns: Record<string, unknown>): void {
+  const def = ns.default as { fetch?: unknown } | null | undefined;
+  if (def === null || typeof def !== "object" || typeof def.fetch !== "function") return;
+  try {
+    serveDefaultExport(def as Parameters<typeof serveDefaultExport>[0]);
+  } catch (e) {
+    // "port in use" and friends: one clear line, no stack from our internals.
+    const msg = e instanceof Error ? e.message : String(e);
+    ops.print(2, `error: ${msg}\n`);
+    ops.exit(1);
+  }
+}

@@ -1,0 +1,328 @@
+// WHATWG Headers (https://fetch.spec.whatwg.org/#headers-class).
+//
+// Storage is one flat array [name, value, name, value, ...] with lower-cased
+// names and one entry per append, which is exactly what ops.respond takes:
+// sending a Response's headers passes this array to Rust as is.
+//
+// A server request's headers start lazily backed by the request: get/has
+// ask Rust for one header (ops.reqHeader), and only a mutation or an
+// iteration copies them all out (ops.reqHeaders). Most handlers read one or
+// two headers, if any.
+
+import { ops } from "./core_ops.ts";
+import { customInspect, inspect, type InspectOptions } from "./format.ts";
+import { liveHandle, type HandleHolder } from "./handle.ts";
+
+/** What `new Headers(init)` accepts (lib.dom's HeadersInit, structurally). */
+export type HeadersInit = Headers | Iterable<Iterable<string>> | Record<string, string> | string[][];
+
+// RFC 9110 token.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// After trimming, a value may not hold NUL, CR or LF (fetch's "header
+// value"), nor anything above U+00FF (WebIDL ByteString conversion).
+const INVALID_VALUE = /[\0\r\n]|[^\x00-\xff]/;
+const HTTP_WS_EDGES = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+const GUARD_NONE = 0;
+const GUARD_IMMUTABLE = 1;
+
+export function normalizeName(name: unknown): string {
+  const s = typeof name === "string" ? name : `${name}`;
+  if (!TOKEN.test(s)) throw new TypeError(`Invalid header name: ${JSON.stringify(s)}`);
+  return s.toLowerCase();
+}
+
+function isHttpWs(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
+export function normalizeValue(value: unknown): string {
+  let s = typeof value === "string" ? value : `${value}`;
+  const n = s.length;
+  if (n !== 0 && (isHttpWs(s.charCodeAt(0)) || isHttpWs(s.charCodeAt(n - 1)))) {
+    s = s.replace(HTTP_WS_EDGES, "");
+  }
+  if (INVALID_VALUE.test(s)) throw new TypeError(`Invalid header value: ${JSON.stringify(s)}`);
+  return s;
+}
+
+export class Headers {
+  /** [lowerName, value, ...]; null while lazily backed by a server request. */
+  declare _list: string[] | null;
+  /** The server request backing a lazy instance. */
+  declare _src: HandleHolder | null;
+  declare _guard: number;
+  /** Sorted-and-combined view for iteration; null when stale. */
+  declare _sorted: string[] | null;
+
+  constructor(init?: HeadersInit) {
+    this._list = [];
+    this._src = null;
+    this._guard = GUARD_NONE;
+    this._sorted = null;
+    if (init !== undefined) fill(this, init);
+  }
+
+  append(name: string, value: string): void {
+    const n = normalizeName(name);
+    const v = normalizeValue(value);
+    checkMutable(this);
+    materialize(this).push(n, v);
+    this._sorted = null;
+  }
+
+  delete(name: string): void {
+    const n = normalizeName(name);
+    checkMutable(this);
+    const list = materialize(this);
+    for (let i = 0; i < list.length; ) {
+      if (list[i] === n) list.splice(i, 2);
+      else i += 2;
+    }
+    this._sorted = null;
+  }
+
+  get(name: string): string | null {
+    const n = normalizeName(name);
+    const list = this._list;
+    if (list === null) return ops.reqHeader(liveHandle(this._src!), n);
+    let out: string | null = null;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] === n) out = out === null ? list[i + 1] : `${out}, ${list[i + 1]}`;
+    }
+    return out;
+  }
+
+  getSetCookie(): string[] {
+    const list = materialize(this);
+    const out: string[] = [];
+    for (let i = 0; i < list.length; i += 2) if (list[i] === "set-cookie") out.push(list[i + 1]);
+    return out;
+  }
+
+  has(name: string): boolean {
+    const n = normalizeName(name);
+    const list = this._list;
+    if (list === null) return ops.reqHeader(liveHandle(this._src!), n) !== null;
+    for (let i = 0; i < list.length; i += 2) if (list[i] === n) return true;
+    return false;
+  }
+
+  set(name: string, value: string): void {
+    const n = normalizeName(name);
+    const v = normalizeValue(value);
+    checkMutable(this);
+    const list = materialize(this);
+    let found = false;
+    for (let i = 0; i < list.length; ) {
+      if (list[i] !== n) {
+        i += 2;
+      } else if (!found) {
+        list[i + 1] = v;
+        found = true;
+        i += 2;
+      } else {
+        list.splice(i, 2);
+      }
+    }
+    if (!found) list.push(n, v);
+    this._sorted = null;
+  }
+
+  forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
+    if (typeof callback !== "function") throw new TypeError("Headers.forEach: callback is not a function");
+    // Re-read the sorted view each step: the callback may mutate.
+    for (let i = 0; ; i += 2) {
+      const pairs = sortedPairs(this);
+      if (i >= pairs.length) break;
+      callback.call(thisArg, pairs[i + 1], pairs[i], this);
+    }
+  }
+
+  entries(): HeadersIterator<[string, string]> {
+    return new HeadersIterator(this, KIND_ENTRIES) as HeadersIterator<[string, string]>;
+  }
+
+  keys(): HeadersIterator<string> {
+    return new HeadersIterator(this, KIND_KEYS) as HeadersIterator<string>;
+  }
+
+  values(): HeadersIterator<string> {
+    return new HeadersIterator(this, KIND_VALUES) as HeadersIterator<string>;
+  }
+
+  [Symbol.iterator](): HeadersIterator<[string, string]> {
+    return this.entries();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "Headers";
+  }
+
+  [customInspect](depth: number, options: InspectOptions): string {
+    const pairs = sortedPairs(this);
+    const obj: Record<string, string | string[]> = {};
+    for (let i = 0; i < pairs.length; i += 2) {
+      const k = pairs[i];
+      const prev = obj[k];
+      if (prev === undefined) obj[k] = pairs[i + 1];
+      else obj[k] = Array.isArray(prev) ? [...prev, pairs[i + 1]] : [prev, pairs[i + 1]];
+    }
+    return `Headers ${inspect(obj, { ...options, depth })}`;
+  }
+}
+
+function checkMutable(h: Headers): void {
+  if (h._guard === GUARD_IMMUTABLE) throw new TypeError("Headers are immutable");
+}
+
+function materialize(h: Headers): string[] {
+  let list = h._list;
+  if (list === null) {
+    list = h._list = ops.reqHeaders(liveHandle(h._src!));
+    h._src = null;
+  }
+  return list;
+}
+
+function fill(h: Headers, init: unknown): void {
+  if ((typeof init !== "object" && typeof init !== "function") || init === null) {
+    throw new TypeError("Headers: init must be an object, an array of [name, value] pairs or a Headers");
+  }
+  const list = h._list!;
+  if (init instanceof Headers) {
+    const src = materialize(init);
+    for (let i = 0; i < src.length; i++) list.push(src[i]);
+    return;
+  }
+  const iter = (init as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+  if (iter !== undefined && iter !== null) {
+    if (typeof iter !== "function") throw new TypeError("Headers: init[Symbol.iterator] is not a function");
+    for (const pair of init as Iterable<unknown>) {
+      if ((typeof pair !== "object" && typeof pair !== "function") || pair === null) {
+        throw new TypeError("Headers: each init entry must be a [name, value] pair");
+      }
+      const arr = Array.isArray(pair) ? pair : Array.from(pair as Iterable<unknown>);
+      if (arr.length !== 2) throw new TypeError("Headers: each init entry must have exactly two items");
+      list.push(normalizeName(arr[0]), normalizeValue(arr[1]));
+    }
+    return;
+  }
+  // A record<ByteString, ByteString>: own enumerable keys; symbols are not
+  // ByteStrings.
+  const record = init as Record<string, unknown>;
+  const syms = Object.getOwnPropertySymbols(record);
+  for (let i = 0; i < syms.length; i++) {
+    if (Object.prototype.propertyIsEnumerable.call(record, syms[i])) {
+      throw new TypeError("Headers: a record's keys must be strings, not symbols");
+    }
+  }
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    list.push(normalizeName(k), normalizeValue(record[k]));
+  }
+}
+
+/** Fetch's "sort and combine": [name, value, ...] by name, set-cookie kept apart. */
+function sortedPairs(h: Headers): string[] {
+  const cached = h._sorted;
+  if (cached !== null) return cached;
+  const list = materialize(h);
+  const names: string[] = [];
+  for (let i = 0; i < list.length; i += 2) if (!names.includes(list[i])) names.push(list[i]);
+  names.sort();
+  const out: string[] = [];
+  for (const name of names) {
+    if (name === "set-cookie") {
+      for (let i = 0; i < list.length; i += 2) if (list[i] === name) out.push(name, list[i + 1]);
+    } else {
+      let value: string | null = null;
+      for (let i = 0; i < list.length; i += 2) {
+        if (list[i] === name) value = value === null ? list[i + 1] : `${value}, ${list[i + 1]}`;
+      }
+      out.push(name, value!);
+    }
+  }
+  return (h._sorted = out);
+}
+
+const KIND_KEYS = 0;
+const KIND_VALUES = 1;
+const KIND_ENTRIES = 2;
+
+// The iterator WebIDL defines for pair iterables: it reads the current
+// sorted list on every next(), so it sees mutations made while iterating.
+class HeadersIterator<T> {
+  declare _headers: Headers;
+  declare _kind: number;
+  declare _index: number;
+
+  constructor(headers: Headers, kind: number) {
+    this._headers = headers;
+    this._kind = kind;
+    this._index = 0;
+  }
+
+  next(): IteratorResult<T, undefined> {
+    const pairs = sortedPairs(this._headers);
+    const i = this._index;
+    if (i >= pairs.length) return { value: undefined, done: true };
+    this._index = i + 2;
+    const kind = this._kind;
+    const value = kind === KIND_KEYS ? pairs[i] : kind === KIND_VALUES ? pairs[i + 1] : [pairs[i], pairs[i + 1]];
+    return { value: value as T, done: false };
+  }
+
+  [Symbol.iterator](): HeadersIterator<T> {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return "Headers Iterator";
+  }
+}
+
+// %IteratorPrototype% sits between the iterator and Object.prototype, as
+// for built-in iterators.
+Object.setPrototypeOf(HeadersIterator.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+
+// ---- internal helpers for request.ts, response.ts and server.ts ----------
+
+/** Headers lazily backed by a server request. */
+export function lazyHeaders(src: HandleHolder): Headers {
+  const h = new Headers();
+  h._list = null;
+  h._src = src;
+  return h;
+}
+
+/** The flat [name, value, ...] list, copied out of Rust first if lazy. */
+export function headerList(h: Headers): string[] {
+  return materialize(h);
+}
+
+/** Appends without validation: for names and values the runtime itself makes. */
+export function appendTrusted(h: Headers, lowerName: string, value: string): void {
+  materialize(h).push(lowerName, value);
+  h._sorted = null;
+}
+
+export function makeImmutable(h: Headers): Headers {
+  h._guard = GUARD_IMMUTABLE;
+  return h;
+}
+
+export function isImmutable(h: Headers): boolean {
+  return h._guard === GUARD_IMMUTABLE;
+}
+
+/** A mutable copy (Response.clone keeps the guard itself). */
+export function copyHeaders(h: Headers): Headers {
+  const c = new Headers();
+  const src = materialize(h);
+  const list = c._list!;
+  for (let i = 0; i < src.length; i++) list.push(src[i]);
+  c._guard = h._guard;
+  return c;
+}

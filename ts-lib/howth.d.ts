@@ -1,0 +1,138 @@
+// Types for what Howth adds to the web platform, for users' TypeScript.
+//
+// Request, Response, Headers, URL, fetch-style handlers and the other web
+// globals are typed by TypeScript's own lib.dom, exactly as for Bun, Deno
+// and Cloudflare Workers code: this file only declares the `Howth` global.
+// Use it with `"lib": ["es2022", "dom"]` and include this file (or
+// reference it: `/// <reference path="howth.d.ts" />`).
+
+/// <reference lib="dom" />
+
+declare namespace Howth {
+  /** Howth's version, e.g. "0.1.0". */
+  const version: string;
+  /** Versions of Howth and of the V8 it runs on. */
+  const versions: { readonly howth: string; readonly v8: string };
+  /** The arguments after the entry file: `howth run app.ts a b` gives ["a", "b"]. */
+  const args: string[];
+  /** The environment variables at start-up. Changing this object does not change the process's environment. */
+  const env: Record<string, string | undefined>;
+  /** This worker's index (0 in a single-worker process). */
+  const workerId: number;
+  /** Absolute path of the entry module. */
+  const mainPath: string | undefined;
+  /** The working directory at start-up. */
+  function cwd(): string;
+
+  /** Formats a value as console.log does (Node's util.inspect rules). */
+  function inspect(value: unknown, options?: InspectOptions): string;
+  /** Ends the process with `code` (default 0) after flushing stdout and stderr. */
+  function exit(code?: number): never;
+  /** Lets the process exit while this timer is still pending. */
+  function unrefTimer(id: number): void;
+  /** Undoes unrefTimer. */
+  function refTimer(id: number): void;
+
+  interface InspectOptions {
+    /** Levels of nesting shown (default 2); deeper objects print as [Object]. */
+    depth?: number | null;
+    showHidden?: boolean;
+    /** Width past which entries go on separate lines (default 80). */
+    breakLength?: number;
+    /** Inner levels combined on one line (default 3); false: one entry per line. */
+    compact?: number | boolean;
+    maxArrayLength?: number | null;
+    maxStringLength?: number | null;
+    sorted?: boolean;
+    customInspect?: boolean;
+    colors?: boolean;
+  }
+
+  /**
+   * A response as a plain object: the fast path. `body` is sent as is;
+   * without `headers`, a string body gets `content-type: text/plain;charset=utf-8`.
+   */
+  interface PlainResponse {
+    status?: number;
+    headers?: HeadersInit | Record<string, string | string[]>;
+    body?: string | Uint8Array | ArrayBuffer | ArrayBufferView | null;
+  }
+
+  type HandlerResult = Response | PlainResponse;
+
+  /** A request handler, as for Bun.serve and Deno.serve. */
+  type Handler = (req: Request, server: Server) => HandlerResult | Promise<HandlerResult>;
+
+  /** Limits enforced by the server loop (Rust); each has a default there. */
+  interface ServeLimits {
+    /** Largest request body accepted, in bytes. */
+    maxBodyBytes?: number;
+    /** Largest request head (request line and headers), in bytes. */
+    maxHeaderBytes?: number;
+    /** Most header fields in one request. */
+    maxHeaders?: number;
+    /** Longest request target, in bytes. */
+    maxUrlLength?: number;
+    /** Most connections open at once. */
+    maxConnections?: number;
+    /** Time allowed for a request head to arrive, in ms. */
+    headerTimeoutMs?: number;
+    /** Time an idle keep-alive connection is kept, in ms. */
+    idleTimeoutMs?: number;
+    /** Time allowed for a request body to arrive, in ms. */
+    bodyTimeoutMs?: number;
+    /** Requests served on one connection before it is closed. */
+    maxRequestsPerConnection?: number;
+    /** Time a batch's handlers may run synchronously, in ms. */
+    maxHandlerMs?: number;
+  }
+
+  interface ServeOptions extends ServeLimits {
+    /** Port to listen on; 0 picks a free one. Default: --port / PORT, else 3000. */
+    port?: number;
+    /** Address to bind. Default "0.0.0.0". */
+    hostname?: string;
+    fetch?: Handler;
+    /** Answers a handler's exception (Bun's name). Default: log it and answer 500. */
+    error?: (error: unknown) => HandlerResult | Promise<HandlerResult>;
+    /** Deno's name for `error`. */
+    onError?: (error: unknown) => HandlerResult | Promise<HandlerResult>;
+    /** Called once listening, instead of printing "Listening on http://HOST:PORT/". */
+    onListen?: (addr: { hostname: string; port: number }) => void;
+  }
+
+  interface Server {
+    /** The port actually bound (useful with port 0). */
+    readonly port: number;
+    readonly hostname: string;
+    /** http://host:port/ (a wildcard address shows as localhost). */
+    readonly url: URL;
+    /** Stops accepting connections; requests in flight are still answered. */
+    stop(): void;
+    /** stop(), as a promise (Deno's name). */
+    shutdown(): Promise<void>;
+  }
+
+  /**
+   * Starts an HTTP server. `serve({ port, fetch })`, `serve({ port }, handler)`
+   * or `serve(handler)`. Prints "Listening on http://HOST:PORT/" unless
+   * onListen is given.
+   */
+  function serve(options: ServeOptions & { fetch: Handler }): Server;
+  function serve(options: ServeOptions, handler: Handler): Server;
+  function serve(handler: Handler): Server;
+
+  /** The earlier Howth's name for serve. */
+  const serveBatch: typeof serve;
+
+  /** The no-JS baseline: the server loop answers every request with `body` (text/plain), never calling JS. */
+  function serveRustOnly(options: { port?: number; hostname?: string; body?: string } & ServeLimits): Server;
+
+  /**
+   * The shape of an entry module's default export that Howth serves
+   * (`export default { fetch(req) { ... } } satisfies Howth.ServeExport`).
+   */
+  interface ServeExport extends ServeOptions {
+    fetch: Handler;
+  }
+}

@@ -1,0 +1,161 @@
+// The native functions Rust gives ts-lib: the whole contract between the two
+// halves of the runtime. ts-lib receives them as the `ops` argument of its
+// bootstrap (see bootstrap.ts) and never exposes this object to user code.
+//
+// Request handles: a request of the batch being dispatched is its index in
+// the batch (0 <= r < n). Its bytes live in the connection's read buffer and
+// are valid only while the batch runs. A handler that goes async must be
+// `defer`red first: that copies the request out and returns a negative
+// handle that stays valid until the response is sent.
+
+export interface Ops {
+  // ---- process ----------------------------------------------------------
+  /** Writes text (UTF-8) to fd 1 (stdout) or 2 (stderr). */
+  print(fd: 1 | 2, text: string): void;
+  /** Ends the process after flushing stdout/stderr. */
+  exit(code: number): never;
+  /** JSON: { version, v8, args: string[], env: Record<string,string>, cwd, mainUrl, mainPath, workerId } */
+  bootInfo(): string;
+  /** Milliseconds since the isolate was created (monotonic, sub-ms precision). */
+  now(): number;
+  /** Wall clock milliseconds since the epoch at isolate creation. */
+  timeOrigin(): number;
+  /** Maps a generated position to the TypeScript source: "line:col" or undefined. */
+  mapPosition(resource: string, line: number, col: number): string | undefined;
+
+  // ---- timers -----------------------------------------------------------
+  /** Arms timer `id` to fire after `delayMs`, then every `delayMs` if repeat. */
+  timerStart(id: number, delayMs: number, repeat: boolean): void;
+  timerStop(id: number): void;
+  /** The function Rust calls with a timer id when it fires. */
+  setTimerCallback(cb: (id: number) => void): void;
+  /** Keeps the loop alive (true) or lets it exit when only this timer is left (false). */
+  timerRef(id: number, ref: boolean): void;
+
+  // ---- encoding, crypto, url (issue 6) ---------------------------------
+  /** UTF-8 encode a string into a new Uint8Array. */
+  encodeUtf8(s: string): Uint8Array;
+  // (TextEncoder.encodeInto is plain TS in encoding.ts: an op cannot hand
+  // back the two counts it needs without allocating an array per call.)
+  /** Decodes bytes with the encoding `label` (encoding_rs). Throws TypeError when fatal and malformed. */
+  decode(bytes: ArrayBufferView | ArrayBuffer, label: string, fatal: boolean, ignoreBOM: boolean): string;
+  /** The canonical name of an encoding label in lower case ("utf-8", "shift_jis", "replacement"), or undefined if unknown. */
+  encodingName(label: string): string | undefined;
+  /**
+   * Opens a streaming decoder (TextDecoder.decode(..., { stream: true })):
+   * its state (partial sequences, ISO-2022-JP mode) stays in Rust. Returns
+   * a handle. Throws RangeError for an unknown label.
+   */
+  decoderOpen(label: string, fatal: boolean, ignoreBOM: boolean): number;
+  /**
+   * Feeds a streaming decoder; `last` flushes and closes it. A fatal
+   * decoder throws TypeError on malformed input and is then closed too.
+   */
+  decoderDecode(handle: number, bytes: ArrayBufferView | ArrayBuffer, last: boolean): string;
+  /** Frees a streaming decoder that was not flushed (idempotent). */
+  decoderClose(handle: number): void;
+  /** Fills the view with cryptographically strong random bytes. */
+  randomFill(view: ArrayBufferView): void;
+  randomUUID(): string;
+  /** Digest with "SHA-1", "SHA-256", "SHA-384", "SHA-512". */
+  digest(algorithm: string, data: ArrayBufferView | ArrayBuffer): Uint8Array;
+  /** Structured clone through V8's serializer; throws for uncloneable values. */
+  structuredClone<T>(value: T): T;
+  /**
+   * WHATWG URL parsing (Rust url crate). Returns the serialized components
+   * [href, protocol, username, password, host, hostname, port, pathname, search, hash, origin]
+   * or undefined when parsing fails.
+   */
+  urlParse(input: string, base?: string): string[] | undefined;
+  /**
+   * Applies a WHATWG setter ("href", "protocol", "username", "password",
+   * "host", "hostname", "port", "pathname", "search", "hash") to href;
+   * returns the new components as urlParse. Invalid values are ignored as
+   * the spec's setters ignore them; undefined only when the "href" setter
+   * gets an unparsable URL (the caller throws TypeError).
+   */
+  urlSet(href: string, setter: string, value: string): string[] | undefined;
+  /** application/x-www-form-urlencoded parse: [k0, v0, k1, v1, ...]. */
+  formUrlDecode(input: string): string[];
+  /** application/x-www-form-urlencoded serialize of pairs [k0, v0, ...]. */
+  formUrlEncode(pairs: string[]): string;
+
+  // ---- http server --------------------------------------------------------
+  /**
+   * Starts listening. options is JSON: { port, hostname, maxBodyBytes?,
+   * maxHeaderBytes?, maxHeaders?, maxUrlLength?, maxConnections?, headerTimeoutMs?,
+   * idleTimeoutMs?, bodyTimeoutMs?, maxRequestsPerConnection?, maxHandlerMs? }.
+   * Returns [serverId, port]. Throws Error with a one-line message (port in use ...).
+   */
+  serve(options: string): [number, number];
+  /** The no-JS baseline: answers every request with `body` (text/plain) from Rust. */
+  serveRustOnly(options: string, body: string): [number, number];
+  /** Stops accepting; in-flight requests finish; idle connections close. */
+  serverStop(serverId: number): void;
+  /** The function Rust calls once per batch with the batch size. */
+  setDispatch(dispatch: (n: number) => void): void;
+  /** The server the current batch belongs to. */
+  batchServer(): number;
+
+  reqMethod(r: number): string;
+  /** The request target as sent (path and query, or absolute form). */
+  reqTarget(r: number): string;
+  /** The Host header or "" */
+  reqHost(r: number): string;
+  /** One header by lower-case name (values of repeats joined with ", "), or null. */
+  reqHeader(r: number, name: string): string | null;
+  /** All headers, flat: [name0, value0, name1, value1, ...], names lower-cased. */
+  reqHeaders(r: number): string[];
+  /** The whole body (already received) as a new Uint8Array; empty when none. */
+  reqBody(r: number): Uint8Array;
+  /** The body decoded as UTF-8 (replacement characters for bad sequences). */
+  reqBodyText(r: number): string;
+  /** Remote address "ip:port". */
+  reqRemote(r: number): string;
+  /** Copies the request out of the read buffer; returns a handle (< 0) valid until answered. */
+  defer(r: number): number;
+  /** True when the client of a deferred request has gone away. */
+  reqClosed(r: number): boolean;
+
+  /**
+   * Sends a whole response. `headers` is flat [name, value, ...] or undefined;
+   * when it is undefined and body is a string, content-type text/plain;charset=utf-8
+   * is sent. Content-Length and Date are always added by Rust; a HEAD
+   * request gets no body. Throws TypeError for invalid header names/values.
+   */
+  respond(r: number, status: number, body: string | ArrayBufferView | ArrayBuffer | null | undefined,
+          headers: string[] | undefined): void;
+  /**
+   * Starts a streamed (chunked) response. Returns the handle to pass to
+   * respondChunk/respondEnd (a batch request is deferred by this call, so
+   * the returned handle differs from `r` when r >= 0).
+   */
+  respondStart(r: number, status: number, headers: string[] | undefined): number;
+  /** Sends one chunk; returns false when the connection's buffer is over its high-water mark (wait for the drain callback). */
+  respondChunk(r: number, chunk: string | ArrayBufferView | ArrayBuffer): boolean;
+  /** Ends a streamed response. */
+  respondEnd(r: number): void;
+  /** The function Rust calls with a handle when a streamed response may continue, or when its client went away (closed = true). */
+  setDrainCallback(cb: (r: number, closed: boolean) => void): void;
+  /**
+   * OPTIONAL (added by ts-lib core; ts-lib falls back when absent). Ends a
+   * streamed response abnormally: the body stream errored after the head
+   * was sent, so the connection is closed WITHOUT the terminating zero-size
+   * chunk and the client sees a truncated body instead of a complete one.
+   * Without it ts-lib calls respondEnd, which makes the truncation look like
+   * a complete response.
+   */
+  respondAbort?(r: number): void;
+  /**
+   * OPTIONAL (added by ts-lib core, for console.log of a Promise). V8's
+   * Promise::State and Result: [0 = pending | 1 = fulfilled | 2 = rejected,
+   * result]. Without it a promise prints as `Promise { <unknown> }`.
+   */
+  promiseState?(p: Promise<unknown>): [number, unknown];
+
+  // ---- host functions registered by an embedding Rust program (issue 7) ----
+  /** Names of host functions. */
+  hostFunctions(): string[];
+  /** Calls host function `name` with JSON-able args. Sync ones return the value; async ones return a promise id resolved via setHostCallback. */
+  hostCall(name: string, args: unknown[]): unknown;
+}
