@@ -21,8 +21,13 @@ fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let dir = manifest.join("../ts-lib");
+    let dir = dir.canonicalize().unwrap_or(dir);
     // The directory itself, so adding or removing a file reruns the script.
-    println!("cargo:rerun-if-changed={}", dir.display());
+    // (Not when it is missing: cargo would then rerun the script on every
+    // build.)
+    if dir.is_dir() {
+        println!("cargo:rerun-if-changed={}", dir.display());
+    }
     println!("cargo:rerun-if-changed=src/modules/compile.rs");
 
     let mut table = String::from(
@@ -31,8 +36,7 @@ fn main() {
     );
     for path in ts_files(&dir) {
         println!("cargo:rerun-if-changed={}", path.display());
-        let shown = path.canonicalize().unwrap_or_else(|_| path.clone());
-        let shown = shown.to_string_lossy();
+        let shown = path.to_string_lossy();
         let source = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&format!("{shown}: cannot read: {e}")));
         let compiled = compile::compile(&shown, &source, compile::SourceKind::TypeScript)
             .unwrap_or_else(|e| fail(&e.one_line()));

@@ -71,9 +71,12 @@ export class AbortSignal extends EventTarget {
       signalAbort(signal, new DOMException("The operation was aborted due to timeout", "TimeoutError"));
     }, ms);
     // A pending timeout signal must not keep the process alive (as in Deno
-    // and Node): unref the timer when the timer API supports it.
-    const h = handle as { unref?: () => void } | null;
-    if (h !== null && typeof h === "object" && typeof h.unref === "function") h.unref();
+    // and Node): unref the timer, through Howth.unrefTimer for numeric ids
+    // or a Node-style handle's unref().
+    const unref = (globalThis as { Howth?: { unrefTimer?: (id: number) => void } }).Howth?.unrefTimer;
+    const h = handle as { unref?: () => void } | number | null;
+    if (typeof h === "number" && typeof unref === "function") unref(h);
+    else if (h !== null && typeof h === "object" && typeof h.unref === "function") h.unref();
     return signal;
   }
 

@@ -27,7 +27,6 @@ export const FORM_URLENCODED = "application/x-www-form-urlencoded;charset=UTF-8"
 export const APPLICATION_JSON = "application/json";
 
 const EMPTY = new Uint8Array(0);
-
 /**
  * Fetch's "extract a body": stores the body source on `host` and returns the
  * Content-Type it implies (null for none). Bytes are copied, as the spec
@@ -187,6 +186,8 @@ export function consumeBytes(host: BodyHost): Promise<Uint8Array> {
   if (bodyUsed(host)) return Promise.reject(usedError());
   const stream = host._stream;
   if (stream === null) {
+    // A null body reads as empty, as often as asked, and is never "used".
+    if (host._src === null) return Promise.resolve(new Uint8Array(0));
     host._used = true;
     try {
       return Promise.resolve(sourceBytes(host._src));

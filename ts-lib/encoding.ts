@@ -148,7 +148,8 @@ export class TextDecoder {
   }
 
   decode(input?: BufferSource, options: TextDecodeOptions = {}): string {
-    if (input !== undefined && input !== null && !isBufferSource(input)) {
+    // WebIDL: only a missing argument means "no bytes"; null is not a BufferSource.
+    if (input !== undefined && !isBufferSource(input)) {
       throw new TypeError("TextDecoder.decode: input must be an ArrayBuffer or ArrayBufferView");
     }
     const bytes = input ?? EMPTY;

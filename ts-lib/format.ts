@@ -733,15 +733,14 @@ function formatArrayBuffer(ctx: Ctx, value: ArrayBuffer): string[] {
   } catch {
     return ["(detached)"];
   }
-  const max = Math.min(50, buffer.length);
+  const max = Math.min(Math.max(0, ctx.maxArrayLength), buffer.length);
   let str = "";
   for (let i = 0; i < max; i++) {
     if (i > 0) str += " ";
     str += buffer[i].toString(16).padStart(2, "0");
   }
-  const remaining = buffer.length - 50;
+  const remaining = buffer.length - max;
   if (remaining > 0) str += ` ... ${remaining} more byte${remaining > 1 ? "s" : ""}`;
-  void ctx;
   return [`[Uint8Contents]: <${str}>`];
 }
 
@@ -928,15 +927,29 @@ function formatArg(arg: unknown): string {
   return typeof arg === "string" ? arg : inspect(arg);
 }
 
-function hasUserToString(v: object): boolean {
-  // An object whose toString is its own or its class's (not Object's or
-  // Error's built-in one) prints through it with %s, as in Node.
-  let cur: object | null = v;
-  while (cur !== null && cur !== Object.prototype) {
-    if (hasOwn.call(cur, "toString")) return cur !== Error.prototype && cur !== Date.prototype;
-    cur = Object.getPrototypeOf(cur);
+// Constructors of the engine's own classes, captured when this module is
+// evaluated (before the runtime installs any global): %s inspects objects
+// whose toString is one of theirs and calls a user-defined toString.
+const builtInObjects = new Set(
+  Object.getOwnPropertyNames(globalThis).filter((name) => /^[A-Z][a-zA-Z0-9]+$/.test(name)),
+);
+
+function hasBuiltInToString(value: object): boolean {
+  let toString: unknown;
+  try {
+    toString = (value as { toString?: unknown }).toString;
+  } catch {
+    return true;
   }
-  return false;
+  if (typeof toString !== "function") return true;
+  if (hasOwn.call(value, "toString")) return false;
+  let pointer: object | null = value;
+  do {
+    pointer = Object.getPrototypeOf(pointer);
+  } while (pointer !== null && !hasOwn.call(pointer, "toString"));
+  if (pointer === null) return true;
+  const desc = Object.getOwnPropertyDescriptor(pointer, "constructor");
+  return desc !== undefined && typeof desc.value === "function" && builtInObjects.has(desc.value.name);
 }
 
 /**
@@ -966,7 +979,7 @@ export function format(args: ArrayLike<unknown>): string {
             if (typeof arg === "number") tempStr = formatNumber(arg);
             else if (typeof arg === "bigint") tempStr = formatBigInt(arg);
             else if (typeof arg === "symbol") tempStr = symbolToString(arg);
-            else if (typeof arg !== "object" || arg === null || hasUserToString(arg)) tempStr = String(arg);
+            else if (typeof arg !== "object" || arg === null || !hasBuiltInToString(arg)) tempStr = String(arg);
             else tempStr = inspect(arg, { depth: 0, compact: 3 });
             break;
           }

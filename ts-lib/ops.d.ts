@@ -62,6 +62,12 @@ export interface Ops {
   /** Structured clone through V8's serializer; throws for uncloneable values. */
   structuredClone<T>(value: T): T;
   /**
+   * Optional, not implemented yet (needs v8::ArrayBuffer::Detach in the
+   * engine shim): detaches a buffer, so ArrayBuffer.prototype.transfer can
+   * detach its source as specified. polyfills.ts uses it when present.
+   */
+  detachArrayBuffer?(buffer: ArrayBuffer): void;
+  /**
    * WHATWG URL parsing (Rust url crate). Returns the serialized components
    * [href, protocol, username, password, host, hostname, port, pathname, search, hash, origin]
    * or undefined when parsing fails.

@@ -353,30 +353,38 @@ function getSetRecord(obj: unknown, where: string): SetRecord {
   return { set: obj, size: intSize, has, keys };
 }
 
-/** Iterates the record's keys() (GetIteratorFromMethod + IteratorStepValue). */
-function* keysOf(rec: SetRecord, where: string): Generator<unknown, void, undefined> {
+/**
+ * GetIteratorFromMethod(rec.set, rec.keys) now (the spec calls keys()
+ * before copying this set), then IteratorStepValue lazily.
+ */
+function keysOf(rec: SetRecord, where: string): Generator<unknown, void, undefined> {
   const it = rec.keys.call(rec.set) as unknown;
   if (!isObject(it)) throw new TypeError(`${where}: keys() did not return an object`);
   const next = (it as { next?: unknown }).next;
-  let done = false;
-  try {
-    for (;;) {
-      const r = (next as AnyFn).call(it) as unknown;
-      if (!isObject(r)) throw new TypeError(`${where}: the iterator result is not an object`);
-      if ((r as IteratorResult<unknown>).done) {
-        done = true;
-        return;
+  return (function* () {
+    let done = false;
+    try {
+      for (;;) {
+        const r = (next as AnyFn).call(it) as unknown;
+        if (!isObject(r)) throw new TypeError(`${where}: the iterator result is not an object`);
+        if ((r as IteratorResult<unknown>).done) {
+          done = true;
+          return;
+        }
+        const v = (r as IteratorResult<unknown>).value;
+        yield v === 0 ? 0 : v; // -0 → +0
       }
-      const v = (r as IteratorResult<unknown>).value;
-      yield v === 0 ? 0 : v; // -0 → +0
+    } catch (e) {
+      done = true; // the iterator's own error: no IteratorClose
+      throw e;
+    } finally {
+      // Early exit by the consumer (isSupersetOf, isDisjointFrom): IteratorClose.
+      if (!done) {
+        const ret = (it as { return?: unknown }).return;
+        if (ret !== undefined && ret !== null) (ret as AnyFn).call(it);
+      }
     }
-  } finally {
-    // Early exit by the consumer (isSupersetOf, isDisjointFrom): IteratorClose.
-    if (!done) {
-      const ret = (it as { return?: unknown }).return;
-      if (ret !== undefined && ret !== null) (ret as AnyFn).call(it);
-    }
-  }
+  })();
 }
 
 /** Iterates a Set's own data live (entries added meanwhile are visited). */
@@ -399,14 +407,17 @@ const setMethods = {
   union(this: unknown, other: unknown): Set<unknown> {
     thisSetSize(this, "Set.prototype.union");
     const rec = getSetRecord(other, "Set.prototype.union");
+    const keys = keysOf(rec, "Set.prototype.union");
     const result = copySet(this as object);
-    for (const v of keysOf(rec, "Set.prototype.union")) setAdd.call(result, v);
+    for (const v of keys) setAdd.call(result, v);
     return result;
   },
 
   intersection(this: unknown, other: unknown): Set<unknown> {
-    const size = thisSetSize(this, "Set.prototype.intersection");
+    thisSetSize(this, "Set.prototype.intersection");
     const rec = getSetRecord(other, "Set.prototype.intersection");
+    // Sized after GetSetRecord: its getters may change this set.
+    const size = setSizeGetter.call(this) as number;
     const result = new Set<unknown>();
     if (size <= rec.size) {
       for (const e of setData(this as object)) {
@@ -421,11 +432,14 @@ const setMethods = {
   },
 
   difference(this: unknown, other: unknown): Set<unknown> {
-    const size = thisSetSize(this, "Set.prototype.difference");
+    thisSetSize(this, "Set.prototype.difference");
     const rec = getSetRecord(other, "Set.prototype.difference");
+    // Sized after GetSetRecord: its getters may change this set.
+    const size = setSizeGetter.call(this) as number;
     const result = copySet(this as object);
     if (size <= rec.size) {
-      for (const e of setData(this as object)) {
+      // Over the copy as it was: has() may change this set meanwhile.
+      for (const e of Array.from(result)) {
         if (rec.has.call(rec.set, e)) setDelete.call(result, e);
       }
     } else {
@@ -437,8 +451,9 @@ const setMethods = {
   symmetricDifference(this: unknown, other: unknown): Set<unknown> {
     thisSetSize(this, "Set.prototype.symmetricDifference");
     const rec = getSetRecord(other, "Set.prototype.symmetricDifference");
+    const keys = keysOf(rec, "Set.prototype.symmetricDifference");
     const result = copySet(this as object);
-    for (const v of keysOf(rec, "Set.prototype.symmetricDifference")) {
+    for (const v of keys) {
       if (setHas.call(this, v)) setDelete.call(result, v);
       else setAdd.call(result, v);
     }
@@ -446,8 +461,10 @@ const setMethods = {
   },
 
   isSubsetOf(this: unknown, other: unknown): boolean {
-    const size = thisSetSize(this, "Set.prototype.isSubsetOf");
+    thisSetSize(this, "Set.prototype.isSubsetOf");
     const rec = getSetRecord(other, "Set.prototype.isSubsetOf");
+    // Sized after GetSetRecord: its getters may change this set.
+    const size = setSizeGetter.call(this) as number;
     if (size > rec.size) return false;
     for (const e of setData(this as object)) {
       if (!rec.has.call(rec.set, e)) return false;
@@ -456,8 +473,10 @@ const setMethods = {
   },
 
   isSupersetOf(this: unknown, other: unknown): boolean {
-    const size = thisSetSize(this, "Set.prototype.isSupersetOf");
+    thisSetSize(this, "Set.prototype.isSupersetOf");
     const rec = getSetRecord(other, "Set.prototype.isSupersetOf");
+    // Sized after GetSetRecord: its getters may change this set.
+    const size = setSizeGetter.call(this) as number;
     if (size < rec.size) return false;
     for (const v of keysOf(rec, "Set.prototype.isSupersetOf")) {
       if (!setHas.call(this, v)) return false;
@@ -466,8 +485,10 @@ const setMethods = {
   },
 
   isDisjointFrom(this: unknown, other: unknown): boolean {
-    const size = thisSetSize(this, "Set.prototype.isDisjointFrom");
+    thisSetSize(this, "Set.prototype.isDisjointFrom");
     const rec = getSetRecord(other, "Set.prototype.isDisjointFrom");
+    // Sized after GetSetRecord: its getters may change this set.
+    const size = setSizeGetter.call(this) as number;
     if (size <= rec.size) {
       for (const e of setData(this as object)) {
         if (rec.has.call(rec.set, e)) return false;

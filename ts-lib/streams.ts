@@ -1774,7 +1774,7 @@ export class TransformStream<I = any, O = any> {
         ? (chunk) => promiseCall(transform, tr, chunk, c.api)
         : (chunk) => {
             try {
-              tscEnqueue(c, chunk as unknown as O);
+              tscEnqueue(c as unknown as TSC<unknown, O>, chunk as unknown as O);
               return resolved();
             } catch (e) {
               return Promise.reject(e);

@@ -30,6 +30,7 @@ async function echo(req: Request) {
 }
 
 export default {
+  hostname: "127.0.0.1",
   fetch(req: Request) {
     const url = req.url; // absolute: http://host:port/path?query
     const start = url.indexOf("/", url.indexOf("//") + 2);

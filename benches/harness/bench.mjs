@@ -6,7 +6,7 @@
 //   node benches/harness/bench.mjs [--quick] [--help]
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -18,6 +18,8 @@ import {
   cpuTicks,
   echoBody,
   parseArgs,
+  parseCpuTimes,
+  cpuNoise,
   parseOha,
   parseProcStat,
   parseProcStatus,
@@ -41,6 +43,9 @@ const warn = (msg) => console.log(`! ${msg}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ processes
+
+// Piped into `head` or a closed terminal: keep measuring and writing results.
+process.stdout.on("error", () => {});
 
 const live = new Set(); // children to kill if we are interrupted
 for (const sig of ["SIGINT", "SIGTERM"]) {
@@ -165,7 +170,11 @@ function realServerPid(pid) {
   for (let depth = 0; depth < 5; depth++) {
     const text = readProc(pid, "stat");
     if (!text) return pid;
-    if (!wrappers.has(parseProcStat(text).comm)) return pid;
+    let exe = "";
+    try {
+      exe = path.basename(readlinkSync(`/proc/${pid}/exe`));
+    } catch {}
+    if (!wrappers.has(parseProcStat(text).comm) && !wrappers.has(exe)) return pid;
     const kids = processTree(pid).slice(1);
     if (kids.length !== 1) return pid;
     pid = kids[0];
@@ -276,9 +285,9 @@ function buildCFloor() {
 }
 
 /** What each runtime runs, or why it is skipped. */
-function resolveRuntime(name, install) {
-  const howth = path.join(ROOT, "target/release/howth");
-  const noHowth = `${path.relative(ROOT, howth)} not found; build it first (cargo build --release)`;
+function resolveRuntime(name, { install, howth: howthOpt }) {
+  const howth = path.resolve(ROOT, howthOpt ?? process.env.HOWTH_BIN ?? "target/release/howth");
+  const noHowth = `${path.relative(ROOT, howth)} not found; build it first (make build)`;
   switch (name) {
     case "howth":
     case "howth-nojs": {
@@ -371,25 +380,39 @@ async function startServer(name, rt, pin, rawDir) {
     await sleep(100);
   }
   await stopServer(server);
-  const tail = output.trim().split("\n").slice(-8).join("\n    ");
-  throw new Error(
+  const lines = output.trim().split("\n").filter(Boolean);
+  const err = new Error(
     (server.exited !== null ? `exited (${server.exited}) before listening` : `did not accept connections on port ${port} within 30 s`) +
-      (tail ? `; its output:\n    ${tail}` : ""),
+      (lines.length ? `; its output:\n    ${lines.slice(-8).join("\n    ")}` : ""),
   );
+  err.short = (server.exited !== null ? `exited (${server.exited}) before listening` : "did not listen within 30 s") +
+    (lines.length ? `: ${lines[lines.length - 1].slice(0, 200)}` : "");
+  throw err;
 }
 
 async function stopServer(server) {
   const { child } = server;
-  if (server.exited === null) {
-    if (server.pid && server.pid !== child.pid) {
+  // The server and whatever it started (a wrapper's child, workers): by pid, ours only.
+  const tree = processTree(child.pid).reverse();
+  const signal = (sig) => {
+    for (const p of tree) {
       try {
-        process.kill(server.pid, "SIGTERM");
+        process.kill(p, sig);
       } catch {}
     }
-    child.kill("SIGTERM");
+  };
+  if (server.exited === null) {
+    signal("SIGTERM");
     for (let i = 0; i < 30 && server.exited === null; i++) await sleep(100);
-    if (server.exited === null) child.kill("SIGKILL");
+    if (server.exited === null) signal("SIGKILL");
     for (let i = 0; i < 20 && server.exited === null; i++) await sleep(50);
+  }
+  // A wrapper may exit and leave its child running: make sure nothing of the tree stays.
+  for (const p of tree) {
+    if (p === child.pid) continue;
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {}
   }
   live.delete(child);
   writeFileSync(server.logFile, server.output());
@@ -428,16 +451,19 @@ function ohaArgs(oha, pin, url, scenario, conns, seconds, echoFile) {
 
 /** One measured run: the load generator's parsed report plus the server's CPU ticks over the window. */
 async function measure(server, argv, parse, seconds, rawFile, tool) {
+  const cpuTimes = () => (SERVER_CPU ? parseCpuTimes(readProc("", "stat") ?? "")[SERVER_CPU] : null);
+  const c0 = cpuTimes();
   const t0 = serverTicks(server.pid);
   const w0 = process.hrtime.bigint();
   const [cmd, ...args] = argv;
   const r = await capture(cmd, args, (seconds + 60) * 1000);
   const wallS = Number(process.hrtime.bigint() - w0) / 1e9;
   const t1 = serverTicks(server.pid);
+  const c1 = cpuTimes();
   writeFileSync(rawFile, r.stdout + (r.stderr ? `\n--- stderr ---\n${r.stderr}` : ""));
   if (r.code !== 0) return { failed: `${tool} exited ${r.code}: ${r.stderr.trim().split("\n").slice(-1)[0] ?? ""}` };
   try {
-    return { load: parse(r.stdout), cpuTicks: t1 - t0, wallS, clkTck: MACHINE.clkTck };
+    return { load: parse(r.stdout), cpuTicks: t1 - t0, wallS, clkTck: MACHINE.clkTck, noise: cpuNoise(c0, c1, t1 - t0) };
   } catch (err) {
     return { failed: `could not parse load generator output: ${err.message}` };
   }
@@ -446,6 +472,13 @@ async function measure(server, argv, parse, seconds, rawFile, tool) {
 // ------------------------------------------------------------------ main
 
 let MACHINE;
+let SERVER_CPU = null; // "cpu0" when the server is pinned there: its other load is measured
+
+/** ", CPU 0 busy with others 23%" when other processes took more than 5% of the server's core. */
+function noiseNote(r) {
+  const v = (r.noise?.other ?? 0) + (r.noise?.steal ?? 0);
+  return v > 0.05 ? `, CPU 0 ${Math.round(v * 100)}% busy with other processes` : "";
+}
 
 async function main() {
   let opts;
@@ -467,6 +500,7 @@ async function main() {
   log(`Howth bench: ${MACHINE.cpuModel}, ${MACHINE.cores} cores, ${MACHINE.kernel}; load average ${MACHINE.loadavg.map((x) => x.toFixed(2)).join(" ")}`);
   if (MACHINE.loadavg[0] > 0.5) warn(`the machine is busy (load ${MACHINE.loadavg[0].toFixed(2)}): figures will be noisy; compare only within this run`);
   const pin = pinning(MACHINE.cores);
+  if (pin.server.length) SERVER_CPU = "cpu0";
   MACHINE.pinning = pin.text;
   log(`pinning: ${pin.text}`);
 
@@ -496,7 +530,7 @@ async function main() {
   const skipped = [];
   const order = [];
   for (const name of opts.runtimes) {
-    const rt = resolveRuntime(name, opts.install);
+    const rt = resolveRuntime(name, opts);
     if (rt.skip) {
       skipped.push({ runtime: name, reason: rt.skip });
       warn(`skipping ${name}: ${rt.skip}`);
@@ -512,6 +546,12 @@ async function main() {
     process.exit(1);
   }
   if (!order.includes(BASELINE)) warn(`${BASELINE} is not being measured: the "vs Bun" columns will be empty`);
+
+  const nofile = Number(spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).stdout.trim());
+  const maxConns = Math.max(...opts.connections, opts.pipelineConnections);
+  if (Number.isFinite(nofile) && nofile < maxConns + 256) {
+    warn(`open-file limit is ${nofile}, too low for ${maxConns} connections: raise it (ulimit -n 65536) or expect errors`);
+  }
 
   const echoFile = path.join(rawDir, "echo-16k.bin");
   writeFileSync(echoFile, echoBody());
@@ -532,12 +572,12 @@ async function main() {
       server = await startServer(name, rt, pin, rawDir);
     } catch (err) {
       warn(`${name} did not start: ${err.message}`);
-      skipped.push({ runtime: name, reason: `did not start: ${err.message.split("\n")[0]}` });
+      skipped.push({ runtime: name, reason: `did not start: ${err.short ?? err.message}` });
       delete runtimes[name];
       cellNo += opts.scenarios.length * opts.connections.length;
       continue;
     }
-    const comm = parseProcStat(readProc(server.pid, "stat") ?? `${server.pid} (?) S 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0`).comm;
+    const comm = readProc(server.pid, "comm")?.trim() ?? "?";
     log(`listening on port ${server.port}, pid ${server.pid} (${comm})`);
     const url = `http://127.0.0.1:${server.port}`;
     for (const scenario of opts.scenarios) {
@@ -568,7 +608,7 @@ async function main() {
             const bad = r.load.errors + r.load.non2xx;
             log(
               `${tag} rep ${i + 1}/${opts.reps}: ${fmtInt(r.load.rps)} req/s, p50 ${fmtNum(r.load.p50Ms)} ms, p99 ${fmtNum(r.load.p99Ms)} ms, ` +
-                `${fmtNum(cpu, 1)} CPU µs/req${bad ? `, ${r.load.errors} errors, ${r.load.non2xx} non-2xx` : ""}`,
+                `${fmtNum(cpu, 1)} CPU µs/req${bad ? `, ${r.load.errors} errors, ${r.load.non2xx} non-2xx` : ""}${noiseNote(r)}`,
             );
           }
         }
@@ -610,7 +650,8 @@ async function main() {
           r.failed
             ? `${tag} rep ${i + 1}/${opts.reps}: FAILED ${r.failed}`
             : `${tag} rep ${i + 1}/${opts.reps}: ${fmtInt(r.load.rps)} req/s, ${fmtNum(((r.cpuTicks / r.clkTck) * 1e6) / Math.max(r.load.ok, 1), 2)} CPU µs/req` +
-                (r.load.errors + r.load.non2xx ? `, ${r.load.errors} errors, ${r.load.non2xx} non-2xx` : ""),
+                (r.load.errors + r.load.non2xx ? `, ${r.load.errors} errors, ${r.load.non2xx} non-2xx` : "") +
+                noiseNote(r),
         );
       }
       const cell = summarizeCell({ runtime: name, scenario: "pipelined", connections: conns, reps, responseProblems: problems, extra: { depth } });
@@ -648,6 +689,8 @@ async function main() {
   writeFileSync(path.join(outDir, "results.md"), md);
   writeFileSync(path.join(outDir, "chart.svg"), renderSvg(results));
   log(`\n${md}`);
+  const noisy = [...results.cells, ...results.pipelined].filter((c) => (c.serverCoreOther ?? 0) + (c.serverCoreSteal ?? 0) > 0.05);
+  if (noisy.length) warn(`in ${noisy.length} cell(s) other processes took over 5% of the server's CPU 0: the machine was busy, figures are noisy`);
   const flagged = [...results.cells, ...results.pipelined].filter((c) => c.flagged);
   if (flagged.length) warn(`${flagged.length} cell(s) flagged (errors, non-2xx or wrong responses): not valid results`);
   for (const s of skipped) warn(`skipped ${s.runtime}: ${s.reason}`);

@@ -187,6 +187,35 @@ export function cpuUsPerRequest(ticksBefore, ticksAfter, clkTck, requests) {
   return (ticks / clkTck) * 1e6 / requests;
 }
 
+/**
+ * Parses /proc/stat's per-CPU lines: { cpu0: { busy, idle, steal, total }, ... } in
+ * clock ticks. busy = user+nice+system+irq+softirq (guest time is inside user).
+ */
+export function parseCpuTimes(text) {
+  const out = {};
+  for (const line of text.split("\n")) {
+    const m = /^(cpu\d*)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2].trim().split(/\s+/).map(Number);
+    const busy = user + nice + system + irq + softirq;
+    out[m[1]] = { busy, idle: idle + iowait, steal, total: busy + idle + iowait + steal };
+  }
+  return out;
+}
+
+/**
+ * How much of one CPU went to something other than the server during a window:
+ * `other` = (busy ticks of that CPU − the server's ticks) ÷ elapsed ticks, and
+ * `steal` = ticks the hypervisor took ÷ elapsed. Both 0..1; null if unknown.
+ */
+export function cpuNoise(before, after, serverTicks) {
+  if (!before || !after) return { other: null, steal: null };
+  const elapsed = after.total - before.total;
+  if (!(elapsed > 0)) return { other: null, steal: null };
+  const other = Math.max(0, after.busy - before.busy - serverTicks) / elapsed;
+  return { other: Math.min(1, other), steal: (after.steal - before.steal) / elapsed };
+}
+
 // ---------------------------------------------------------------- load generators
 
 const isDeadlineError = (kind) => /deadline/i.test(kind);
@@ -277,6 +306,8 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb = nu
     p99Ms: r.load.p99Ms,
     cpuUsPerReq: cpuUsPerRequest(0, r.cpuTicks, r.clkTck, r.load.ok),
     cpuUtil: r.wallS > 0 && r.clkTck > 0 ? r.cpuTicks / r.clkTck / r.wallS : null,
+    serverCoreOther: r.noise?.other ?? null,
+    serverCoreSteal: r.noise?.steal ?? null,
   }));
   const sum = (k) => good.reduce((a, r) => a + (r.load[k] ?? 0), 0);
   const errors = sum("errors");
@@ -289,7 +320,10 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb = nu
 
   const flags = [];
   for (const r of reps) if (r.failed) flags.push(`rep failed: ${r.failed}`);
-  if (errors > 0) flags.push(`${errors} errors`);
+  if (errors > 0) {
+    const kinds = Object.entries(errorKinds).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k}: ${n}`);
+    flags.push(`${errors} errors${kinds.length ? ` (${kinds.join(", ")})` : ""}`);
+  }
   if (non2xx > 0) flags.push(`${non2xx} non-2xx`);
   for (const p of responseProblems) flags.push(`wrong response: ${p}`);
   if (good.length > 0 && ok === 0) flags.push("no successful responses");
@@ -306,6 +340,8 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb = nu
     p99Ms: median(perRep.map((r) => r.p99Ms)),
     cpuUsPerReq: median(perRep.map((r) => r.cpuUsPerReq)),
     cpuUtil: median(perRep.map((r) => r.cpuUtil)),
+    serverCoreOther: median(perRep.map((r) => r.serverCoreOther)),
+    serverCoreSteal: median(perRep.map((r) => r.serverCoreSteal)),
     rssMb,
     ok,
     errors,
@@ -366,6 +402,7 @@ export const USAGE = `usage: node benches/harness/bench.mjs [options]
                           c-floor is the C epoll server of shared/proto, opt-in
   --no-pipeline           skip the pipelined (wrk) measurement
   --pipeline-depth N      requests per round trip (default ${DEFAULTS.pipelineDepth})
+  --howth PATH            the howth binary (default $HOWTH_BIN, else target/release/howth)
   --no-install            do not install missing tools; skip what is missing
   --out DIR               where results go (default ${DEFAULTS.out})`;
 
@@ -401,6 +438,7 @@ export function parseArgs(argv) {
       case "--no-pipeline": given.pipeline = false; break;
       case "--pipeline-depth": given.pipelineDepth = num(a, next(), { int: true, min: 1 }); break;
       case "--no-install": given.install = false; break;
+      case "--howth": given.howth = next(); break;
       case "--out": given.out = next(); break;
       case "-h": case "--help": given.help = true; break;
       default: throw new Error(`unknown option ${argv[i]}\n${USAGE}`);
@@ -435,6 +473,12 @@ export function fmtShort(n) {
   return n >= 100 ? n.toFixed(0) : n.toFixed(1);
 }
 const pct = (x) => (x == null ? "—" : `${Math.round(x * 100)}%`);
+/** Other processes' plus the hypervisor's share of the server's core. */
+function noise(c) {
+  if (c.serverCoreOther == null) return "—";
+  const v = c.serverCoreOther + (c.serverCoreSteal ?? 0);
+  return `${Math.round(v * 100)}%${v > 0.05 ? " ⚠" : ""}`;
+}
 const mdEscape = (s) => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function flagText(c) {
@@ -466,15 +510,17 @@ export function renderMarkdown(results) {
       "(— when either cell is flagged); **p50/p99** latency in ms; **CPU µs/req** the server's CPU time " +
       "(utime+stime, all threads) over the measured window ÷ successful requests, lower is better, its " +
       "capacity is 1/x per core; **CPU vs Bun** the same ÷ Bun's; **server CPU** share of one core the " +
-      "server used (≈100% means the server, not the load generator, was the limit); **RSS** peak resident " +
+      "server used (≈100% means the server, not the load generator, was the limit); **CPU 0 other** share of " +
+      "the server's core that other processes (or the hypervisor, as steal) took meanwhile: above a few % the " +
+      "machine was not quiet and the figures are noisy; **RSS** peak resident " +
       "memory during the cell (VmHWM). A cell with errors, non-2xx answers or a wrong response is marked ⚠.",
   );
   for (const scenario of config.scenarios) {
     const cells = results.cells.filter((c) => c.scenario === scenario);
     if (cells.length === 0) continue;
     L.push("", `## ${scenario} — ${SCENARIOS[scenario].describe}`, "");
-    L.push("| runtime | conns | req/s | vs Bun | p50 ms | p99 ms | CPU µs/req | CPU vs Bun | server CPU | RSS MB | check |");
-    L.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
+    L.push("| runtime | conns | req/s | vs Bun | p50 ms | p99 ms | CPU µs/req | CPU vs Bun | server CPU | CPU 0 other | RSS MB | check |");
+    L.push("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|");
     const order = (c) => config.connections.indexOf(c.connections) * 100 + results.order.indexOf(c.runtime);
     for (const c of [...cells].sort((a, b) => order(a) - order(b))) {
       const rps = (c.flagged ? "⚠ " : "") + fmtInt(c.rps);
@@ -482,7 +528,7 @@ export function renderMarkdown(results) {
         `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${c.connections} | ${rps} | ` +
           `${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ${fmtNum(c.p50Ms)} | ${fmtNum(c.p99Ms)} | ` +
           `${fmtNum(c.cpuUsPerReq, 1)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ` +
-          `${pct(c.cpuUtil)} | ${fmtNum(c.rssMb, 1)} | ${flagText(c)} |`,
+          `${pct(c.cpuUtil)} | ${noise(c)} | ${fmtNum(c.rssMb, 1)} | ${flagText(c)} |`,
       );
     }
   }
@@ -490,12 +536,13 @@ export function renderMarkdown(results) {
   if (pipe.length) {
     const p0 = pipe[0];
     L.push("", `## pipelined — hello, ${p0.depth} requests per round trip, ${p0.connections} connections (wrk)`, "");
-    L.push("| runtime | req/s | vs Bun | CPU µs/req | CPU vs Bun | server CPU | check |");
-    L.push("|---|--:|--:|--:|--:|--:|---|");
+    L.push("| runtime | req/s | vs Bun | CPU µs/req | CPU vs Bun | server CPU | CPU 0 other | check |");
+    L.push("|---|--:|--:|--:|--:|--:|--:|---|");
     for (const c of [...pipe].sort((a, b) => results.order.indexOf(a.runtime) - results.order.indexOf(b.runtime))) {
       L.push(
-        `| ${c.runtime} | ${(c.flagged ? "⚠ " : "") + fmtInt(c.rps)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ` +
-          `${fmtNum(c.cpuUsPerReq, 2)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ${pct(c.cpuUtil)} | ${flagText(c)} |`,
+        `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${(c.flagged ? "⚠ " : "") + fmtInt(c.rps)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ` +
+          `${fmtNum(c.cpuUsPerReq, 2)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ${pct(c.cpuUtil)} | ` +
+          `${noise(c)} | ${flagText(c)} |`,
       );
     }
   } else if (results.pipelineSkipped) {
@@ -543,7 +590,8 @@ function barChart({ x, y, width, height, title, yLabel, groups, series, value, f
   for (let i = 0; i <= 5; i++) {
     const v = (top / 5) * i;
     out.push(`<line x1="${ml}" x2="${ml + pw}" y1="${Y(v).toFixed(1)}" y2="${Y(v).toFixed(1)}" class="grid"/>`);
-    out.push(`<text x="${ml - 6}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${xml(fmt(v))}</text>`);
+    const tick = fmt(v).replace(/\.0+(?=[kM]?$)/, "").replace(/(\.\d*?)0+(?=[kM]?$)/, "$1");
+    out.push(`<text x="${ml - 6}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end" class="tick">${xml(tick)}</text>`);
   }
   out.push(`<line x1="${ml}" x2="${ml}" y1="${mt}" y2="${mt + ph}" class="axis"/>`);
   out.push(`<line x1="${ml}" x2="${ml + pw}" y1="${mt + ph}" y2="${mt + ph}" class="axis"/>`);
@@ -665,16 +713,23 @@ export function renderSvg(results) {
     legend.push(`<rect x="80" y="${y + 32}" width="14" height="14" fill="url(#flagged)" stroke="#c00"/>`);
     legend.push(`<text x="100" y="${y + 44}" class="legend">⚠ flagged: errors, non-2xx or wrong responses; not a valid result</text>`);
   }
-  const height = y + (hasFlag ? 60 : 36);
+  const noisy = [...cells, ...pipe].some((c) => (c.serverCoreOther ?? 0) + (c.serverCoreSteal ?? 0) > 0.05);
+  const height = y + (hasFlag ? 60 : 36) + (noisy ? 22 : 0);
   const m = results.machine ?? {};
   const sub = `${m.cpuModel ?? "?"}, ${m.cores ?? "?"} cores, ${results.date ?? ""}; ${m.pinning ?? ""}`;
+  const worst = Math.max(0, ...[...cells, ...pipe].map((c) => (c.serverCoreOther ?? 0) + (c.serverCoreSteal ?? 0)));
+  const busy =
+    worst > 0.05
+      ? `<text x="${W / 2}" y="${height - 6}" text-anchor="middle" class="warn">⚠ the machine was busy: ` +
+        `other processes took up to ${Math.round(worst * 100)}% of the server's CPU during measurements; figures are noisy</text>`
+      : "";
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="Helvetica, Arial, sans-serif">`,
     "<defs>",
     '<pattern id="flagged" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">',
     '<rect width="8" height="8" fill="#fff"/><rect width="4" height="8" fill="#d33"/></pattern>',
     "<style>",
-    ".title{font-size:15px;font-weight:bold;fill:#222}.label{font-size:13px;fill:#333}.tick{font-size:11px;fill:#555}",
+    ".title{font-size:15px;font-weight:bold;fill:#222}.warn{font-size:12px;fill:#c00}.label{font-size:13px;fill:#333}.tick{font-size:11px;fill:#555}",
     ".group{font-size:13px;fill:#222}.value{font-size:11px;fill:#222}.legend{font-size:13px;fill:#222}",
     ".grid{stroke:#e4e4e4;stroke-width:1}.axis{stroke:#333;stroke-width:1}.bar{stroke-width:1}",
     "</style>",
@@ -684,6 +739,7 @@ export function renderSvg(results) {
     `<text x="${W / 2}" y="44" text-anchor="middle" class="tick">${xml(sub)}</text>`,
     ...parts,
     ...legend,
+    busy,
     "</svg>",
     "",
   ].join("\n");

@@ -81,7 +81,6 @@ impl Batch {
 /// A request copied out of its connection for a handler that answers later.
 pub struct Deferred {
     pub reply: ReplyTo,
-    pub server: usize,
     /// The head bytes; `head`'s spans are relative to this.
     pub bytes: Vec<u8>,
     pub head: RequestHead,

@@ -491,7 +491,6 @@ impl LoopState {
         };
         let d = Deferred {
             reply: e.reply,
-            server: self.batch.server,
             bytes: head_bytes,
             head: e.head.clone(),
             body,

@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::response::is_tchar;
+
 /// Longest chunk-size line, hex digits and extensions together.
 pub const MAX_CHUNK_LINE: usize = 4 * 1024;
 
@@ -304,10 +306,6 @@ fn hex_value(b: u8) -> Option<u8> {
         b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
     }
-}
-
-fn is_tchar(b: u8) -> bool {
-    crate::response::is_valid_header_name(std::slice::from_ref(&b))
 }
 
 #[cfg(test)]

@@ -295,11 +295,8 @@ pub fn parse_request(buf: &[u8], limits: &Limits, head: &mut RequestHead) -> Res
 
         // httparse trims trailing whitespace off the value; what follows
         // it must still be CRLF.
-        let mut end = (value_span.start + value_span.len) as usize;
-        while buf[end] == b' ' || buf[end] == b'\t' {
-            end += 1;
-        }
-        if buf[end] != b'\r' {
+        let end = (value_span.start + value_span.len) as usize;
+        if buf[end] != b'\r' && !ends_in_crlf(&buf[end..]) {
             return Err(ParseError::BadRequest("bare LF line ending"));
         }
 
@@ -326,6 +323,7 @@ struct Framing {
 }
 
 impl Framing {
+    #[inline]
     fn header(
         &mut self,
         name: &[u8],
@@ -381,6 +379,7 @@ impl Framing {
         Ok(())
     }
 
+    #[inline]
     fn finish(self, head: &mut RequestHead, limits: &Limits) -> Result<(), ParseError> {
         if self.hosts > 1 {
             return Err(ParseError::BadRequest("multiple Host headers"));
@@ -415,6 +414,13 @@ impl Framing {
         head.expect_continue = self.expect_continue && head.minor_version == 1 && head.body != BodyKind::None;
         Ok(())
     }
+}
+
+/// Whether the whitespace at the start of `rest` is followed by CR. Only
+/// values sent with trailing whitespace get here.
+#[cold]
+fn ends_in_crlf(rest: &[u8]) -> bool {
+    rest.iter().find(|&&b| b != b' ' && b != b'\t') == Some(&b'\r')
 }
 
 /// `Content-Length = 1*DIGIT`: no sign, no spaces, no overflow.

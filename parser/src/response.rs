@@ -311,7 +311,12 @@ static FIELD_VALUE: [bool; 256] = {
 
 /// Whether `name` is a valid field name: a non-empty token.
 pub fn is_valid_header_name(name: &[u8]) -> bool {
-    !name.is_empty() && name.iter().all(|&b| TCHAR[b as usize])
+    !name.is_empty() && name.iter().all(|&b| is_tchar(b))
+}
+
+#[inline]
+pub(crate) fn is_tchar(b: u8) -> bool {
+    TCHAR[b as usize]
 }
 
 /// Whether `value` can be written as a field value without changing the

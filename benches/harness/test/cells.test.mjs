@@ -24,7 +24,7 @@ test("a cell with connection errors is flagged", () => {
   const c = summarizeCell({ runtime: "howth", scenario: "hello", connections: 1000, reps: [rep(), rep({ errors: 12, errorKinds: { "connection reset": 12 } })] });
   assert.equal(c.flagged, true);
   assert.equal(c.errors, 12);
-  assert.match(c.flags.join(), /12 errors/);
+  assert.match(c.flags.join(), /12 errors \(connection reset: 12\)/);
   assert.equal(c.errorKinds["connection reset"], 12);
 });
 

@@ -1,7 +1,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { parseProcStat, parseProcStatus, cpuTicks, cpuUsPerRequest } from "../lib.mjs";
+import { parseProcStat, parseProcStatus, cpuTicks, cpuUsPerRequest, parseCpuTimes, cpuNoise } from "../lib.mjs";
 
 // Fields 3.. of a real stat line; utime (14) = 1500, stime (15) = 250, cutime 7, cstime 3,
 // num_threads (20) = 9, starttime (22) = 4242, rss (24) = 5120 pages.
@@ -57,4 +57,23 @@ test("cpuUsPerRequest: ticks over the window / clock rate / requests", () => {
   assert.equal(cpuUsPerRequest(0, 0, 100, 10), 0);
   assert.equal(cpuUsPerRequest(0, 10, 100, 0), null);
   assert.equal(cpuUsPerRequest(10, 5, 100, 10), null, "time cannot run backwards");
+});
+
+test("parseCpuTimes reads per-CPU busy, idle and steal ticks from /proc/stat", () => {
+  const t = parseCpuTimes("cpu  125566 90959 24830 72942 683 0 759 1318 0 0\ncpu0 100 10 40 800 20 5 5 20 0 0\nintr 1 2 3\n");
+  assert.deepEqual(t.cpu0, { busy: 160, idle: 820, steal: 20, total: 1000 });
+  assert.ok(t.cpu);
+  assert.equal(t.intr, undefined);
+  const real = parseCpuTimes(readFileSync("/proc/stat", "utf8"));
+  assert.ok(real.cpu0.total > 0);
+});
+
+test("cpuNoise: the share of the server's core that others and the hypervisor took", () => {
+  const before = { busy: 1000, idle: 0, steal: 0, total: 1000 };
+  const after = { busy: 1450, idle: 0, steal: 50, total: 1500 };
+  // 500 ticks elapsed: server 300, others 150 busy ticks, 50 stolen.
+  assert.deepEqual(cpuNoise(before, after, 300), { other: 0.3, steal: 0.1 });
+  // tick rounding can make the server look busier than its core: never negative
+  assert.equal(cpuNoise(before, after, 460).other, 0);
+  assert.deepEqual(cpuNoise(null, after, 0), { other: null, steal: null });
 });

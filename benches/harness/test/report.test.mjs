@@ -57,17 +57,31 @@ test("Markdown rows carry req/s, ratio to Bun, latency, CPU and RSS", () => {
   const row = md.split("\n").find((l) => l.startsWith("| howth | 50 | 88,000 |"));
   assert.ok(row, md);
   const cols = row.split("|").map((s) => s.trim());
-  // | runtime | conns | req/s | vs Bun | p50 | p99 | CPU µs/req | CPU vs Bun | server CPU | RSS | check |
+  // | runtime | conns | req/s | vs Bun | p50 | p99 | CPU µs/req | CPU vs Bun | server CPU | CPU 0 other | RSS | check |
   assert.equal(cols[4], "1.10×");
   assert.equal(cols[5], "0.50");
   assert.equal(cols[6], "2.00");
   assert.equal(cols[7], "9.1"); // 4 s CPU / 440,000 requests
   assert.equal(cols[8], "0.74×"); // 9.09 / Bun's 12.25 (4.9 s / 400,000)
   assert.equal(cols[9], "80%");
-  assert.equal(cols[10], "42.5");
-  assert.equal(cols[11], "ok");
+  assert.equal(cols[10], "—", "no /proc/stat sample in this rep");
+  assert.equal(cols[11], "42.5");
+  assert.equal(cols[12], "ok");
   assert.match(md, /\| bun \| 50 \| 80,000 \| 1\.00× \|/);
   assert.match(md, /\| howth \| 1,000,000 \| 11\.26× \|/);
+});
+
+test("other processes on the server's core are shown, and marked above 5%", () => {
+  const r = sampleResults();
+  const noisy = (other, steal) =>
+    summarizeCell({ runtime: "bun", scenario: "hello", connections: 1000, reps: [{ ...rep(80000, 490), noise: { other, steal } }], rssMb: 42.5 });
+  r.config.connections = [50, 200, 1000];
+  r.cells = withRatios([...r.cells, noisy(0.02, 0.01)]);
+  assert.match(renderMarkdown(r), /\| bun \| 1000 \|[^\n]*\| 3% \| 42\.5 \| ok \|/);
+  assert.doesNotMatch(renderSvg(r), /machine was busy/);
+  r.cells = withRatios([...sampleResults().cells, noisy(0.3, 0.05)]);
+  assert.match(renderMarkdown(r), /\| bun \| 1000 \|[^\n]*\| 35% ⚠ \| 42\.5 \| ok \|/);
+  assert.match(renderSvg(r), /machine was busy: other processes took up to 35%/);
 });
 
 test("a flagged cell is marked and gets no ratio in the Markdown", () => {

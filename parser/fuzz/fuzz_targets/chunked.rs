@@ -26,7 +26,12 @@ fn decode<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> (Outcome, Vec<u8>) 
             Ok(ChunkStatus::Done { consumed }) => {
                 assert!(consumed <= piece.len());
                 assert!(decoder.is_done());
-                return (Outcome::Done { consumed: offset + consumed }, body);
+                return (
+                    Outcome::Done {
+                        consumed: offset + consumed,
+                    },
+                    body,
+                );
             }
             Ok(ChunkStatus::Partial { consumed }) => {
                 assert_eq!(consumed, piece.len());

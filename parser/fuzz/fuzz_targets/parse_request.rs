@@ -35,7 +35,10 @@ fn check(data: &[u8], limits: &Limits) {
                 .chain(head.host)
                 .chain(head.content_type);
             for span in spans {
-                assert!(span.start as usize + span.len as usize <= len, "{span:?} past {len}");
+                assert!(
+                    span.start as usize + span.len as usize <= len,
+                    "{span:?} past {len}"
+                );
                 let _ = span.get(data);
             }
             assert!(!head.method.is_empty() && !head.target.is_empty());
@@ -52,9 +55,15 @@ fn check(data: &[u8], limits: &Limits) {
             // The verdict depends on the head alone, and one byte less of it
             // is not yet a head.
             let mut again = RequestHead::new();
-            assert_eq!(parse_request(&data[..len], limits, &mut again), Ok(Status::Complete));
+            assert_eq!(
+                parse_request(&data[..len], limits, &mut again),
+                Ok(Status::Complete)
+            );
             assert_eq!(again, head);
-            assert_eq!(parse_request(&data[..len - 1], limits, &mut again), Ok(Status::Partial));
+            assert_eq!(
+                parse_request(&data[..len - 1], limits, &mut again),
+                Ok(Status::Partial)
+            );
         }
         Ok(Status::Partial) => assert!(data.len() <= limits.max_head_bytes),
         Err(e) => {

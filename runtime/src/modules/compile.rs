@@ -84,21 +84,31 @@ impl SourceMap {
     /// generated line; a position before the first mapping of its line (V8
     /// may point at leading whitespace) takes that line's first mapping.
     pub fn lookup(&self, line: u32, col: u32) -> Option<(u32, u32)> {
-        let (line0, col0) = (line.checked_sub(1)?, col.saturating_sub(1));
-        let mut token = self.inner.lookup_token(line0, col0);
-        if token.map_or(true, |t| t.get_dst_line() != line0) {
-            // Before the first token of the line: use that first token.
-            let next = match token {
-                Some(t) => self.inner.get_token(t.get_idx() + 1),
-                None => self.inner.get_token(0),
-            };
-            token = next.filter(|t| t.get_dst_line() == line0);
+        let target = (line.checked_sub(1)?, col.saturating_sub(1));
+        let map = &self.inner;
+        let count = map.get_token_count() as usize;
+        let dst = |i: usize| map.get_token(i).map(|t| (t.get_dst_line(), t.get_dst_col()));
+        // Tokens are sorted by generated position: find the first one after
+        // the target.
+        let (mut lo, mut hi) = (0, count);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if dst(mid)? <= target {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
         }
-        let t = token?;
-        if !t.has_source() {
+        let on_line = |i: usize| dst(i).is_some_and(|(l, _)| l == target.0);
+        let idx = if lo > 0 && on_line(lo - 1) {
+            lo - 1
+        } else if on_line(lo) {
+            lo
+        } else {
             return None;
-        }
-        Some((t.get_src_line() + 1, t.get_src_col() + 1))
+        };
+        let t = map.get_token(idx)?;
+        t.has_source().then(|| (t.get_src_line() + 1, t.get_src_col() + 1))
     }
 
     /// The map as source-map v3 JSON (for debuggers and `--print-map`-like
@@ -188,7 +198,7 @@ pub fn compile(path: &str, source: &str, kind: SourceKind) -> Result<Compiled, C
 
 fn compile_json(path: &str, source: &str) -> Result<Compiled, CompileError> {
     let text = source.strip_prefix('\u{feff}').unwrap_or(source);
-    if let Err(e) = serde_json::from_str::<serde_json::de::IgnoredAny>(text) {
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         // serde_json counts the column in bytes; report characters.
         let line = e.line() as u32;
         let src_line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
@@ -451,8 +461,9 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_does_not_shift_columns() {
-        let e = compile("/b.ts", "\u{feff}let = 1;\n", SourceKind::TypeScript).err().unwrap();
-        assert_eq!((e.line, e.column), (1, 5), "{e}");
+        let e = compile("/b.ts", "\u{feff}const x = );\n", SourceKind::TypeScript).err().unwrap();
+        assert_eq!((e.line, e.column), (1, 11), "{e}");
+        assert_eq!(e.source_line, "const x = );");
         let c = compile("/b.json", "\u{feff}{\"a\": 1}", SourceKind::Json).unwrap();
         assert!(c.code.contains("{\\\"a\\\": 1}"), "{}", c.code);
     }

@@ -124,8 +124,12 @@ fn is_path_like(specifier: &str) -> bool {
         || specifier == ".."
 }
 
+/// The URL relative specifiers are resolved against. A script with no name
+/// (code evaluated from a string) imports relative to the current directory.
 fn referrer_url(referrer: &Path) -> Option<Url> {
-    if referrer.is_absolute() {
+    if referrer.as_os_str().is_empty() {
+        Url::from_directory_path(std::env::current_dir().ok()?).ok()
+    } else if referrer.is_absolute() {
         Url::from_file_path(referrer).ok()
     } else {
         Url::from_file_path(std::env::current_dir().ok()?.join(referrer)).ok()

@@ -22,13 +22,50 @@ pub const COMPONENTS: [&str; 11] = [
 
 /// The basic URL parser with an optional base; None when either fails.
 pub fn parse(input: &str, base: Option<&str>) -> Option<Url> {
-    match base {
-        None => Url::parse(input).ok(),
+    let mut u = match base {
+        None => Url::parse(input).ok()?,
         Some(b) => {
             let base = Url::parse(b).ok()?;
-            Url::options().base_url(Some(&base)).parse(input).ok()
+            Url::options().base_url(Some(&base)).parse(input).ok()?
+        }
+    };
+    catch_up(&mut u);
+    Some(u)
+}
+
+/// Brings the url crate's result (2.5.8, its newest release) up to two URL
+/// Standard changes it has not shipped yet. This is no parser: each step
+/// rewrites one already-parsed component through the crate's own setter,
+/// fires only on the exact shape the change is about, and is a no-op once
+/// the crate implements the change.
+fn catch_up(u: &mut Url) {
+    // An opaque path's last space before "?" or "#" is serialized as "%20",
+    // so that removing the query or fragment later cannot strip it.
+    if u.cannot_be_a_base() && (u.query().is_some() || u.fragment().is_some()) {
+        let p = u.path();
+        if p.ends_with(' ') && !p.starts_with([' ', '/']) {
+            let fixed = format!("{}%20", &p[..p.len() - 1]);
+            u.set_path(&fixed);
         }
     }
+    // "^" is in the path percent-encode set. (A hostless "//" path is left
+    // alone: re-setting it would turn its first segment into a host.)
+    if !u.cannot_be_a_base() && u.path().contains('^') && !(u.path().starts_with("//") && !u.has_host()) {
+        let fixed = u.path().replace('^', "%5E");
+        u.set_path(&fixed);
+    }
+}
+
+/// The origin as the URL Standard defines it. The url crate gives blob: URLs
+/// the origin of any inner URL; the standard only of http(s) ones.
+fn origin(u: &Url) -> String {
+    if u.scheme() == "blob" {
+        return match Url::parse(u.path()) {
+            Ok(inner) if matches!(inner.scheme(), "http" | "https") => quirks::origin(&inner),
+            _ => "null".to_string(),
+        };
+    }
+    quirks::origin(u)
 }
 
 /// The URL's components as the WHATWG getters show them, in COMPONENTS order.
@@ -47,7 +84,7 @@ pub fn components(u: &Url) -> ([&str; 10], String) {
             quirks::search(u),
             quirks::hash(u),
         ],
-        quirks::origin(u),
+        origin(u),
     )
 }
 
@@ -66,18 +103,40 @@ pub fn set(url: &mut Url, setter: &str, value: &str) -> Result<(), SetError> {
     // The quirks setters return Err(()) for "value ignored": that is not an
     // error for the caller, so those results are dropped on purpose.
     match setter {
-        "href" => return quirks::set_href(url, value).map_err(|_| SetError::InvalidHref),
-        "protocol" => drop(quirks::set_protocol(url, value)),
-        "username" => drop(quirks::set_username(url, value)),
-        "password" => drop(quirks::set_password(url, value)),
-        "host" => drop(quirks::set_host(url, value)),
-        "hostname" => drop(quirks::set_hostname(url, value)),
-        "port" => drop(quirks::set_port(url, value)),
+        "href" => {
+            *url = parse(value, None).ok_or(SetError::InvalidHref)?;
+            return Ok(());
+        }
+        "protocol" => {
+            let _ = quirks::set_protocol(url, value);
+        }
+        "username" => {
+            let _ = quirks::set_username(url, value);
+        }
+        "password" => {
+            let _ = quirks::set_password(url, value);
+        }
+        "host" => {
+            let _ = quirks::set_host(url, value);
+        }
+        "hostname" => {
+            let _ = quirks::set_hostname(url, value);
+        }
+        "port" => {
+            // The setter's parse first drops tab and newline; a value that
+            // was nothing else leaves the port as it is (the port state
+            // returns on an empty buffer with a state override). The crate
+            // would clear the port instead.
+            if value.is_empty() || !value.chars().all(|c| matches!(c, '\t' | '\n' | '\r')) {
+                let _ = quirks::set_port(url, value);
+            }
+        }
         "pathname" => quirks::set_pathname(url, value),
         "search" => quirks::set_search(url, value),
         "hash" => quirks::set_hash(url, value),
         _ => return Err(SetError::UnknownSetter),
     }
+    catch_up(url);
     Ok(())
 }
 
@@ -133,7 +192,7 @@ fn op_url_set<S>(_: &mut S, args: &mut CallArgs<'_>) {
     let href = args.string(0);
     let setter = args.string(1);
     let value = args.string(2);
-    let Ok(mut u) = Url::parse(&href) else {
+    let Some(mut u) = parse(&href, None) else {
         args.throw(ErrorKind::TypeError, "urlSet: the current href does not parse");
         return;
     };
@@ -181,6 +240,34 @@ mod tests {
     fn wpt(name: &str) -> serde_json::Value {
         let path = format!("{}/../tests/wpt/{name}", env!("CARGO_MANIFEST_DIR"));
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    /// Case ids the url crate is known to get wrong (shared with the JS runner).
+    fn known(suite: &str) -> Vec<String> {
+        wpt("url_known_failures.json")[suite]["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Fails on any failure that is not listed as known; prints the counts.
+    fn finish(suite: &str, pass: usize, fail: Vec<(String, String)>) {
+        let known = known(suite);
+        let unexpected: Vec<_> = fail.iter().filter(|(id, _)| !known.contains(id)).collect();
+        for (id, why) in &unexpected {
+            eprintln!("FAIL {id}: {why}");
+        }
+        eprintln!("{suite} (rust): {pass} passed, {} failed ({} known)", fail.len(), fail.len() - unexpected.len());
+        assert!(unexpected.is_empty(), "{} unexpected failures", unexpected.len());
+    }
+
+    fn case_id(input: &str, base: Option<&str>) -> String {
+        match base {
+            None => format!("<{input}>"),
+            Some(b) => format!("<{input}> against <{b}>"),
+        }
     }
 
     fn check(u: &Url, expect: &serde_json::Value) -> Vec<String> {
@@ -236,34 +323,22 @@ mod tests {
         for case in data.as_array().unwrap().iter().filter(|c| c.is_object()) {
             let input = case["input"].as_str().unwrap();
             let base = case["base"].as_str();
-            let got = parse(input, base);
-            let ok = match (&got, case.get("failure").is_some()) {
-                (None, true) => true,
+            let id = case_id(input, base);
+            match (parse(input, base), case.get("failure").is_some()) {
+                (None, true) => pass += 1,
                 (Some(u), false) => {
-                    let bad = check(u, case);
-                    if !bad.is_empty() {
-                        fail.push(format!("<{input}> against <{base:?}>: {}", bad.join("; ")));
+                    let bad = check(&u, case);
+                    if bad.is_empty() {
+                        pass += 1;
+                    } else {
+                        fail.push((id, bad.join("; ")));
                     }
-                    bad.is_empty()
                 }
-                (Some(u), true) => {
-                    fail.push(format!("<{input}> against <{base:?}>: parsed as {u} but should fail"));
-                    false
-                }
-                (None, false) => {
-                    fail.push(format!("<{input}> against <{base:?}>: failed to parse"));
-                    false
-                }
-            };
-            if ok {
-                pass += 1;
+                (Some(u), true) => fail.push((id, format!("parsed as {u} but should fail"))),
+                (None, false) => fail.push((id, "failed to parse".into())),
             }
         }
-        for f in &fail {
-            eprintln!("FAIL {f}");
-        }
-        eprintln!("url (rust): {pass} passed, {} failed", fail.len());
-        assert!(fail.is_empty());
+        finish("url", pass, fail);
     }
 
     #[test]
@@ -277,20 +352,17 @@ mod tests {
             for case in cases.as_array().unwrap() {
                 let href = case["href"].as_str().unwrap();
                 let value = case["new_value"].as_str().unwrap();
-                let mut u = Url::parse(href).unwrap();
+                // As the JS URL does: the href it holds came from parse().
+                let mut u = parse(href, None).unwrap();
                 let _ = set(&mut u, setter, value);
                 let bad = check(&u, &case["expected"]);
                 if bad.is_empty() {
                     pass += 1;
                 } else {
-                    fail.push(format!("<{href}> set {setter} to <{value}>: {}", bad.join("; ")));
+                    fail.push((format!("<{href}> set {setter} to <{value}>"), bad.join("; ")));
                 }
             }
         }
-        for f in &fail {
-            eprintln!("FAIL {f}");
-        }
-        eprintln!("setters (rust): {pass} passed, {} failed", fail.len());
-        assert!(fail.is_empty());
+        finish("setters", pass, fail);
     }
 }

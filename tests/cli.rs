@@ -1,0 +1,155 @@
+//! `howth` as a process: output, exit codes and error messages.
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn version_and_help() {
+    let out = Command::new(howth()).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let v = stdout(&out);
+    assert!(v.starts_with(&format!("howth {}", env!("CARGO_PKG_VERSION"))), "{v}");
+    assert!(v.contains("V8 10.2"), "{v}");
+    let out = Command::new(howth()).arg("help").output().unwrap();
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("run"));
+}
+
+#[test]
+fn unknown_command_and_missing_file_exit_2() {
+    let out = Command::new(howth()).arg("frobnicate").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("frobnicate"), "{}", stderr(&out));
+    let out = Command::new(howth()).args(["run", "/nonexistent/x.ts"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("/nonexistent/x.ts"));
+}
+
+#[test]
+fn console_output_goes_to_the_right_stream() {
+    let s = TempScript::new(
+        "c.ts",
+        r#"const n: number = 42;
+console.log("hello", n, { a: 1, b: "x" }, [1, 2, 3]);
+console.error("oops");
+console.log(new Map([["k", 1]]));
+console.log(Howth.args.join(","));"#,
+    );
+    let out = run(&s.path, &["one", "--two"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let o = stdout(&out);
+    let lines: Vec<&str> = o.lines().collect();
+    assert_eq!(lines[0], "hello 42 { a: 1, b: 'x' } [ 1, 2, 3 ]");
+    assert_eq!(lines[1], "Map(1) { 'k' => 1 }");
+    assert_eq!(lines[2], "one,--two");
+    assert_eq!(stderr(&out).trim(), "oops");
+}
+
+#[test]
+fn syntax_error_names_file_line_and_column_and_exits_1() {
+    let s = TempScript::new("bad.ts", "const a = 1;\nconst b: number = 2;\nconst c = (a +;\n");
+    let out = run(&s.path, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("bad.ts:3:"), "{err}");
+    assert!(err.contains("const c = (a +;"), "the offending line is shown: {err}");
+}
+
+#[test]
+fn uncaught_exception_stack_is_mapped_to_typescript_lines() {
+    // Type-only lines shift the generated code; the stack must not shift.
+    let s = TempScript::new(
+        "throws.ts",
+        r#"interface Point {
+  x: number;
+  y: number;
+}
+type Pair = [Point, Point];
+
+function explode(p: Point): never {
+  throw new Error("exploded at " + p.x);
+}
+
+explode({ x: 1, y: 2 });
+"#,
+    );
+    let out = run(&s.path, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("Error: exploded at 1"), "{err}");
+    assert!(err.contains("throws.ts:8:"), "throw site mapped to line 8: {err}");
+    assert!(err.contains("throws.ts:11:"), "call site mapped to line 11: {err}");
+}
+
+#[test]
+fn unhandled_rejection_exits_1() {
+    let s = TempScript::new("rej.ts", "Promise.reject(new Error(\"nobody caught me\"));\n");
+    let out = run(&s.path, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nobody caught me"));
+}
+
+#[test]
+fn missing_import_names_importer_and_specifier() {
+    let s = TempScript::new("main.ts", "import { x } from \"./nope\";\nconsole.log(x);\n");
+    let out = run(&s.path, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("./nope") && err.contains("main.ts"), "{err}");
+}
+
+#[test]
+fn modules_json_cycles_top_level_await_and_dynamic_import() {
+    let s = TempScript::new(
+        "main.ts",
+        r#"import { a } from "./a.js";
+import data from "./data.json" with { type: "json" };
+const later = await new Promise<string>((r) => setTimeout(() => r("tla"), 10));
+const dyn = await import("./b.ts");
+console.log(a(), data.n, later, dyn.b(), import.meta.url.startsWith("file://"));
+"#,
+    );
+    s.add("a.ts", "import { b } from \"./b\";\nexport function a(): string { return \"a\" + b(); }\n");
+    s.add("b.ts", "import { a } from \"./a\";\nexport const b = (): string => (typeof a === \"function\" ? \"b\" : \"?\");\n");
+    s.add("data.json", "{ \"n\": 42 }");
+    let out = run(&s.path, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "ab 42 tla b true");
+}
+
+#[test]
+fn typescript_features_compile() {
+    let s = TempScript::new(
+        "ts.ts",
+        r#"enum Color { Red, Green = "g" }
+namespace Geo { export const origin = 0; }
+class P { constructor(public x: number, private y = 2) {} sum() { return this.x + this.y; } }
+const t = { k: 1 } as const satisfies { k: number };
+console.log(Color.Red, Color.Green, Geo.origin, new P(1).sum(), t.k);
+"#,
+    );
+    let out = run(&s.path, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "0 g 0 3 1");
+}
+
+#[test]
+fn exit_code_and_timers() {
+    let s = TempScript::new(
+        "t.ts",
+        "let n = 0; const id = setInterval(() => { n++; if (n === 3) { clearInterval(id); console.log(\"done\", n); } }, 5);",
+    );
+    let out = run(&s.path, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), "done 3");
+}

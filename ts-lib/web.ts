@@ -1,0 +1,89 @@
+// Installs the web-platform globals (and the missing ES built-ins) on
+// globalThis. bootstrap.ts calls installWebGlobals(ops) once, before any
+// user code runs. Properties are defined like WebIDL interface objects:
+// non-enumerable, writable, configurable.
+
+import type { Ops } from "./ops.d.ts";
+import { AbortController, AbortSignal } from "./abort.ts";
+import { atob, btoa } from "./base64.ts";
+import { Blob, File } from "./blob.ts";
+import { structuredClone } from "./clone.ts";
+import { Crypto, SubtleCrypto, crypto } from "./crypto.ts";
+import { TextDecoder, TextDecoderStream, TextEncoder, TextEncoderStream } from "./encoding.ts";
+import { CustomEvent, DOMException, Event, EventTarget } from "./event.ts";
+import { FormData } from "./formdata.ts";
+import { Performance, PerformanceEntry, PerformanceMark, PerformanceMeasure, performance } from "./performance.ts";
+import { installPolyfills } from "./polyfills.ts";
+import {
+  ByteLengthQueuingStrategy,
+  CountQueuingStrategy,
+  ReadableStream,
+  ReadableStreamDefaultController,
+  ReadableStreamDefaultReader,
+  TransformStream,
+  TransformStreamDefaultController,
+  WritableStream,
+  WritableStreamDefaultController,
+  WritableStreamDefaultWriter,
+} from "./streams.ts";
+import { URL, URLSearchParams } from "./url.ts";
+import { setWebOps } from "./web_ops.ts";
+
+/** Every global this module installs, by name. */
+export const webGlobals = {
+  // event.ts
+  DOMException,
+  Event,
+  EventTarget,
+  CustomEvent,
+  // abort.ts
+  AbortController,
+  AbortSignal,
+  // url.ts
+  URL,
+  URLSearchParams,
+  // encoding.ts
+  TextEncoder,
+  TextDecoder,
+  TextEncoderStream,
+  TextDecoderStream,
+  // base64.ts
+  atob,
+  btoa,
+  // crypto.ts
+  Crypto,
+  SubtleCrypto,
+  crypto,
+  // clone.ts
+  structuredClone,
+  // blob.ts, formdata.ts
+  Blob,
+  File,
+  FormData,
+  // streams.ts
+  ReadableStream,
+  ReadableStreamDefaultReader,
+  ReadableStreamDefaultController,
+  WritableStream,
+  WritableStreamDefaultWriter,
+  WritableStreamDefaultController,
+  TransformStream,
+  TransformStreamDefaultController,
+  ByteLengthQueuingStrategy,
+  CountQueuingStrategy,
+  // performance.ts
+  performance,
+  Performance,
+  PerformanceEntry,
+  PerformanceMark,
+  PerformanceMeasure,
+};
+
+export function installWebGlobals(ops: Ops): void {
+  setWebOps(ops);
+  installPolyfills(ops);
+  const g = globalThis as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(webGlobals)) {
+    Object.defineProperty(g, name, { value, writable: true, enumerable: false, configurable: true });
+  }
+}
