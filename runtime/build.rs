@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 mod compile;
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let dir = manifest.join("../ts-lib");
     let dir = dir.canonicalize().unwrap_or(dir);
@@ -37,15 +38,26 @@ fn main() {
     for path in ts_files(&dir) {
         println!("cargo:rerun-if-changed={}", path.display());
         let shown = path.to_string_lossy();
-        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&format!("{shown}: cannot read: {e}")));
+        let source =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| fail(&format!("{shown}: cannot read: {e}")));
         let compiled = compile::compile(&shown, &source, compile::SourceKind::TypeScript)
             .unwrap_or_else(|e| fail(&e.one_line()));
-        let stem = path.file_stem().and_then(|s| s.to_str()).expect("ts file names are UTF-8");
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("ts file names are UTF-8");
         // `{:?}` of a str is a valid Rust string literal.
-        writeln!(table, "    ({:?}, {:?}),", format!("howth:internal/{stem}"), compiled.code).unwrap();
+        writeln!(
+            table,
+            "    ({:?}, {:?}),",
+            format!("howth:internal/{stem}"),
+            compiled.code
+        )
+        .unwrap();
     }
     table.push_str("];\n");
-    std::fs::write(out_dir.join("ts_lib.rs"), table).unwrap_or_else(|e| fail(&format!("cannot write ts_lib.rs: {e}")));
+    std::fs::write(out_dir.join("ts_lib.rs"), table)
+        .unwrap_or_else(|e| fail(&format!("cannot write ts_lib.rs: {e}")));
 }
 
 /// `dir/*.ts` without `*.d.ts`, sorted so the output is reproducible; none

@@ -18,7 +18,10 @@ fn version_and_help() {
     let out = Command::new(howth()).arg("--version").output().unwrap();
     assert!(out.status.success());
     let v = stdout(&out);
-    assert!(v.starts_with(&format!("howth {}", env!("CARGO_PKG_VERSION"))), "{v}");
+    assert!(
+        v.starts_with(&format!("howth {}", env!("CARGO_PKG_VERSION"))),
+        "{v}"
+    );
     assert!(v.contains("V8 10.2"), "{v}");
     let out = Command::new(howth()).arg("help").output().unwrap();
     assert!(out.status.success());
@@ -30,7 +33,10 @@ fn unknown_command_and_missing_file_exit_2() {
     let out = Command::new(howth()).arg("frobnicate").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("frobnicate"), "{}", stderr(&out));
-    let out = Command::new(howth()).args(["run", "/nonexistent/x.ts"]).output().unwrap();
+    let out = Command::new(howth())
+        .args(["run", "/nonexistent/x.ts"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("/nonexistent/x.ts"));
 }
@@ -62,7 +68,10 @@ fn syntax_error_names_file_line_and_column_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("bad.ts:3:"), "{err}");
-    assert!(err.contains("const c = (a +;"), "the offending line is shown: {err}");
+    assert!(
+        err.contains("const c = (a +;"),
+        "the offending line is shown: {err}"
+    );
 }
 
 #[test]
@@ -88,7 +97,10 @@ explode({ x: 1, y: 2 });
     let err = stderr(&out);
     assert!(err.contains("Error: exploded at 1"), "{err}");
     assert!(err.contains("throws.ts:8:"), "throw site mapped to line 8: {err}");
-    assert!(err.contains("throws.ts:11:"), "call site mapped to line 11: {err}");
+    assert!(
+        err.contains("throws.ts:11:"),
+        "call site mapped to line 11: {err}"
+    );
 }
 
 #[test]
@@ -119,7 +131,10 @@ const dyn = await import("./b.ts");
 console.log(a(), data.n, later, dyn.b(), import.meta.url.startsWith("file://"));
 "#,
     );
-    s.add("a.ts", "import { b } from \"./b\";\nexport function a(): string { return \"a\" + b(); }\n");
+    s.add(
+        "a.ts",
+        "import { b } from \"./b\";\nexport function a(): string { return \"a\" + b(); }\n",
+    );
     s.add("b.ts", "import { a } from \"./a\";\nexport const b = (): string => (typeof a === \"function\" ? \"b\" : \"?\");\n");
     s.add("data.json", "{ \"n\": 42 }");
     let out = run(&s.path, &[]);

@@ -1,6 +1,7 @@
 // AbortController and AbortSignal (DOM Standard §3.1-3.2).
 
 import { DOMException, Event, EventTarget, defineEventHandler } from "./event.ts";
+import { inspectAs } from "./webidl.ts";
 
 interface SignalState {
   aborted: boolean;
@@ -113,6 +114,8 @@ export class AbortSignal extends EventTarget {
   }
 }
 
+inspectAs<AbortSignal>(AbortSignal.prototype, (s) => ({ aborted: s.aborted }));
+
 defineEventHandler(AbortSignal.prototype, "abort");
 
 /** Creates a fresh, not yet aborted signal (for Request.signal and friends). */
@@ -178,6 +181,8 @@ export class AbortController {
     return "AbortController";
   }
 }
+
+inspectAs<AbortController>(AbortController.prototype, (c) => ({ signal: c.signal }));
 
 /** WebIDL `unsigned long long` with [EnforceRange]. */
 function toEnforceRangeULL(v: unknown): number {

@@ -6,7 +6,7 @@
 
 import { utf8Decode, utf8Encode } from "./encoding.ts";
 import { ReadableStream } from "./streams.ts";
-import { enumerable, ownMembers, requireArgs, toStringTag, toUSVString } from "./webidl.ts";
+import { enumerable, inspectAs, ownMembers, requireArgs, toStringTag, toUSVString } from "./webidl.ts";
 
 export type BlobPart = string | Blob | ArrayBuffer | ArrayBufferView;
 
@@ -178,6 +178,7 @@ for (const k of ["bytesOf", "make", "isBlob", "adopt"]) delete (Blob as unknown 
 
 enumerable(Blob.prototype, ownMembers(Blob.prototype));
 toStringTag(Blob.prototype, "Blob");
+inspectAs<Blob>(Blob.prototype, (b) => ({ size: b.size, type: b.type }));
 
 /** A Blob's bytes, shared (callers must not change them). */
 export function blobBytes(b: Blob): Uint8Array {
@@ -221,6 +222,7 @@ export class File extends Blob {
 
 enumerable(File.prototype, ownMembers(File.prototype));
 toStringTag(File.prototype, "File");
+inspectAs<File>(File.prototype, (f) => ({ size: f.size, type: f.type, name: f.name, lastModified: f.lastModified }));
 
 /** A File over `bytes` (adopted, not copied). */
 export function fileFromBytes(bytes: Uint8Array, name: string, type = "", lastModified = Date.now()): File {

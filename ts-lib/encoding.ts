@@ -5,6 +5,7 @@
 
 import { webOps } from "./web_ops.ts";
 import { TransformStream } from "./streams.ts";
+import { inspectAs } from "./webidl.ts";
 
 export type BufferSource = ArrayBuffer | ArrayBufferView;
 
@@ -50,6 +51,8 @@ export class TextEncoder {
     return "TextEncoder";
   }
 }
+
+inspectAs<TextEncoder>(TextEncoder.prototype, (e) => ({ encoding: e.encoding }));
 
 /** Encodes whole scalar values while they fit (Encoding §8.2.2). */
 function encodeInto(s: string, dest: Uint8Array): TextEncoderEncodeIntoResult {
@@ -183,6 +186,8 @@ export class TextDecoder {
     return "TextDecoder";
   }
 }
+
+inspectAs<TextDecoder>(TextDecoder.prototype, (d) => ({ encoding: d.encoding, fatal: d.fatal, ignoreBOM: d.ignoreBOM }));
 
 export class TextEncoderStream {
   #transform: TransformStream<string, Uint8Array>;

@@ -5,6 +5,8 @@
 // dispatching. Listener options (capture, once, passive, signal) are all
 // honoured because code written for browsers and Deno relies on them.
 
+import { inspectAs } from "./webidl.ts";
+
 // ---- DOMException --------------------------------------------------------
 
 /** The legacy code of each name that has one (WebIDL's error names table). */
@@ -219,6 +221,10 @@ export class Event {
 
   get [Symbol.toStringTag](): string { return "Event"; }
 }
+
+inspectAs<Event>(Event.prototype, (e) => ({
+  type: e.type, defaultPrevented: e.defaultPrevented, cancelable: e.cancelable, timeStamp: e.timeStamp,
+}));
 
 for (const [k, v] of [["NONE", NONE], ["CAPTURING_PHASE", CAPTURING_PHASE], ["AT_TARGET", AT_TARGET], ["BUBBLING_PHASE", BUBBLING_PHASE]] as const) {
   Object.defineProperty(Event.prototype, k, { value: v, enumerable: true });

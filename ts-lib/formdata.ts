@@ -6,7 +6,7 @@
 import { Blob, File, blobBytes, fileFromBytes, isBlob } from "./blob.ts";
 import { utf8Decode, utf8Encode } from "./encoding.ts";
 import { webOps } from "./web_ops.ts";
-import { enumerable, ownMembers, requireArgs, toStringTag, toUSVString } from "./webidl.ts";
+import { enumerable, inspectAs, ownMembers, requireArgs, toStringTag, toUSVString } from "./webidl.ts";
 
 export type FormDataEntryValue = string | File;
 type Entry = [string, FormDataEntryValue];
@@ -122,6 +122,11 @@ Object.defineProperty(FormData.prototype, Symbol.iterator, {
   configurable: true,
 });
 toStringTag(FormData.prototype, "FormData");
+inspectAs<FormData>(FormData.prototype, (fd) => {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of fd) o[k] = k in o ? ([] as unknown[]).concat(o[k], v) : v;
+  return o;
+});
 
 const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object;
 
@@ -206,7 +211,8 @@ export function parseFormData(bytes: Uint8Array, contentType: string): FormData 
   const mime = parseMimeType(contentType ?? "");
   const fd = new FormData();
   if (mime?.essence === "application/x-www-form-urlencoded") {
-    const flat = webOps.formUrlDecode(utf8Decode(bytes));
+    // The urlencoded parser decodes without BOM handling: keep a leading U+FEFF.
+    const flat = webOps.formUrlDecode(utf8Decode(bytes, true));
     for (let i = 0; i < flat.length; i += 2) fd.append(flat[i]!, flat[i + 1]!);
     return fd;
   }

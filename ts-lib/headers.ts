@@ -12,6 +12,7 @@
 import { ops } from "./core_ops.ts";
 import { customInspect, inspect, type InspectOptions } from "./format.ts";
 import { liveHandle, type HandleHolder } from "./handle.ts";
+import { enumerable, ownMembers, toStringTag } from "./webidl.ts";
 
 /** What `new Headers(init)` accepts (lib.dom's HeadersInit, structurally). */
 export type HeadersInit = Headers | Iterable<Iterable<string>> | Record<string, string> | string[][];
@@ -155,10 +156,6 @@ export class Headers {
     return this.entries();
   }
 
-  get [Symbol.toStringTag](): string {
-    return "Headers";
-  }
-
   [customInspect](depth: number, options: InspectOptions): string {
     const pairs = sortedPairs(this);
     const obj: Record<string, string | string[]> = {};
@@ -190,7 +187,9 @@ function fill(h: Headers, init: unknown): void {
     throw new TypeError("Headers: init must be an object, an array of [name, value] pairs or a Headers");
   }
   const list = h._list!;
-  if (init instanceof Headers) {
+  // A Headers is copied directly, unless its iterator was replaced (WebIDL
+  // converts it as a sequence through @@iterator then).
+  if (init instanceof Headers && init[Symbol.iterator] === Headers.prototype[Symbol.iterator]) {
     const src = materialize(init);
     for (let i = 0; i < src.length; i++) list.push(src[i]);
     return;
@@ -274,18 +273,19 @@ class HeadersIterator<T> {
     return { value: value as T, done: false };
   }
 
-  [Symbol.iterator](): HeadersIterator<T> {
-    return this;
-  }
-
-  get [Symbol.toStringTag](): string {
-    return "Headers Iterator";
-  }
+  // @@iterator (returning this) comes from %IteratorPrototype%.
+  declare [Symbol.iterator]: () => HeadersIterator<T>;
 }
 
 // %IteratorPrototype% sits between the iterator and Object.prototype, as
 // for built-in iterators.
 Object.setPrototypeOf(HeadersIterator.prototype, Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())));
+
+// IDL members are enumerable; the tags are data properties (webidl.ts).
+enumerable(Headers.prototype, ownMembers(Headers.prototype));
+toStringTag(Headers.prototype, "Headers");
+enumerable(HeadersIterator.prototype, ["next"]);
+toStringTag(HeadersIterator.prototype, "Headers Iterator");
 
 // ---- internal helpers for request.ts, response.ts and server.ts ----------
 

@@ -4,7 +4,7 @@
 import { DOMException, EventTarget } from "./event.ts";
 import { structuredClone } from "./clone.ts";
 import { webOps } from "./web_ops.ts";
-import { enumerable, ownMembers, toStringTag } from "./webidl.ts";
+import { enumerable, inspectAs, ownMembers, toStringTag } from "./webidl.ts";
 
 const INTERNAL = Symbol("internal");
 
@@ -34,6 +34,7 @@ export class PerformanceEntry {
 
 enumerable(PerformanceEntry.prototype, ownMembers(PerformanceEntry.prototype));
 toStringTag(PerformanceEntry.prototype, "PerformanceEntry");
+inspectAs<PerformanceEntry>(PerformanceEntry.prototype, (e) => e.toJSON());
 
 export interface PerformanceMarkOptions {
   detail?: unknown;

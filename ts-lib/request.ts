@@ -33,6 +33,7 @@ import { DOMException } from "./event.ts";
 import type { FormData } from "./formdata.ts";
 import type { ReadableStream } from "./streams.ts";
 import { customInspect, inspect, type InspectOptions } from "./format.ts";
+import { enumerable, ownMembers, toStringTag } from "./webidl.ts";
 
 export interface RequestInit {
   method?: string;
@@ -49,7 +50,7 @@ export interface RequestInit {
   keepalive?: boolean;
   duplex?: string;
   priority?: string;
-  window?: null;
+  window?: unknown;
 }
 
 /** The less-used fields, kept together; null on a request means all defaults. */
@@ -294,10 +295,6 @@ export class Request {
     return c;
   }
 
-  get [Symbol.toStringTag](): string {
-    return "Request";
-  }
-
   [customInspect](depth: number, options: InspectOptions): string {
     if (this._r === DETACHED && this._defaultHost !== null && (this._method === null || this._url === null)) {
       return "Request { <answered> }";
@@ -314,6 +311,10 @@ export class Request {
     return `Request ${inspect(shown, { ...options, depth })}`;
   }
 }
+
+// IDL members are enumerable; the tag is a data property (webidl.ts).
+enumerable(Request.prototype, ownMembers(Request.prototype));
+toStringTag(Request.prototype, "Request");
 
 // ---- user-made requests -----------------------------------------------------
 
@@ -381,7 +382,16 @@ function construct(req: Request, input: string | URL | Request, init: RequestIni
   }
   req._opts = finalOpts;
 
+  if (init.window !== undefined && init.window !== null) {
+    throw new TypeError("Failed to construct 'Request': window can only be null");
+  }
   if (init.method !== undefined) req._method = normalizeMethod(init.method);
+  if (finalOpts !== null && finalOpts.mode === "no-cors") {
+    const m = req._method!;
+    if (m !== "GET" && m !== "HEAD" && m !== "POST") {
+      throw new TypeError(`Failed to construct 'Request': '${m}' is unsupported in no-cors mode`);
+    }
+  }
 
   // Signal: the new request's signal follows init.signal, else input's.
   const parentSignal = init.signal !== undefined ? init.signal : inputReq !== null ? inputReq.signal : null;

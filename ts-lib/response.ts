@@ -27,6 +27,7 @@ import type { Blob } from "./blob.ts";
 import type { FormData } from "./formdata.ts";
 import type { ReadableStream } from "./streams.ts";
 import { customInspect, inspect, type InspectOptions } from "./format.ts";
+import { enumerable, ownMembers, toStringTag } from "./webidl.ts";
 
 export interface ResponseInit {
   status?: number;
@@ -189,10 +190,6 @@ export class Response {
     return c;
   }
 
-  get [Symbol.toStringTag](): string {
-    return "Response";
-  }
-
   [customInspect](depth: number, options: InspectOptions): string {
     const shown = {
       status: this._status,
@@ -208,6 +205,10 @@ export class Response {
     return `Response ${inspect(shown, { ...options, depth })}`;
   }
 }
+
+// IDL members are enumerable; the tag is a data property (webidl.ts).
+enumerable(Response.prototype, ownMembers(Response.prototype));
+toStringTag(Response.prototype, "Response");
 
 /** WebIDL `unsigned short`: ToNumber, truncate, modulo 2^16. */
 function toUnsignedShort(v: unknown): number {

@@ -10,7 +10,7 @@
 // for them still works with getReader() and async iteration.
 
 import { AbortController, AbortSignal, addAbortAlgorithm } from "./abort.ts";
-import { enumerable, ownMembers, toStringTag } from "./webidl.ts";
+import { enumerable, inspectAs, ownMembers, toStringTag } from "./webidl.ts";
 
 // ---- small helpers -------------------------------------------------------
 
@@ -485,6 +485,7 @@ Object.defineProperty(ReadableStream.prototype, Symbol.asyncIterator, {
   configurable: true,
 });
 toStringTag(ReadableStream.prototype, "ReadableStream");
+inspectAs<ReadableStream>(ReadableStream.prototype, (s) => ({ locked: s.locked, state: rsOf(s).state, supportsBYOB: false }));
 
 function pipeOptions(options: StreamPipeOptions | undefined) {
   if (options !== undefined && (options === null || typeof options !== "object")) {
@@ -1284,6 +1285,7 @@ export class WritableStream<W = any> {
 
 enumerable(WritableStream.prototype, ownMembers(WritableStream.prototype));
 toStringTag(WritableStream.prototype, "WritableStream");
+inspectAs<WritableStream>(WritableStream.prototype, (s) => ({ locked: s.locked, state: wsOf(s).state }));
 
 function isWritableLocked(s: WS): boolean {
   return s.writer !== undefined;
@@ -1797,6 +1799,7 @@ export class TransformStream<I = any, O = any> {
 
 enumerable(TransformStream.prototype, ownMembers(TransformStream.prototype));
 toStringTag(TransformStream.prototype, "TransformStream");
+inspectAs<TransformStream>(TransformStream.prototype, (t) => ({ readable: t.readable, writable: t.writable }));
 
 function initializeTransformStream<I, O>(
   api: TransformStream<I, O>,

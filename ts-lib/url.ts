@@ -7,7 +7,7 @@
 
 import { DOMException } from "./event.ts";
 import { webOps } from "./web_ops.ts";
-import { enumerable, ownMembers, requireArgs, toStringTag, toUSVString } from "./webidl.ts";
+import { enumerable, inspectAs, inspectSymbol, ownMembers, requireArgs, toStringTag, toUSVString } from "./webidl.ts";
 
 // Positions in the component arrays urlParse/urlSet return.
 const HREF = 0;
@@ -143,6 +143,11 @@ export class URL {
 
 enumerable(URL.prototype, ownMembers(URL.prototype));
 toStringTag(URL.prototype, "URL");
+inspectAs<URL>(URL.prototype, (u) => ({
+  href: u.href, origin: u.origin, protocol: u.protocol, username: u.username, password: u.password,
+  host: u.host, hostname: u.hostname, port: u.port, pathname: u.pathname, search: u.search,
+  searchParams: u.searchParams, hash: u.hash,
+}));
 
 // ---- URLSearchParams -----------------------------------------------------
 
@@ -327,6 +332,18 @@ Object.defineProperty(URLSearchParams.prototype, Symbol.iterator, {
   configurable: true,
 });
 toStringTag(URLSearchParams.prototype, "URLSearchParams");
+// Node's form: URLSearchParams { 'a' => '1', 'b' => '2' }
+Object.defineProperty(URLSearchParams.prototype, inspectSymbol, {
+  value: function (this: URLSearchParams, depth: number, opts: object, inspect?: (v: unknown, o?: object) => string) {
+    if (depth < 0) return "[URLSearchParams]";
+    const show = typeof inspect === "function" ? (v: unknown) => inspect(v, opts) : (v: unknown) => JSON.stringify(v);
+    const pairs = [...this].map(([k, v]) => `${show(k)} => ${show(v)}`);
+    return pairs.length === 0 ? "URLSearchParams {}" : `URLSearchParams { ${pairs.join(", ")} }`;
+  },
+  writable: true,
+  enumerable: false,
+  configurable: true,
+});
 const pairAt = URLSearchParams.pairAt;
 delete (URLSearchParams as { pairAt?: unknown }).pairAt;
 

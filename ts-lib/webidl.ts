@@ -41,3 +41,26 @@ export function ownMembers(proto: object): string[] {
 export function toStringTag(proto: object, tag: string): void {
   Object.defineProperty(proto, Symbol.toStringTag, { value: tag, writable: false, enumerable: false, configurable: true });
 }
+
+/** The symbol console.log (format.ts) and Node's util.inspect look for. */
+export const inspectSymbol: unique symbol = Symbol.for("nodejs.util.inspect.custom") as never;
+
+type Inspect = (v: unknown, opts?: object) => string;
+
+/**
+ * Makes console.log show instances as Node does (`Blob { size: 1, type: '' }`):
+ * `fields` picks what to show. Defined non-enumerable on the prototype.
+ */
+export function inspectAs<T>(proto: object, fields: (self: T) => Record<string, unknown>): void {
+  Object.defineProperty(proto, inspectSymbol, {
+    value: function (this: T, depth: number, opts: object, inspect?: Inspect): string | Record<string, unknown> {
+      const name = (this as { constructor?: { name?: string } })?.constructor?.name ?? "Object";
+      if (depth < 0) return `[${name}]`;
+      if (typeof inspect !== "function") return fields(this);
+      return `${name} ${inspect(fields(this), { ...opts, depth })}`;
+    },
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+}

@@ -135,7 +135,11 @@ impl Conn {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     if !self.want_writable {
                         self.want_writable = true;
-                        registry.reregister(&mut self.sock, token, Interest::READABLE | Interest::WRITABLE)?;
+                        registry.reregister(
+                            &mut self.sock,
+                            token,
+                            Interest::READABLE | Interest::WRITABLE,
+                        )?;
                     }
                     return Ok(());
                 }

@@ -7,7 +7,7 @@ use howth_parser::{is_valid_header_name, is_valid_header_value, RequestHead};
 use howth_runtime::{CallArgs, ErrorKind, Isolate, Kind, RuntimeState};
 
 use crate::batch::{deferred_handle, deferred_key, BodyAt, Deferred, ReplyTo};
-use crate::respond::{write_head, HeaderList, Framing};
+use crate::respond::{write_head, Framing, HeaderList};
 use crate::server::{Handler, ServeOptions};
 use crate::LoopState;
 
@@ -49,7 +49,16 @@ fn start_server(state: &mut State, args: &mut CallArgs<'_>, handler: Handler) {
     };
     match state.ext.listen(opts, handler) {
         Ok((id, port)) => args.return_numbers(&[id as f64, port as f64]),
-        Err(msg) => args.throw(ErrorKind::Error, &msg),
+        Err(msg) => {
+            // A server that cannot listen is a startup failure, as in Bun:
+            // one clear line, then exit 1 (the embedder gets Exit(1)).
+            eprintln!("error: {msg}");
+            state.exit_code = Some(1);
+            if let Some(t) = state.terminate {
+                t.terminate();
+            }
+            args.throw(ErrorKind::Error, &msg);
+        }
     }
 }
 
@@ -250,7 +259,10 @@ fn read_headers(ext: &mut LoopState, args: &CallArgs<'_>, i: usize) -> Result<bo
     };
     for (name, value) in list.pairs() {
         if !is_valid_header_name(name) {
-            return Err(format!("invalid header name: {:?}", String::from_utf8_lossy(name)));
+            return Err(format!(
+                "invalid header name: {:?}",
+                String::from_utf8_lossy(name)
+            ));
         }
         if !is_valid_header_value(value) {
             return Err(format!(
@@ -390,7 +402,10 @@ fn op_respond_start(state: &mut State, args: &mut CallArgs<'_>) {
 fn op_respond_chunk(state: &mut State, args: &mut CallArgs<'_>) {
     let ext = &mut state.ext;
     let Some(key) = deferred_key(args.int(0)) else {
-        return args.throw(ErrorKind::TypeError, "respondChunk needs the handle respondStart returned");
+        return args.throw(
+            ErrorKind::TypeError,
+            "respondChunk needs the handle respondStart returned",
+        );
     };
     let Some(d) = ext.deferred.get(key) else {
         return args.return_bool(false);
@@ -448,7 +463,9 @@ impl LoopState {
     }
 
     pub(crate) fn conn_alive(&self, reply: &ReplyTo) -> bool {
-        self.conns.get(reply.conn).is_some_and(|c| c.id == reply.conn_id && !c.peer_gone)
+        self.conns
+            .get(reply.conn)
+            .is_some_and(|c| c.id == reply.conn_id && !c.peer_gone)
     }
 
     /// Consumes request handle `r` for a whole response: None when it was

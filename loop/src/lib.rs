@@ -27,7 +27,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use howth_parser::{parse_request, write_error_response, BodyKind, ChunkStatus, ChunkedDecoder, DateCache, Status};
+use howth_parser::{
+    parse_request, write_error_response, BodyKind, ChunkStatus, ChunkedDecoder, DateCache, Status,
+};
 use howth_runtime::{Runtime, RuntimeError, RuntimeOptions, Value};
 use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use slab::Slab;
@@ -211,7 +213,13 @@ impl EventLoop {
 
     /// The ports of the servers listening now, in start order.
     pub fn ports(&mut self) -> Vec<u16> {
-        self.rt.state().ext.servers.iter().map(|(_, s)| s.addr.port()).collect()
+        self.rt
+            .state()
+            .ext
+            .servers
+            .iter()
+            .map(|(_, s)| s.addr.port())
+            .collect()
     }
 
     /// Loads the entry module and runs until nothing is left to do (no
@@ -258,7 +266,9 @@ impl EventLoop {
         if !self.carry.is_empty() {
             return Some(Duration::ZERO);
         }
-        self.rt.next_timer().map(|at| at.saturating_duration_since(Instant::now()))
+        self.rt
+            .next_timer()
+            .map(|at| at.saturating_duration_since(Instant::now()))
     }
 
     /// One turn of the loop (see the crate docs).
@@ -284,7 +294,9 @@ impl EventLoop {
                 continue;
             }
             let key = token.0;
-            let Some(conn) = ext.conns.get_mut(key) else { continue };
+            let Some(conn) = ext.conns.get_mut(key) else {
+                continue;
+            };
             if event.is_writable() && conn.flush(&ext.registry, token).is_err() {
                 conn.peer_gone = true;
             }
@@ -313,7 +325,11 @@ impl EventLoop {
             let mut parsed_any = false;
             for k in next..self.to_parse.len() {
                 let key = self.to_parse[k];
-                if ext.conns.get(key).is_some_and(|c| c.server == server && c.to_parse) {
+                if ext
+                    .conns
+                    .get(key)
+                    .is_some_and(|c| c.server == server && c.to_parse)
+                {
                     ext.conns[key].to_parse = false;
                     parse_conn(ext, key);
                     parsed_any = true;
@@ -333,7 +349,9 @@ impl EventLoop {
         self.touched.clear();
         self.touched.extend_from_slice(&self.to_parse);
         for &key in &self.touched {
-            let Some(conn) = ext.conns.get_mut(key) else { continue };
+            let Some(conn) = ext.conns.get_mut(key) else {
+                continue;
+            };
             conn.compact();
             if conn.read_blocked && conn.unsent() < WRITE_HIGH_WATER {
                 conn.read_blocked = false;
@@ -342,7 +360,10 @@ impl EventLoop {
                     conn.to_parse = true;
                     self.carry.push(key);
                 }
-            } else if conn.filled > 0 && !conn.read_closed && conn.unsent() < WRITE_HIGH_WATER && conn.in_flight == 0
+            } else if conn.filled > 0
+                && !conn.read_closed
+                && conn.unsent() < WRITE_HIGH_WATER
+                && conn.in_flight == 0
             {
                 // Complete requests left behind by a per-turn bound.
                 if !conn.to_parse && has_complete_head(conn) {
@@ -362,7 +383,12 @@ impl EventLoop {
         if !ext.dirty.is_empty() {
             ext.flush_dirty();
             // Async responses may have finished connections.
-            let done: Vec<usize> = ext.conns.iter().filter(|(_, c)| c.is_finished()).map(|(k, _)| k).collect();
+            let done: Vec<usize> = ext
+                .conns
+                .iter()
+                .filter(|(_, c)| c.is_finished())
+                .map(|(k, _)| k)
+                .collect();
             for key in done {
                 close_conn(ext, key);
             }
@@ -376,7 +402,9 @@ impl EventLoop {
         let ext = &mut self.rt.state().ext;
         let n = ext.batch.len as i32;
         let Some(dispatch) = ext.dispatch.take() else {
-            return Err(RuntimeError::Load("error: ts-lib registered no dispatch function".into()));
+            return Err(RuntimeError::Load(
+                "error: ts-lib registered no dispatch function".into(),
+            ));
         };
         ext.batch_start = Instant::now();
         ext.in_batch = true;
@@ -437,7 +465,11 @@ fn accept_all(ext: &mut LoopState, server: usize) {
                 if key >= LISTENER_BASE {
                     return;
                 }
-                if ext.registry.register(&mut sock, Token(key), Interest::READABLE).is_err() {
+                if ext
+                    .registry
+                    .register(&mut sock, Token(key), Interest::READABLE)
+                    .is_err()
+                {
                     continue;
                 }
                 ext.next_conn_id += 1;
@@ -481,7 +513,9 @@ fn answer_error(ext: &mut LoopState, reply: &ReplyTo, status: u16) {
 /// bad request gets its error status and ends the connection.
 fn parse_conn(ext: &mut LoopState, key: usize) {
     let conn_server = ext.conns[key].server;
-    let Some(server) = ext.servers.get(conn_server) else { return };
+    let Some(server) = ext.servers.get(conn_server) else {
+        return;
+    };
     let limits = server.options.limits;
     let is_static = matches!(server.handler, Handler::Static { .. });
     loop {
@@ -629,7 +663,15 @@ fn answer_static(ext: &mut LoopState, reply: &ReplyTo, server: usize) {
     };
     let conn = &mut conns[reply.conn];
     let out = conn.out_for(reply.seq);
-    let w = respond::write_head(out, 200, date, None, true, respond::Framing::Length(body.len() as u64), reply);
+    let w = respond::write_head(
+        out,
+        200,
+        date,
+        None,
+        true,
+        respond::Framing::Length(body.len() as u64),
+        reply,
+    );
     if !reply.is_head {
         out.extend_from_slice(body);
     }

@@ -57,7 +57,8 @@ pub fn write_head(
     write_status_line(out, status);
     if let Some(list) = headers {
         for (name, value) in list.pairs() {
-            if name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"transfer-encoding") {
+            if name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"transfer-encoding")
+            {
                 continue;
             }
             if name.eq_ignore_ascii_case(b"connection") {
@@ -124,7 +125,13 @@ mod tests {
         }
     }
 
-    fn head(status: u16, headers: &[&str], default_text: bool, framing: Framing, r: ReplyTo) -> (String, bool) {
+    fn head(
+        status: u16,
+        headers: &[&str],
+        default_text: bool,
+        framing: Framing,
+        r: ReplyTo,
+    ) -> (String, bool) {
         let mut bytes = Vec::new();
         let mut ends = Vec::new();
         for h in headers {
@@ -163,7 +170,16 @@ mod tests {
     fn framing_headers_from_the_handler_are_replaced() {
         let (h, close) = head(
             200,
-            &["content-length", "99", "x-a", "1", "Connection", "close", "transfer-encoding", "gzip"],
+            &[
+                "content-length",
+                "99",
+                "x-a",
+                "1",
+                "Connection",
+                "close",
+                "transfer-encoding",
+                "gzip",
+            ],
             false,
             Framing::Length(5),
             reply(true, false),

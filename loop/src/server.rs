@@ -41,7 +41,8 @@ impl ServeOptions {
     /// Reads the JSON ts-lib passes to `ops.serve`; unknown keys are ignored
     /// and missing ones keep their defaults.
     pub fn from_json(json: &str) -> Result<ServeOptions, String> {
-        let v: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("bad serve options: {e}"))?;
+        let v: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| format!("bad serve options: {e}"))?;
         let mut o = ServeOptions::default();
         if let Some(p) = v.get("port").and_then(|p| p.as_u64()) {
             o.port = u16::try_from(p).map_err(|_| format!("port {p} is out of range (0-65535)"))?;
@@ -82,7 +83,11 @@ pub struct Server {
 /// connects must not be refused). Errors name the address and the cause in
 /// one line.
 pub fn bind(opts: &ServeOptions) -> Result<(TcpListener, SocketAddr), String> {
-    let host = if opts.hostname == "localhost" { "127.0.0.1" } else { opts.hostname.as_str() };
+    let host = if opts.hostname == "localhost" {
+        "127.0.0.1"
+    } else {
+        opts.hostname.as_str()
+    };
     let addr = (host, opts.port)
         .to_socket_addrs()
         .map_err(|e| format!("cannot resolve hostname '{}': {e}", opts.hostname))?
@@ -94,7 +99,8 @@ pub fn bind(opts: &ServeOptions) -> Result<(TcpListener, SocketAddr), String> {
         io::ErrorKind::AddrNotAvailable => format!("address {addr} is not available on this machine"),
         _ => format!("cannot listen on {addr}: {e}"),
     };
-    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(describe)?;
+    let socket =
+        Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP)).map_err(describe)?;
     socket.set_reuse_address(true).map_err(describe)?;
     if opts.reuse_port {
         socket.set_reuse_port(true).map_err(describe)?;

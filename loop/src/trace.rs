@@ -13,13 +13,15 @@ pub struct Trace {
 
 impl Trace {
     pub fn from_env() -> Option<Trace> {
-        std::env::var_os("HOWTH_TRACE").filter(|v| v != "0").map(|_| Trace {
-            requests: 0,
-            batches: 0,
-            turns: 0,
-            parse_js: Duration::ZERO,
-            write: Duration::ZERO,
-        })
+        std::env::var_os("HOWTH_TRACE")
+            .filter(|v| v != "0")
+            .map(|_| Trace {
+                requests: 0,
+                batches: 0,
+                turns: 0,
+                parse_js: Duration::ZERO,
+                write: Duration::ZERO,
+            })
     }
 
     /// One turn: [start, js_end) parsed and ran JS, [js_end, end) wrote.

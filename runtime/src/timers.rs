@@ -24,7 +24,7 @@ impl Timers {
     /// and Node, a delay below 1 ms is 1 ms, so `setTimeout(f, 0)` yields to I/O.
     pub fn start(&mut self, id: u32, delay_ms: f64, repeat: bool, now: Instant) {
         self.stop(id);
-        let delay = Duration::from_secs_f64((delay_ms.max(1.0).min(2_147_483_647.0)) / 1000.0);
+        let delay = Duration::from_secs_f64(delay_ms.clamp(1.0, 2_147_483_647.0) / 1000.0);
         self.next_generation += 1;
         let generation = self.next_generation;
         self.armed.insert(

@@ -53,7 +53,12 @@ struct State {
     loader: ModuleLoader,
 }
 
-fn dynamic_import(s: &mut State, m: &mut Modules<'_>, referrer: &str, specifier: &str) -> Result<ModuleId, String> {
+fn dynamic_import(
+    s: &mut State,
+    m: &mut Modules<'_>,
+    referrer: &str,
+    specifier: &str,
+) -> Result<ModuleId, String> {
     s.loader.dynamic_import(m, referrer, specifier)
 }
 
@@ -72,7 +77,10 @@ fn isolate() -> Isolate<State> {
 /// Loads `entry` as the main module and evaluates it to completion.
 fn run(iso: &mut Isolate<State>, entry: &Path) -> Result<Value, JsError> {
     let (mut m, state) = iso.modules_and_state();
-    let id = state.loader.load_graph(&mut m, entry).unwrap_or_else(|e| panic!("load failed:\n{e}"));
+    let id = state
+        .loader
+        .load_graph(&mut m, entry)
+        .unwrap_or_else(|e| panic!("load failed:\n{e}"));
     state.loader.set_main(id);
     m.set_main(id);
     let promise = m.evaluate(id)?;
@@ -161,13 +169,19 @@ export const out = [
     )]);
     let mut iso = isolate();
     let ns = run(&mut iso, &dir.path("main.ts")).unwrap();
-    assert_eq!(get(&mut iso, &ns, "out"), "0,5,6,Blue,3,42,3,x+y+z,x,8080,a,42,hi impl");
+    assert_eq!(
+        get(&mut iso, &ns, "out"),
+        "0,5,6,Blue,3,42,3,x+y+z,x,8080,a,42,hi impl"
+    );
 }
 
 #[test]
 fn types_are_gone_from_the_output() {
     let code = ts("interface A { x: number }\ntype B = A | null;\nexport function f(a: A, b?: B): a is A { return !!(a satisfies A); }\ndeclare const g: number;\n");
-    assert!(!code.contains("interface") && !code.contains("satisfies") && !code.contains("declare"), "{code}");
+    assert!(
+        !code.contains("interface") && !code.contains("satisfies") && !code.contains("declare"),
+        "{code}"
+    );
     assert!(code.contains("export function f(a, b) {"), "{code}");
 }
 
@@ -194,7 +208,10 @@ export { x };
 #[test]
 fn a_module_of_only_types_stays_a_module() {
     let code = ts("export interface A { x: number }\nexport type B = string;\n");
-    assert!(code.contains("export { }") || code.contains("export {}"), "{code}");
+    assert!(
+        code.contains("export { }") || code.contains("export {}"),
+        "{code}"
+    );
 }
 
 #[test]
@@ -207,14 +224,24 @@ export * from "./x.ts" with { type: "js" };
 export const lazy = import("./data.json", { with: { type: "json" } });
 export const both = [data, old];
 "#);
-    assert!(!code.contains("with") && !code.contains("assert") && !code.contains("type:"), "{code}");
+    assert!(
+        !code.contains("with") && !code.contains("assert") && !code.contains("type:"),
+        "{code}"
+    );
     assert!(code.contains(r#"import data from "./data.json";"#), "{code}");
     assert!(code.contains(r#"import("./data.json")"#), "{code}");
 
-    let js = compile("/t/a.js", "import d from './d.json' with { type: 'json' };\nexport default d;\n", SourceKind::JavaScript)
-        .unwrap()
-        .code;
-    assert!(js.contains(r#"import d from './d.json';"#) || js.contains(r#"import d from "./d.json";"#), "{js}");
+    let js = compile(
+        "/t/a.js",
+        "import d from './d.json' with { type: 'json' };\nexport default d;\n",
+        SourceKind::JavaScript,
+    )
+    .unwrap()
+    .code;
+    assert!(
+        js.contains(r#"import d from './d.json';"#) || js.contains(r#"import d from "./d.json";"#),
+        "{js}"
+    );
 }
 
 #[test]
@@ -227,11 +254,18 @@ fn es2022_is_not_downlevelled() {
 
 #[test]
 fn json_becomes_a_default_export() {
-    let c = compile("/t/d.json", "{\"a\": [1, 2], \"__proto__\": {\"b\": true}}\n", SourceKind::Json).unwrap();
+    let c = compile(
+        "/t/d.json",
+        "{\"a\": [1, 2], \"__proto__\": {\"b\": true}}\n",
+        SourceKind::Json,
+    )
+    .unwrap();
     assert!(c.code.starts_with("export default JSON.parse("), "{}", c.code);
     assert!(c.source_map.is_none());
 
-    let e = compile("/t/d.json", "{\n  \"a\": 1,\n  \"b\": ,\n}\n", SourceKind::Json).err().unwrap();
+    let e = compile("/t/d.json", "{\n  \"a\": 1,\n  \"b\": ,\n}\n", SourceKind::Json)
+        .err()
+        .unwrap();
     assert_eq!((e.line, e.column), (3, 8), "{e}");
     assert!(e.message.starts_with("invalid JSON: "), "{e}");
     assert_eq!(e.source_line, "  \"b\": ,");
@@ -240,7 +274,9 @@ fn json_becomes_a_default_export() {
 #[test]
 fn syntax_errors_point_at_the_right_line_and_column() {
     let source = "const a: number = 1;\nconst b = a + 1;\nconst c = );\n";
-    let e = compile("/src/app.ts", source, SourceKind::TypeScript).err().unwrap();
+    let e = compile("/src/app.ts", source, SourceKind::TypeScript)
+        .err()
+        .unwrap();
     assert_eq!((e.line, e.column), (3, 11), "{e}");
     assert_eq!(e.path, "/src/app.ts");
     assert_eq!(e.source_line, "const c = );");
@@ -254,11 +290,23 @@ fn syntax_errors_point_at_the_right_line_and_column() {
     );
 
     // Columns count characters, not bytes.
-    let e = compile("/src/u.ts", "const s = \"é\"; const t = );\n", SourceKind::TypeScript).err().unwrap();
+    let e = compile(
+        "/src/u.ts",
+        "const s = \"é\"; const t = );\n",
+        SourceKind::TypeScript,
+    )
+    .err()
+    .unwrap();
     assert_eq!((e.line, e.column), (1, 26), "{e}");
 
     // Errors swc recovers from are errors too.
-    let e = compile("/src/o.js", "export const x = 1;\nconst y = 010;\n", SourceKind::JavaScript).err().unwrap();
+    let e = compile(
+        "/src/o.js",
+        "export const x = 1;\nconst y = 010;\n",
+        SourceKind::JavaScript,
+    )
+    .err()
+    .unwrap();
     assert_eq!((e.line, e.column), (2, 11), "{e}");
 }
 
@@ -267,20 +315,32 @@ fn the_gutter_widens_with_the_line_number() {
     let source = format!("{}const x = );\n", "\n".repeat(11));
     let e = compile("/a.ts", &source, SourceKind::TypeScript).err().unwrap();
     assert_eq!(e.line, 12);
-    assert!(e.to_string().contains("\n  --> /a.ts:12:11\n   |\n12 | const x = );\n   |           ^"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("\n  --> /a.ts:12:11\n   |\n12 | const x = );\n   |           ^"),
+        "{e}"
+    );
 }
 
 #[test]
 fn decorators_are_refused_at_the_decorator() {
     let source = "function log(..._: unknown[]) {}\n\nclass A {\n  @log\n  m() {}\n}\n";
-    let e = compile("/src/d.ts", source, SourceKind::TypeScript).err().unwrap();
+    let e = compile("/src/d.ts", source, SourceKind::TypeScript)
+        .err()
+        .unwrap();
     assert_eq!(e.message, "decorators are not supported yet");
     assert_eq!((e.line, e.column), (4, 3), "{e}");
 }
 
 #[test]
 fn commonjs_import_assignments_are_refused() {
-    let e = compile("/src/c.ts", "\nimport fs = require(\"fs\");\nfs.readFileSync;\n", SourceKind::TypeScript).err().unwrap();
+    let e = compile(
+        "/src/c.ts",
+        "\nimport fs = require(\"fs\");\nfs.readFileSync;\n",
+        SourceKind::TypeScript,
+    )
+    .err()
+    .unwrap();
     assert_eq!(e.line, 2, "{e}");
     assert!(e.message.contains("Import assignment cannot be used"), "{e}");
 }
@@ -299,7 +359,11 @@ fn source_maps_map_generated_positions_back() {
         .unwrap();
     assert!(gl < 8, "{}", c.code);
     assert_eq!(map.lookup(gl, gc), Some((8, 3)));
-    assert!(map.to_json().contains("\"sources\":[\"/src/m.ts\"]"), "{}", map.to_json());
+    assert!(
+        map.to_json().contains("\"sources\":[\"/src/m.ts\"]"),
+        "{}",
+        map.to_json()
+    );
 }
 
 // --- resolving ---------------------------------------------------------------
@@ -342,7 +406,10 @@ fn resolution_rules() {
     assert_eq!(resolve("./../sub/./deep.ts", &deep), Ok(deep.clone()));
     let abs = dir.name("util.ts");
     assert_eq!(r(&abs), Ok(dir.path("util.ts")));
-    assert_eq!(r(&path_to_file_url(&dir.path("util.ts"))), Ok(dir.path("util.ts")));
+    assert_eq!(
+        r(&path_to_file_url(&dir.path("util.ts"))),
+        Ok(dir.path("util.ts"))
+    );
 }
 
 #[test]
@@ -351,19 +418,31 @@ fn resolution_errors_name_the_specifier_and_the_importer() {
     let main = dir.path("main.ts");
     let e = resolve("./nope", &main).unwrap_err();
     assert!(matches!(e, ResolveError::NotFound { .. }));
-    assert_eq!(e.to_string(), format!("Cannot find module './nope' imported from {}", main.display()));
+    assert_eq!(
+        e.to_string(),
+        format!("Cannot find module './nope' imported from {}", main.display())
+    );
 
     let e = resolve("lodash", &main).unwrap_err();
     assert!(matches!(e, ResolveError::Bare { .. }));
     let msg = e.to_string();
-    assert!(msg.contains("'lodash'") && msg.contains(&main.display().to_string()), "{msg}");
+    assert!(
+        msg.contains("'lodash'") && msg.contains(&main.display().to_string()),
+        "{msg}"
+    );
     assert!(msg.contains("not supported yet"), "{msg}");
 }
 
 #[test]
 fn file_urls() {
-    assert_eq!(path_to_file_url(Path::new("/srv/app/main.ts")), "file:///srv/app/main.ts");
-    assert_eq!(path_to_file_url(Path::new("/srv/my app/#1.ts")), "file:///srv/my%20app/%231.ts");
+    assert_eq!(
+        path_to_file_url(Path::new("/srv/app/main.ts")),
+        "file:///srv/app/main.ts"
+    );
+    assert_eq!(
+        path_to_file_url(Path::new("/srv/my app/#1.ts")),
+        "file:///srv/my%20app/%231.ts"
+    );
 }
 
 // --- loading graphs into V8 ------------------------------------------------------
@@ -402,7 +481,10 @@ fn import_meta_gives_the_file_url_and_main() {
     let mut iso = isolate();
     let ns = run(&mut iso, &dir.path("my app/main.ts")).unwrap();
     let url = path_to_file_url(&dir.path("my app/main.ts"));
-    assert!(url.starts_with("file:///") && url.ends_with("/my%20app/main.ts"), "{url}");
+    assert!(
+        url.starts_with("file:///") && url.ends_with("/my%20app/main.ts"),
+        "{url}"
+    );
     assert_eq!(get(&mut iso, &ns, "url"), url);
     assert_eq!(get(&mut iso, &ns, "main"), "true");
     let dep_url = path_to_file_url(&dir.path("my app/dep.ts"));
@@ -428,7 +510,10 @@ export { missing, broken };
 "#,
         ),
         ("shared.ts", "export const shared = { n: 1 };\n"),
-        ("lazy.ts", "import { shared } from './shared.ts';\nexport const value: string = 'lazy' + shared.n;\n"),
+        (
+            "lazy.ts",
+            "import { shared } from './shared.ts';\nexport const value: string = 'lazy' + shared.n;\n",
+        ),
         ("data.json", r#"{"ok": true}"#),
         ("broken.ts", "\nexport const x = ;\n"),
     ]);
@@ -437,43 +522,86 @@ export { missing, broken };
     assert_eq!(get(&mut iso, &ns, "out"), "lazy1:true:true:true");
     assert_eq!(
         get(&mut iso, &ns, "missing"),
-        format!("Cannot find module './nope.ts' imported from {}", dir.name("main.ts"))
+        format!(
+            "Cannot find module './nope.ts' imported from {}",
+            dir.name("main.ts")
+        )
     );
     let broken = get(&mut iso, &ns, "broken");
-    assert!(broken.starts_with(&format!("{}:2:18: ", dir.name("broken.ts"))), "{broken}");
+    assert!(
+        broken.starts_with(&format!("{}:2:18: ", dir.name("broken.ts"))),
+        "{broken}"
+    );
 }
 
 #[test]
 fn load_errors_name_the_importer_and_the_specifier() {
     let dir = TempDir::new(&[
-        ("main.ts", "import './ok.ts';\nimport { x } from './missing';\nconsole.log(x);\n"),
+        (
+            "main.ts",
+            "import './ok.ts';\nimport { x } from './missing';\nconsole.log(x);\n",
+        ),
         ("ok.ts", ""),
         ("bare.ts", "import _ from 'lodash';\n_.x;\n"),
         ("bad.ts", "import './ok.ts';\nimport './worse.ts';\n"),
         ("worse.ts", "type T = number;\n\nexport const v: T = (;\n"),
-        ("noexport.ts", "interface I { a: 1 }\n\nimport { nothere } from './ok.ts';\nconsole.log(nothere);\n"),
+        (
+            "noexport.ts",
+            "interface I { a: 1 }\n\nimport { nothere } from './ok.ts';\nconsole.log(nothere);\n",
+        ),
         ("text.ts", "import './notes.txt';\n"),
         ("notes.txt", "hello"),
     ]);
     let e = load_err(&dir, "main.ts");
-    assert!(matches!(e, LoadError::Resolve(ResolveError::NotFound { .. })), "{e:?}");
-    assert_eq!(e.to_string(), format!("Cannot find module './missing' imported from {}", dir.name("main.ts")));
+    assert!(
+        matches!(e, LoadError::Resolve(ResolveError::NotFound { .. })),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "Cannot find module './missing' imported from {}",
+            dir.name("main.ts")
+        )
+    );
     assert_eq!(e.one_line(), e.to_string());
 
     let e = load_err(&dir, "bare.ts");
-    assert!(matches!(e, LoadError::Resolve(ResolveError::Bare { .. })), "{e:?}");
+    assert!(
+        matches!(e, LoadError::Resolve(ResolveError::Bare { .. })),
+        "{e:?}"
+    );
 
     let e = load_err(&dir, "bad.ts");
-    let LoadError::Compile(c) = &e else { panic!("{e:?}") };
-    assert_eq!((c.path.as_str(), c.line, c.column), (dir.name("worse.ts").as_str(), 3, 22));
+    let LoadError::Compile(c) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (c.path.as_str(), c.line, c.column),
+        (dir.name("worse.ts").as_str(), 3, 22)
+    );
     assert!(e.to_string().starts_with("error: "), "{e}");
-    assert!(e.one_line().starts_with(&format!("{}:3:22: ", dir.name("worse.ts"))), "{}", e.one_line());
+    assert!(
+        e.one_line()
+            .starts_with(&format!("{}:3:22: ", dir.name("worse.ts"))),
+        "{}",
+        e.one_line()
+    );
 
     // V8's link error, at the import in the TypeScript source.
     let e = load_err(&dir, "noexport.ts");
-    let LoadError::Compile(c) = &e else { panic!("{e:?}") };
-    assert_eq!((c.line, c.source_line.as_str()), (3, "import { nothere } from './ok.ts';"), "{e}");
-    assert!(c.message.contains("does not provide an export named 'nothere'"), "{e}");
+    let LoadError::Compile(c) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (c.line, c.source_line.as_str()),
+        (3, "import { nothere } from './ok.ts';"),
+        "{e}"
+    );
+    assert!(
+        c.message.contains("does not provide an export named 'nothere'"),
+        "{e}"
+    );
 
     let e = load_err(&dir, "text.ts");
     assert!(matches!(e, LoadError::UnknownKind { .. }), "{e:?}");
@@ -492,7 +620,9 @@ fn v8_syntax_errors_map_back_to_the_typescript() {
         "interface A {\n  x: number;\n}\ntype B = A;\n\nexport const re = /[a-z]/v;\n",
     )]);
     let e = load_err(&dir, "main.ts");
-    let LoadError::Compile(c) = &e else { panic!("{e:?}") };
+    let LoadError::Compile(c) = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(c.line, 6, "{e}");
     assert_eq!(c.source_line, "export const re = /[a-z]/v;");
     assert!(c.message.starts_with("SyntaxError"), "{e}");
@@ -526,18 +656,27 @@ try {
     let ns = run(&mut iso, &dir.path("main.ts")).unwrap();
     let stack = get(&mut iso, &ns, "stack");
     let name = dir.name("main.ts");
-    assert!(!stack.contains(&format!("{name}:10:")), "types shift the generated lines: {stack}");
+    assert!(
+        !stack.contains(&format!("{name}:10:")),
+        "types shift the generated lines: {stack}"
+    );
     let mapped = iso.state().loader.map_stack(&stack);
     assert!(mapped.contains(&format!("at area ({name}:10:11)")), "{mapped}");
     assert!(mapped.contains(&format!("{name}:17:3")), "{mapped}");
     assert!(mapped.starts_with("Error: negative radius\n"), "{mapped}");
 
     // Uncaught at top level: the JsError's stack maps the same way.
-    let dir = TempDir::new(&[("boom.ts", "type T = string;\n\nconst t: T = 'x';\nthrow new TypeError(t);\n")]);
+    let dir = TempDir::new(&[(
+        "boom.ts",
+        "type T = string;\n\nconst t: T = 'x';\nthrow new TypeError(t);\n",
+    )]);
     let mut iso = isolate();
     let e = run(&mut iso, &dir.path("boom.ts")).unwrap_err();
     let mapped = iso.state().loader.map_stack(e.stack.as_deref().unwrap());
-    assert!(mapped.contains(&format!("{}:4:7", dir.name("boom.ts"))), "{mapped}");
+    assert!(
+        mapped.contains(&format!("{}:4:7", dir.name("boom.ts"))),
+        "{mapped}"
+    );
     let stack = e.stack.unwrap();
     assert!(stack.contains(&format!("{}:2:7", dir.name("boom.ts"))), "{stack}");
     let loader = &iso.state().loader;
@@ -551,17 +690,61 @@ fn every_ts_lib_module_loads() {
     let (mut m, state) = iso.modules_and_state();
     for (name, _) in TS_LIB {
         assert!(name.starts_with("howth:internal/"));
-        state.loader.load_internal(&mut m, name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        state
+            .loader
+            .load_internal(&mut m, name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
-    let e = state.loader.load_internal(&mut m, "howth:internal/no-such-module").unwrap_err();
-    assert_eq!(e.to_string(), "Cannot find internal module 'howth:internal/no-such-module'");
+    let e = state
+        .loader
+        .load_internal(&mut m, "howth:internal/no-such-module")
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "Cannot find internal module 'howth:internal/no-such-module'"
+    );
 }
 
 #[test]
-fn user_code_cannot_import_internal_modules() {
-    let dir = TempDir::new(&[("main.ts", "import 'howth:internal/bootstrap';\n")]);
+fn internal_and_user_modules_are_kept_apart() {
+    let dir = TempDir::new(&[
+        ("main.ts", "import 'howth:internal/bootstrap';\n"),
+        ("user.ts", "export const v = 1;\n"),
+    ]);
     let e = load_err(&dir, "main.ts");
-    assert!(e.to_string().starts_with("Cannot find internal module 'howth:internal/bootstrap' imported from"), "{e}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "Cannot find internal module 'howth:internal/bootstrap' imported from {}",
+            dir.name("main.ts")
+        )
+    );
+
+    // The runtime's own code may import a user file by URL or absolute
+    // path (e.g. the entry module), but nothing relative to itself.
+    let mut iso = isolate();
+    let (mut m, state) = iso.modules_and_state();
+    let url = path_to_file_url(&dir.path("user.ts"));
+    let id = state
+        .loader
+        .dynamic_import(&mut m, "howth:internal/x", &url)
+        .unwrap();
+    assert_eq!(state.loader.name(id), Some(dir.name("user.ts").as_str()));
+    assert_eq!(state.loader.url(id), Some(url.as_str()));
+    assert_eq!(
+        state
+            .loader
+            .dynamic_import(&mut m, "howth:internal/x", &dir.name("user.ts")),
+        Ok(id)
+    );
+    let e = state
+        .loader
+        .dynamic_import(&mut m, "howth:internal/x", "../user.ts")
+        .unwrap_err();
+    assert_eq!(
+        e,
+        "Cannot find internal module '../user.ts' imported from howth:internal/x"
+    );
 }
 
 /// Not a timed test (these machines are shared): prints how long a 200-line

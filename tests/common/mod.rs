@@ -12,7 +12,9 @@ pub fn howth() -> &'static str {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Runs `howth run <file> args...` to completion.
@@ -141,7 +143,11 @@ impl Server {
     /// One request on a new connection; returns the response.
     pub fn get(&self, path: &str) -> Response {
         let mut s = self.connect();
-        write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
         read_response(&mut s).expect("a response")
     }
 }
@@ -165,7 +171,10 @@ fn parse_port(line: &str) -> Option<u16> {
     let at = line.find("http://")?;
     let rest = &line[at + 7..];
     let colon = rest.find(':')?;
-    let digits: String = rest[colon + 1..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = rest[colon + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     digits.parse().ok()
 }
 
@@ -206,7 +215,10 @@ pub fn read_response_for(s: &mut impl Read, head: bool) -> Option<Response> {
     let status: u16 = status_line.split(' ').nth(1)?.parse().ok()?;
     let headers: Vec<(String, String)> = lines
         .filter(|l| !l.is_empty())
-        .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_string(), v.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        })
         .collect();
     let mut r = Response {
         status,
@@ -231,7 +243,8 @@ pub fn read_response_for(s: &mut impl Read, head: bool) -> Option<Response> {
                 s.read_exact(&mut byte).ok()?;
                 line.push(byte[0]);
             }
-            let size = usize::from_str_radix(std::str::from_utf8(&line[..line.len() - 2]).ok()?.trim(), 16).ok()?;
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&line[..line.len() - 2]).ok()?.trim(), 16).ok()?;
             let mut chunk = vec![0u8; size + 2];
             s.read_exact(&mut chunk).ok()?;
             if size == 0 {

@@ -303,16 +303,18 @@ export function headersSuite(): Suite {
     }
   });
 
-  // ---- header-values.html: NUL, CR and LF inside a value are invalid.
-  for (const [name, value] of [["nul", "a\u0000b"], ["cr", "a\rb"], ["lf", "a\nb"]] as const) {
-    s.test(`Header value with ${name} inside throws`, () => {
-      assertThrows(TypeError, () => new Headers([["x", value]]));
-      assertThrows(TypeError, () => new Headers().append("x", value));
-      assertThrows(TypeError, () => new Headers().set("x", value));
+  // ---- header-values.html: "x" + byte + "x" for every byte; only NUL, LF
+  // and CR are invalid (there through XHR and fetch, here through Headers).
+  for (let i = 0; i < 0x100; i++) {
+    const fail = i === 0 || i === 0x0a || i === 0x0d;
+    const val = "x" + String.fromCharCode(i) + "x";
+    s.test(`Headers with value ${encodeURI(val)}`, () => {
+      if (fail) {
+        assertThrows(TypeError, () => new Headers({ "value-test": val }));
+      } else {
+        assertEquals(new Headers({ "value-test": val }).get("value-test"), val, "value");
+      }
     });
-  }
-  for (const v of ["a\u0001b", "a\u007fb", "a\u00ffb"]) {
-    s.test(`Header value ${JSON.stringify(v)} is valid`, () => assertEquals(new Headers([["x", v]]).get("x"), v, "value"));
   }
   return s;
 }

@@ -239,7 +239,13 @@ impl<'a> CallArgs<'a> {
         // SAFETY: `ptrs` and `lens` have `items.len()` entries describing
         // slices that stay valid for the call.
         unsafe {
-            ffi::howth_ret_string_array(self.raw, ptrs.as_ptr(), lens.as_ptr(), items.len(), latin1 as c_int)
+            ffi::howth_ret_string_array(
+                self.raw,
+                ptrs.as_ptr(),
+                lens.as_ptr(),
+                items.len(),
+                latin1 as c_int,
+            )
         }
     }
 

@@ -76,7 +76,8 @@ extern "C" {
     pub fn howth_arg_bool(a: *const c_void, i: c_int) -> c_int;
     pub fn howth_arg_utf8_len(a: *const c_void, i: c_int) -> usize;
     pub fn howth_arg_write_utf8(a: *const c_void, i: c_int, dst: *mut c_char, cap: usize) -> usize;
-    pub fn howth_arg_strings_into(a: *const c_void, i: c_int, bytes: *mut c_void, ends: *mut c_void) -> c_int;
+    pub fn howth_arg_strings_into(a: *const c_void, i: c_int, bytes: *mut c_void, ends: *mut c_void)
+        -> c_int;
     pub fn howth_arg_bytes_len(a: *const c_void, i: c_int) -> usize;
     pub fn howth_arg_copy_bytes(a: *const c_void, i: c_int, dst: *mut c_char, cap: usize) -> usize;
     pub fn howth_arg_fill_view(a: *const c_void, i: c_int, src: *const c_char, len: usize) -> usize;
@@ -144,7 +145,13 @@ extern "C" {
     ) -> c_int;
     pub fn howth_module_request_count(hi: *mut HowthIsolate, id: c_int) -> c_int;
     pub fn howth_module_request(hi: *mut HowthIsolate, id: c_int, k: c_int, sink: *mut c_void);
-    pub fn howth_module_link(hi: *mut HowthIsolate, referrer: c_int, spec: *const c_char, len: usize, target: c_int);
+    pub fn howth_module_link(
+        hi: *mut HowthIsolate,
+        referrer: c_int,
+        spec: *const c_char,
+        len: usize,
+        target: c_int,
+    );
     pub fn howth_module_status(hi: *mut HowthIsolate, id: c_int) -> c_int;
     pub fn howth_module_instantiate(hi: *mut HowthIsolate, id: c_int, err: *mut ErrorOut) -> c_int;
     pub fn howth_module_set_main(hi: *mut HowthIsolate, id: c_int);

@@ -50,7 +50,8 @@ pub type NativeFn<S> = fn(&mut S, &mut CallArgs<'_>);
 
 /// Loads a module for `import()`: compile it (and its graph) with the given
 /// `Modules` and return its id, or an error message.
-pub type DynamicImportFn<S> = fn(&mut S, &mut Modules<'_>, referrer: &str, specifier: &str) -> Result<ModuleId, String>;
+pub type DynamicImportFn<S> =
+    fn(&mut S, &mut Modules<'_>, referrer: &str, specifier: &str) -> Result<ModuleId, String>;
 
 /// Gives `import.meta.url` and whether the module is the entry point.
 pub type ImportMetaFn<S> = fn(&mut S, ModuleId) -> (String, bool);
@@ -100,6 +101,9 @@ struct NativeEntry<S> {
 pub struct Isolate<S: 'static> {
     raw: NonNull<ffi::HowthIsolate>,
     host: Box<Host<S>>,
+    // Boxed for stable addresses: V8 holds a pointer to each entry, and a
+    // growing Vec would move unboxed entries.
+    #[allow(clippy::vec_box)]
     natives: Vec<Box<NativeEntry<S>>>,
 }
 
@@ -169,7 +173,12 @@ unsafe extern "C" fn dynamic_import_trampoline<S>(
     }
 }
 
-unsafe extern "C" fn import_meta_trampoline<S>(host: *mut c_void, id: c_int, url_sink: *mut c_void, is_main: *mut c_int) {
+unsafe extern "C" fn import_meta_trampoline<S>(
+    host: *mut c_void,
+    id: c_int,
+    url_sink: *mut c_void,
+    is_main: *mut c_int,
+) {
     // SAFETY: as in dynamic_import_trampoline; `is_main` is a valid out-param.
     let host = &*(host as *const Host<S>);
     if let Some(f) = host.hooks.import_meta {
@@ -273,7 +282,15 @@ impl<S: 'static> Isolate<S> {
         let mut sinks = ErrorSinks::default();
         let mut out = sinks.out();
         // SAFETY: live isolate; `f` and the args are globals of it.
-        let raw = unsafe { ffi::howth_call(self.raw(), f.raw.as_ptr(), argv.len() as c_int, argv.as_ptr(), &mut out) };
+        let raw = unsafe {
+            ffi::howth_call(
+                self.raw(),
+                f.raw.as_ptr(),
+                argv.len() as c_int,
+                argv.as_ptr(),
+                &mut out,
+            )
+        };
         self.wrap(raw).ok_or_else(|| sinks.finish(&out))
     }
 
@@ -322,7 +339,14 @@ impl<S: 'static> Isolate<S> {
     /// `obj[key]`, or None when undefined or `obj` is not an object.
     pub fn get(&mut self, obj: &Value, key: &str) -> Option<Value> {
         // SAFETY: live isolate; `obj` is a global of it.
-        let raw = unsafe { ffi::howth_value_get(self.raw(), obj.raw.as_ptr(), key.as_ptr() as *const c_char, key.len()) };
+        let raw = unsafe {
+            ffi::howth_value_get(
+                self.raw(),
+                obj.raw.as_ptr(),
+                key.as_ptr() as *const c_char,
+                key.len(),
+            )
+        };
         self.wrap(raw)
     }
 

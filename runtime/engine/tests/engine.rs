@@ -13,14 +13,18 @@ fn isolate() -> Isolate<Vec<String>> {
 #[test]
 fn evaluates_a_script() {
     let mut iso = isolate();
-    let v = iso.eval_script("a.js", "[1, 2, 3].map((x) => x * 2).join(',')").unwrap();
+    let v = iso
+        .eval_script("a.js", "[1, 2, 3].map((x) => x * 2).join(',')")
+        .unwrap();
     assert_eq!(iso.to_string(&v), "2,4,6");
 }
 
 #[test]
 fn intl_is_available() {
     let mut iso = isolate();
-    let v = iso.eval_script("intl.js", "new Intl.NumberFormat('de-DE').format(1234.5)").unwrap();
+    let v = iso
+        .eval_script("intl.js", "new Intl.NumberFormat('de-DE').format(1234.5)")
+        .unwrap();
     assert_eq!(iso.to_string(&v), "1.234,5");
 }
 
@@ -28,7 +32,10 @@ fn intl_is_available() {
 fn catches_exceptions_with_message_position_and_stack() {
     let mut iso = isolate();
     let err = iso
-        .eval_script("boom.js", "function f() {\n  throw new TypeError('bad thing');\n}\nf();")
+        .eval_script(
+            "boom.js",
+            "function f() {\n  throw new TypeError('bad thing');\n}\nf();",
+        )
         .unwrap_err();
     assert_eq!(err.message, "TypeError: bad thing");
     assert_eq!(err.line, 2);
@@ -61,7 +68,9 @@ fn natives_get_arguments_and_return_values() {
         v.push(b'>');
         args.return_bytes(&v);
     });
-    iso.set_op("fail", |_, args| args.throw(howth_engine::ErrorKind::RangeError, "nope"));
+    iso.set_op("fail", |_, args| {
+        args.throw(howth_engine::ErrorKind::RangeError, "nope")
+    });
     let ops = iso.ops_object();
     let f = iso
         .eval_script(
@@ -75,7 +84,21 @@ fn natives_get_arguments_and_return_values() {
         .unwrap();
     iso.call(&f, &[&ops]).unwrap();
     let log = iso.state().clone();
-    assert_eq!(&log[..10], ["Int", "Number", "String", "Null", "Undefined", "Bool", "View", "Array", "Object", "Function"]);
+    assert_eq!(
+        &log[..10],
+        [
+            "Int",
+            "Number",
+            "String",
+            "Null",
+            "Undefined",
+            "Bool",
+            "View",
+            "Array",
+            "Object",
+            "Function"
+        ]
+    );
     assert_eq!(log[10], "a|bc 2");
     assert_eq!(log[11], "60,195,169,62");
     assert_eq!(log[12], "RangeError:nope");
@@ -87,7 +110,12 @@ fn natives_get_arguments_and_return_values() {
 fn call_with_int_is_the_hot_call() {
     let mut iso = isolate();
     let ops = iso.ops_object();
-    let make = iso.eval_script("d.js", "(ops) => (n) => { for (let i = 0; i < n; i++) ops.log('r' + i); }").unwrap();
+    let make = iso
+        .eval_script(
+            "d.js",
+            "(ops) => (n) => { for (let i = 0; i < n; i++) ops.log('r' + i); }",
+        )
+        .unwrap();
     let dispatch = iso.call(&make, &[&ops]).unwrap();
     assert!(iso.is_function(&dispatch));
     iso.call_with_int(&dispatch, 3).unwrap();
@@ -96,7 +124,12 @@ fn call_with_int_is_the_hot_call() {
 
 fn load(modules: &mut Modules<'_>, files: &[(&str, &str)], entry: &str) -> ModuleId {
     // A tiny loader over an in-memory file table; names are the specifiers.
-    fn visit(m: &mut Modules<'_>, files: &[(&str, &str)], name: &str, seen: &mut Vec<(String, ModuleId)>) -> ModuleId {
+    fn visit(
+        m: &mut Modules<'_>,
+        files: &[(&str, &str)],
+        name: &str,
+        seen: &mut Vec<(String, ModuleId)>,
+    ) -> ModuleId {
         if let Some((_, id)) = seen.iter().find(|(n, _)| n == name) {
             return *id;
         }
@@ -150,11 +183,21 @@ fn module_evaluation_errors_reject_the_promise() {
 
 #[test]
 fn dynamic_import_and_import_meta_use_the_hooks() {
-    fn import(_: &mut Vec<String>, m: &mut Modules<'_>, referrer: &str, spec: &str) -> Result<ModuleId, String> {
+    fn import(
+        _: &mut Vec<String>,
+        m: &mut Modules<'_>,
+        referrer: &str,
+        spec: &str,
+    ) -> Result<ModuleId, String> {
         if spec != "dyn" {
             return Err(format!("cannot find '{spec}' from '{referrer}'"));
         }
-        let id = m.compile("dyn", "export const v = import.meta.url + ' ' + import.meta.main;").map_err(|e| e.message)?;
+        let id = m
+            .compile(
+                "dyn",
+                "export const v = import.meta.url + ' ' + import.meta.main;",
+            )
+            .map_err(|e| e.message)?;
         m.instantiate(id).map_err(|e| e.message)?;
         Ok(id)
     }
@@ -178,13 +221,20 @@ fn dynamic_import_and_import_meta_use_the_hooks() {
     iso.run_microtasks();
     let log = iso.state().clone();
     assert!(log.contains(&"file:///m0 true".to_string()), "{log:?}");
-    assert!(log.contains(&"cannot find 'nope' from 'dyn.js'".to_string()), "{log:?}");
+    assert!(
+        log.contains(&"cannot find 'nope' from 'dyn.js'".to_string()),
+        "{log:?}"
+    );
 }
 
 #[test]
 fn unhandled_rejections_are_reported_once() {
     let mut iso = isolate();
-    iso.eval_script("r.js", "Promise.reject(new Error('lost')); Promise.reject(1).catch(() => {});").unwrap();
+    iso.eval_script(
+        "r.js",
+        "Promise.reject(new Error('lost')); Promise.reject(1).catch(() => {});",
+    )
+    .unwrap();
     iso.run_microtasks();
     let err = iso.take_unhandled_rejection().unwrap();
     assert_eq!(err.message, "Error: lost");
@@ -220,7 +270,12 @@ fn isolates_on_parallel_threads() {
         .map(|t| {
             std::thread::spawn(move || {
                 let mut iso = isolate();
-                let v = iso.eval_script("t.js", &format!("let s = 0; for (let i = 0; i < 1e5; i++) s += i; s + {t}")).unwrap();
+                let v = iso
+                    .eval_script(
+                        "t.js",
+                        &format!("let s = 0; for (let i = 0; i < 1e5; i++) s += i; s + {t}"),
+                    )
+                    .unwrap();
                 iso.to_string(&v)
             })
         })

@@ -108,21 +108,26 @@ impl SourceMap {
             return None;
         };
         let t = map.get_token(idx)?;
-        t.has_source().then(|| (t.get_src_line() + 1, t.get_src_col() + 1))
+        t.has_source()
+            .then(|| (t.get_src_line() + 1, t.get_src_col() + 1))
     }
 
     /// The map as source-map v3 JSON (for debuggers and `--print-map`-like
     /// tooling).
     pub fn to_json(&self) -> String {
         let mut out = Vec::new();
-        self.inner.to_writer(&mut out).expect("writing to a Vec cannot fail");
+        self.inner
+            .to_writer(&mut out)
+            .expect("writing to a Vec cannot fail");
         String::from_utf8(out).expect("source maps are JSON text")
     }
 }
 
 impl fmt::Debug for SourceMap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SourceMap").field("tokens", &self.inner.get_token_count()).finish()
+        f.debug_struct("SourceMap")
+            .field("tokens", &self.inner.get_token_count())
+            .finish()
     }
 }
 
@@ -209,7 +214,13 @@ fn compile_json(path: &str, source: &str) -> Result<Compiled, CompileError> {
         if let Some(i) = message.rfind(" at line ") {
             message.truncate(i);
         }
-        return Err(CompileError::at(path, text, line, col, format!("invalid JSON: {message}")));
+        return Err(CompileError::at(
+            path,
+            text,
+            line,
+            col,
+            format!("invalid JSON: {message}"),
+        ));
     }
     // Not `export default <json>`: in an object literal, a `"__proto__"` key
     // sets the prototype instead of making a property, so the value would
@@ -270,7 +281,9 @@ fn compile_script(path: &str, source: &str, kind: SourceKind) -> Result<Compiled
     // process from accumulating every file's marks (the resolver makes one
     // per scope). Creating it is a few small allocations.
     let program = if is_ts {
-        GLOBALS.set(&Globals::new(), || strip_types(program)).map_err(|(span, message)| error_at(span, message))?
+        GLOBALS
+            .set(&Globals::new(), || strip_types(program))
+            .map_err(|(span, message)| error_at(span, message))?
     } else {
         program
     };
@@ -354,7 +367,11 @@ fn first_decorator(module: &Module) -> Option<Span> {
     struct Find(Option<Span>);
     impl Visit for Find {
         fn visit_decorator(&mut self, d: &Decorator) {
-            if self.0.map_or(true, |s| d.span.lo < s.lo) {
+            let earliest = match self.0 {
+                Some(s) => d.span.lo < s.lo,
+                None => true,
+            };
+            if earliest {
                 self.0 = Some(d.span);
             }
         }
@@ -385,7 +402,11 @@ impl VisitMut for StripImportAttributes {
         n.visit_mut_children_with(self);
         // Only an object literal is dropped: evaluating it has no effect
         // beyond its own property values, which attributes never need.
-        if matches!(n.callee, Callee::Import(_)) && n.args.len() == 2 && n.args[1].spread.is_none() && n.args[1].expr.is_object() {
+        if matches!(n.callee, Callee::Import(_))
+            && n.args.len() == 2
+            && n.args[1].spread.is_none()
+            && n.args[1].expr.is_object()
+        {
             n.args.truncate(1);
         }
     }
@@ -455,13 +476,17 @@ mod tests {
 
     #[test]
     fn end_of_input_errors_have_a_position() {
-        let e = compile("/e.ts", "function f() {\n  return 1;\n", SourceKind::TypeScript).err().unwrap();
+        let e = compile("/e.ts", "function f() {\n  return 1;\n", SourceKind::TypeScript)
+            .err()
+            .unwrap();
         assert_eq!(e.line, 3, "{e}");
     }
 
     #[test]
     fn a_byte_order_mark_does_not_shift_columns() {
-        let e = compile("/b.ts", "\u{feff}const x = );\n", SourceKind::TypeScript).err().unwrap();
+        let e = compile("/b.ts", "\u{feff}const x = );\n", SourceKind::TypeScript)
+            .err()
+            .unwrap();
         assert_eq!((e.line, e.column), (1, 11), "{e}");
         assert_eq!(e.source_line, "const x = );");
         let c = compile("/b.json", "\u{feff}{\"a\": 1}", SourceKind::Json).unwrap();

@@ -40,7 +40,10 @@ pub enum LoadError {
     /// A file whose extension names no kind of module Howth runs.
     UnknownKind { path: String },
     /// An embedded module that does not exist.
-    NoInternal { specifier: String, referrer: Option<String> },
+    NoInternal {
+        specifier: String,
+        referrer: Option<String>,
+    },
     /// A V8 error with no position in a known module.
     Js(JsError),
 }
@@ -151,7 +154,12 @@ impl ModuleLoader {
     /// The `import()` hook: loads and instantiates `specifier` imported by
     /// the module or script named `referrer` (its resource name). Errors
     /// are one line, for the rejected promise's message.
-    pub fn dynamic_import(&mut self, m: &mut Modules<'_>, referrer: &str, specifier: &str) -> Result<ModuleId, String> {
+    pub fn dynamic_import(
+        &mut self,
+        m: &mut Modules<'_>,
+        referrer: &str,
+        specifier: &str,
+    ) -> Result<ModuleId, String> {
         let result = self
             .resolve_import(referrer, specifier)
             .and_then(|target| self.load_one(m, target))
@@ -200,7 +208,10 @@ impl ModuleLoader {
     /// resource is a module of this loader to its source position. Anything
     /// else is left as it is.
     pub fn map_stack(&self, stack: &str) -> String {
-        stack.split_inclusive('\n').map(|line| self.map_line(line)).collect()
+        stack
+            .split_inclusive('\n')
+            .map(|line| self.map_line(line))
+            .collect()
     }
 
     /// Maps the positions on one line of a stack trace. A resource name may
@@ -236,7 +247,11 @@ impl ModuleLoader {
     /// beginning no earlier than `from`.
     fn resource_ending_at(&self, line: &str, from: usize, end: usize) -> Option<usize> {
         let bytes = line.as_bytes();
-        let starts = std::iter::once(from).chain((from..end).filter(|&k| matches!(bytes[k], b' ' | b'(')).map(|k| k + 1));
+        let starts = std::iter::once(from).chain(
+            (from..end)
+                .filter(|&k| matches!(bytes[k], b' ' | b'('))
+                .map(|k| k + 1),
+        );
         starts
             .filter(|&s| s < end)
             .find(|&s| line.is_char_boundary(s) && self.by_name.contains_key(&line[s..end]))
@@ -247,23 +262,35 @@ impl ModuleLoader {
     /// Resolves an import made by the module or script named `referrer`.
     fn resolve_import(&self, referrer: &str, specifier: &str) -> Result<Target, LoadError> {
         let from_internal = referrer.starts_with(INTERNAL_PREFIX);
-        if from_internal || specifier.starts_with(INTERNAL_PREFIX) {
-            // Embedded modules import each other by relative path (as the
-            // .ts files in ts-lib/ do) or by full specifier; user code may
-            // not reach into them.
-            let name = if specifier.starts_with(INTERNAL_PREFIX) {
-                Some(specifier.to_string())
-            } else {
-                specifier.strip_prefix("./").map(|stem| {
-                    let stem = stem.strip_suffix(".ts").or_else(|| stem.strip_suffix(".js")).unwrap_or(stem);
-                    format!("{INTERNAL_PREFIX}{stem}")
-                })
-            };
-            let target = name.filter(|_| from_internal).and_then(|n| internal_target(&n));
-            return target.ok_or_else(|| LoadError::NoInternal {
-                specifier: specifier.to_string(),
-                referrer: Some(referrer.to_string()),
-            });
+        let no_internal = || LoadError::NoInternal {
+            specifier: specifier.to_string(),
+            referrer: Some(referrer.to_string()),
+        };
+        // Embedded modules import each other by full specifier or by
+        // relative path, as the .ts files in ts-lib/ do; user code may not
+        // reach into them.
+        let internal_name = if specifier.starts_with(INTERNAL_PREFIX) {
+            Some(specifier.to_string())
+        } else if from_internal {
+            specifier.strip_prefix("./").map(|stem| {
+                let stem = stem
+                    .strip_suffix(".ts")
+                    .or_else(|| stem.strip_suffix(".js"))
+                    .unwrap_or(stem);
+                format!("{INTERNAL_PREFIX}{stem}")
+            })
+        } else {
+            None
+        };
+        if let Some(name) = internal_name {
+            return internal_target(&name)
+                .filter(|_| from_internal)
+                .ok_or_else(no_internal);
+        }
+        // An embedded module may still import a user file by absolute path
+        // or file URL (e.g. the entry module); nothing relative to itself.
+        if from_internal && specifier.starts_with('.') {
+            return Err(no_internal());
         }
         Ok(Target::File(resolve(specifier, Path::new(referrer))?))
     }
@@ -289,7 +316,8 @@ impl ModuleLoader {
                 if let Some(&id) = self.by_name.get(&name) {
                     return Ok(id);
                 }
-                let kind = SourceKind::from_path(&name).ok_or_else(|| LoadError::UnknownKind { path: name.clone() })?;
+                let kind = SourceKind::from_path(&name)
+                    .ok_or_else(|| LoadError::UnknownKind { path: name.clone() })?;
                 let source = std::fs::read_to_string(&path).map_err(|error| LoadError::Read {
                     path: path.clone(),
                     error,
@@ -365,7 +393,9 @@ impl ModuleLoader {
         if e.terminated || e.line == 0 {
             return LoadError::Js(e);
         }
-        let (line, col) = map.and_then(|m| m.lookup(e.line, e.column)).unwrap_or((e.line, e.column));
+        let (line, col) = map
+            .and_then(|m| m.lookup(e.line, e.column))
+            .unwrap_or((e.line, e.column));
         LoadError::Compile(CompileError::at(name, source, line, col, e.message))
     }
 

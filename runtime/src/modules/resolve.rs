@@ -34,7 +34,11 @@ pub enum ResolveError {
     /// A relative or absolute specifier naming no file.
     NotFound { specifier: String, referrer: String },
     /// Some other URL (`https:`, `data:`, ...) or a malformed one.
-    Unsupported { specifier: String, referrer: String, reason: String },
+    Unsupported {
+        specifier: String,
+        referrer: String,
+        reason: String,
+    },
 }
 
 impl ResolveError {
@@ -80,8 +84,10 @@ pub fn resolve(specifier: &str, referrer: &Path) -> Result<PathBuf, ResolveError
     };
 
     let target = if is_path_like(specifier) {
-        let base = referrer_url(referrer).ok_or_else(|| unsupported("the importing module has no file path".into()))?;
-        base.join(specifier).map_err(|e| unsupported(format!("invalid specifier ({e})")))?
+        let base = referrer_url(referrer)
+            .ok_or_else(|| unsupported("the importing module has no file path".into()))?;
+        base.join(specifier)
+            .map_err(|e| unsupported(format!("invalid specifier ({e})")))?
     } else {
         match Url::parse(specifier) {
             Ok(url) if url.scheme() == "file" => url,
@@ -213,10 +219,16 @@ mod tests {
     fn bare_and_other_schemes_are_refused() {
         let r = Path::new("/x/main.ts");
         assert!(matches!(resolve("lodash", r), Err(ResolveError::Bare { .. })));
-        assert!(matches!(resolve("@scope/pkg/sub", r), Err(ResolveError::Bare { .. })));
+        assert!(matches!(
+            resolve("@scope/pkg/sub", r),
+            Err(ResolveError::Bare { .. })
+        ));
         assert!(matches!(resolve("npm:lodash", r), Err(ResolveError::Bare { .. })));
         assert!(matches!(resolve("node:fs", r), Err(ResolveError::Bare { .. })));
         let e = resolve("https://example.com/a.ts", r).unwrap_err();
-        assert!(e.to_string().contains("'https:' imports are not supported"), "{e}");
+        assert!(
+            e.to_string().contains("'https:' imports are not supported"),
+            "{e}"
+        );
     }
 }

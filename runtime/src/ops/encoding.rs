@@ -23,9 +23,27 @@ pub fn register<S: 'static>(iso: &mut Isolate<S>) {
     iso.set_op("structuredClone", op_structured_clone::<S>);
 }
 
+/// Labels the Encoding Standard dropped (whatwg/encoding#168) that
+/// encoding_rs 0.8 still maps to UTF-8 or UTF-16LE.
+const REMOVED_LABELS: [&str; 9] = [
+    "unicode11utf8",
+    "unicode20utf8",
+    "x-unicode20utf8",
+    "csunicode",
+    "ucs-2",
+    "unicode",
+    "iso-10646-ucs-2",
+    "unicodefeff",
+    "unicodefffe",
+];
+
 /// The encoding a label names (WHATWG "get an encoding": surrounding ASCII
 /// whitespace ignored, case-insensitive), or None.
 pub fn lookup(label: &str) -> Option<&'static Encoding> {
+    let trimmed = label.trim_matches(|c| matches!(c, '\t' | '\n' | '\x0C' | '\r' | ' '));
+    if REMOVED_LABELS.iter().any(|r| r.eq_ignore_ascii_case(trimmed)) {
+        return None;
+    }
     Encoding::for_label(label.as_bytes())
 }
 
@@ -223,6 +241,8 @@ mod tests {
         assert_eq!(display_name(lookup("utf-16").unwrap()), "utf-16le");
         assert_eq!(display_name(lookup("iso-2022-kr").unwrap()), "replacement");
         assert!(lookup("utf-7").is_none());
+        assert!(lookup(" Unicode ").is_none(), "dropped by the standard");
+        assert!(lookup("unicode-1-1-utf-8").is_some());
         assert!(lookup("").is_none());
     }
 
