@@ -5,6 +5,7 @@
 
 import { Blob, File, blobBytes, fileFromBytes, isBlob } from "./blob.ts";
 import { utf8Decode, utf8Encode } from "./encoding.ts";
+import { decodeForm } from "./url.ts";
 import { webOps } from "./web_ops.ts";
 import { enumerable, inspectAs, ownMembers, requireArgs, toStringTag, toUSVString } from "./webidl.ts";
 
@@ -212,8 +213,7 @@ export function parseFormData(bytes: Uint8Array, contentType: string): FormData 
   const fd = new FormData();
   if (mime?.essence === "application/x-www-form-urlencoded") {
     // The urlencoded parser decodes without BOM handling: keep a leading U+FEFF.
-    const flat = webOps.formUrlDecode(utf8Decode(bytes, true));
-    for (let i = 0; i < flat.length; i += 2) fd.append(flat[i]!, flat[i + 1]!);
+    for (const [name, value] of decodeForm(utf8Decode(bytes, true))) fd.append(name, value);
     return fd;
   }
   if (mime?.essence === "multipart/form-data") {

@@ -1,36 +1,29 @@
 // URL and URLSearchParams (WHATWG URL Standard §6).
 //
 // Parsing, setters and the application/x-www-form-urlencoded codec are the
-// Rust `url` crate's (ops urlParse, urlSet, formUrlDecode, formUrlEncode):
-// this file only keeps the components Rust returns and links a URL with its
+// Rust `url` crate's (ops urlParse, urlSet, urlOrigin, formUrlDecode,
+// formUrlEncode): this file keeps the href Rust returns with the offsets of
+// its components, slices components on demand, and links a URL with its
 // searchParams both ways.
 
 import { DOMException } from "./event.ts";
 import { webOps } from "./web_ops.ts";
 import { enumerable, inspectAs, inspectSymbol, ownMembers, requireArgs, toStringTag, toUSVString } from "./webidl.ts";
 
-// Positions in the component arrays urlParse/urlSet return.
-const HREF = 0;
-const PROTOCOL = 1;
-const USERNAME = 2;
+// Indexes into the offsets urlParse/urlSet write (see ops.d.ts).
+const PROTOCOL_END = 0;
+const USERNAME = 1;
 const PASSWORD = 3;
-const HOST = 4;
-const HOSTNAME = 5;
-const PORT = 6;
-const PATHNAME = 7;
-const SEARCH = 8;
-const HASH = 9;
-const ORIGIN = 10;
+const HOST = 5;
+const HOSTNAME = 7;
+const PORT = 9;
+const PATHNAME = 11;
+const SEARCH = 13;
+const HASH_START = 15;
+const OFFSETS = 16;
 
-type Components = string[];
-
-function parseOrThrow(url: string, base: string | undefined): Components {
-  const c = webOps.urlParse(url, base);
-  if (c === undefined) {
-    throw new TypeError(base === undefined ? `Invalid URL: '${url}'` : `Invalid URL: '${url}' with base '${base}'`);
-  }
-  return c;
-}
+/** For parses whose offsets are thrown away (canParse, failures). */
+const SCRATCH = new Uint32Array(OFFSETS);
 
 // Module-private links between a URL and its URLSearchParams (the spec's
 // "URL object" of a URLSearchParams and "query object" of a URL).
@@ -38,35 +31,48 @@ let setParamsList: (p: URLSearchParams, query: string) => void;
 let newLinkedParams: (url: URL, query: string) => URLSearchParams;
 let updateQuery: (url: URL, serialized: string) => void;
 
-/** Components URL.parse already has, for the constructor to take over. */
-let preParsed: Components | null = null;
+/** What URL.parse already has, for the constructor to take over. */
+let preParsed: { href: string; o: Uint32Array } | null = null;
 
 export class URL {
-  #c: Components;
+  #href: string;
+  /** Where each component lies in #href (16 offsets, 64 bytes: kept on V8's heap). */
+  #o: Uint32Array;
+  #origin: string | null = null;
   #params: URLSearchParams | null = null;
 
   constructor(url: string | URL, base?: string | URL) {
     if (preParsed !== null) {
-      this.#c = preParsed;
+      this.#href = preParsed.href;
+      this.#o = preParsed.o;
       preParsed = null;
       return;
     }
     requireArgs(arguments.length, 1, "Failed to construct 'URL'");
-    this.#c = parseOrThrow(toUSVString(url), base === undefined ? undefined : toUSVString(base));
+    const input = toUSVString(url);
+    const b = base === undefined ? undefined : toUSVString(base);
+    const o = new Uint32Array(OFFSETS);
+    const href = webOps.urlParse(input, b, o);
+    if (href === undefined) {
+      throw new TypeError(b === undefined ? `Invalid URL: '${input}'` : `Invalid URL: '${input}' with base '${b}'`);
+    }
+    this.#href = href;
+    this.#o = o;
   }
 
   /** True when `url` parses (against `base`). */
   static canParse(url: string | URL, base?: string | URL): boolean {
     requireArgs(arguments.length, 1, "URL.canParse");
-    return webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base)) !== undefined;
+    return webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base), SCRATCH) !== undefined;
   }
 
   /** Like the constructor, but null instead of a TypeError. */
   static parse(url: string | URL, base?: string | URL): URL | null {
     requireArgs(arguments.length, 1, "URL.parse");
-    const c = webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base));
-    if (c === undefined) return null;
-    preParsed = c;
+    const o = new Uint32Array(OFFSETS);
+    const href = webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base), o);
+    if (href === undefined) return null;
+    preParsed = { href, o };
     return new URL("");
   }
 
@@ -78,63 +84,73 @@ export class URL {
     // No blob URL store: nothing to revoke.
   }
 
+  #part(i: number): string {
+    const o = this.#o;
+    return this.#href.slice(o[i]!, o[i + 1]!);
+  }
+
   #set(setter: string, value: unknown): void {
-    const c = webOps.urlSet(this.#c[HREF]!, setter, toUSVString(value));
-    if (c === undefined) throw new TypeError(`Invalid URL: '${toUSVString(value)}'`);
-    const queryChanged = c[SEARCH] !== this.#c[SEARCH];
-    this.#c = c;
+    const v = toUSVString(value);
+    const oldSearch = this.search;
+    const href = webOps.urlSet(this.#href, setter, v, this.#o);
+    if (href === undefined) throw new TypeError(`Invalid URL: '${v}'`);
+    this.#href = href;
+    this.#origin = null;
     // The href and search setters replace the query: the searchParams
     // object (if made) must show the new list.
-    if (queryChanged && this.#params !== null) setParamsList(this.#params, c[SEARCH]!);
+    if (this.#params !== null && this.search !== oldSearch) setParamsList(this.#params, this.search);
   }
 
   /** Called by a linked URLSearchParams after it changed (its "update steps"). */
   static #updateQuery(url: URL, serialized: string): void {
     // Empty serialization means a null query, i.e. no "?" at all.
-    url.#c = webOps.urlSet(url.#c[HREF]!, "search", serialized)!;
+    url.#href = webOps.urlSet(url.#href, "search", serialized, url.#o)!;
   }
 
-  get href(): string { return this.#c[HREF]!; }
+  get href(): string { return this.#href; }
   set href(v: string) { this.#set("href", v); }
 
-  get origin(): string { return this.#c[ORIGIN]!; }
+  get origin(): string {
+    // Derived from scheme and host, so it only changes with the href.
+    return (this.#origin ??= webOps.urlOrigin(this.#href));
+  }
 
-  get protocol(): string { return this.#c[PROTOCOL]!; }
+  get protocol(): string { return this.#href.slice(0, this.#o[PROTOCOL_END]!); }
   set protocol(v: string) { this.#set("protocol", v); }
 
-  get username(): string { return this.#c[USERNAME]!; }
+  get username(): string { return this.#part(USERNAME); }
   set username(v: string) { this.#set("username", v); }
 
-  get password(): string { return this.#c[PASSWORD]!; }
+  get password(): string { return this.#part(PASSWORD); }
   set password(v: string) { this.#set("password", v); }
 
-  get host(): string { return this.#c[HOST]!; }
+  get host(): string { return this.#part(HOST); }
   set host(v: string) { this.#set("host", v); }
 
-  get hostname(): string { return this.#c[HOSTNAME]!; }
+  get hostname(): string { return this.#part(HOSTNAME); }
   set hostname(v: string) { this.#set("hostname", v); }
 
-  get port(): string { return this.#c[PORT]!; }
+  get port(): string { return this.#part(PORT); }
   set port(v: string) { this.#set("port", v); }
 
-  get pathname(): string { return this.#c[PATHNAME]!; }
+  get pathname(): string { return this.#part(PATHNAME); }
   set pathname(v: string) { this.#set("pathname", v); }
 
-  get search(): string { return this.#c[SEARCH]!; }
+  get search(): string { return this.#part(SEARCH); }
   set search(v: string) { this.#set("search", v); }
 
   get searchParams(): URLSearchParams {
     // Made on first use: the list it shows is the query's at that moment,
     // and every later change flows both ways through the link.
-    return (this.#params ??= newLinkedParams(this, this.#c[SEARCH]!));
+    return (this.#params ??= newLinkedParams(this, this.search));
   }
 
-  get hash(): string { return this.#c[HASH]!; }
+  get hash(): string { return this.#href.slice(this.#o[HASH_START]!); }
   set hash(v: string) { this.#set("hash", v); }
 
-  toString(): string { return this.#c[HREF]!; }
+  toString(): string { return this.#href; }
 
-  toJSON(): string { return this.#c[HREF]!; }
+  toJSON(): string { return this.#href; }
 
   static {
     updateQuery = (url, serialized) => URL.#updateQuery(url, serialized);
@@ -153,12 +169,31 @@ inspectAs<URL>(URL.prototype, (u) => ({
 
 type Pair = [string, string];
 
+/** Offsets exchanged with formUrlDecode/formUrlEncode; grown on demand. */
+let ends = new Uint32Array(64);
+
 function parseQuery(query: string): Pair[] {
-  const q = query.charCodeAt(0) === 0x3f ? query.slice(1) : query;
+  return decodeForm(query.charCodeAt(0) === 0x3f ? query.slice(1) : query);
+}
+
+/** The application/x-www-form-urlencoded parser: [name, value] pairs. */
+export function decodeForm(q: string): [string, string][] {
   if (q === "") return [];
-  const flat = webOps.formUrlDecode(q);
-  const list: Pair[] = new Array(flat.length >> 1);
-  for (let i = 0; i < flat.length; i += 2) list[i >> 1] = [flat[i]!, flat[i + 1]!];
+  let joined = webOps.formUrlDecode(q, ends);
+  if (joined === undefined) {
+    // More names and values than `ends` holds: it now says how many.
+    ends = new Uint32Array(ends[0]! + 1);
+    joined = webOps.formUrlDecode(q, ends)!;
+  }
+  const n = ends[0]!;
+  const list: Pair[] = new Array(n >> 1);
+  let at = 0;
+  for (let i = 0; i < n; i += 2) {
+    const k = ends[i + 1]!;
+    const v = ends[i + 2]!;
+    list[i >> 1] = [joined.slice(at, k), joined.slice(k, v)];
+    at = v;
+  }
   return list;
 }
 
@@ -310,12 +345,19 @@ export class URLSearchParams {
   }
 
   toString(): string {
-    const flat: string[] = new Array(this.#list.length * 2);
-    for (let i = 0; i < this.#list.length; i++) {
-      flat[2 * i] = this.#list[i]![0];
-      flat[2 * i + 1] = this.#list[i]![1];
+    const list = this.#list;
+    const n = list.length * 2;
+    if (n === 0) return "";
+    if (n > ends.length) ends = new Uint32Array(n);
+    // Names and values laid end to end, cut by their UTF-16 end offsets.
+    let joined = "";
+    for (let i = 0; i < list.length; i++) {
+      joined += list[i]![0];
+      ends[2 * i] = joined.length;
+      joined += list[i]![1];
+      ends[2 * i + 1] = joined.length;
     }
-    return flat.length === 0 ? "" : webOps.formUrlEncode(flat);
+    return webOps.formUrlEncode(joined, ends, n);
   }
 
   /** For ParamsIterator: the pair at `i`, read live. */

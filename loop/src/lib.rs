@@ -67,6 +67,8 @@ pub struct LoopState {
     /// Scratch head for requests answered without JS.
     static_head: howth_parser::RequestHead,
     trace: Option<Trace>,
+    /// Set for workers: every listener shares its port (SO_REUSEPORT).
+    pub(crate) reuse_port: bool,
 }
 
 impl LoopState {
@@ -88,11 +90,13 @@ impl LoopState {
             hdr_ends: Vec::new(),
             static_head: howth_parser::RequestHead::with_header_capacity(32),
             trace: Trace::from_env(),
+            reuse_port: false,
         }
     }
 
     /// Binds and registers a listener; returns (server id, bound port).
-    fn listen(&mut self, options: ServeOptions, handler: Handler) -> Result<(usize, u16), String> {
+    fn listen(&mut self, mut options: ServeOptions, handler: Handler) -> Result<(usize, u16), String> {
+        options.reuse_port |= self.reuse_port;
         let (mut listener, addr) = server::bind(&options)?;
         let entry = self.servers.vacant_entry();
         let id = entry.key();
@@ -198,6 +202,12 @@ impl EventLoop {
             carry: Vec::new(),
             touched: Vec::with_capacity(1024),
         })
+    }
+
+    /// Makes every server this loop starts share its port with other
+    /// loops (workers), through SO_REUSEPORT.
+    pub fn set_reuse_port(&mut self, on: bool) {
+        self.rt.state().ext.reuse_port = on;
     }
 
     pub fn stop_handle(&self) -> StopHandle {

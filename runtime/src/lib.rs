@@ -90,6 +90,14 @@ impl RuntimeError {
     }
 }
 
+/// `HOWTH_TRACE=1` prints how long each startup phase took.
+fn startup_trace(phase: &str, since: Instant) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("HOWTH_TRACE").is_some_and(|v| v != "0")) {
+        eprintln!("[howth trace] {phase}: {:.2} ms", since.elapsed().as_secs_f64() * 1000.0);
+    }
+}
+
 /// Where the entry module's evaluation stands (top-level await may make it
 /// finish several loop turns after it started).
 enum MainState {
@@ -140,6 +148,7 @@ impl<X: 'static> Runtime<X> {
     /// Makes the isolate and registers the runtime's own ops. The embedder
     /// adds its ops through [`Runtime::isolate`] before [`Runtime::run_main`].
     pub fn new(ext: X, opts: &RuntimeOptions) -> Runtime<X> {
+        let t0 = Instant::now();
         let iso_opts = IsolateOptions {
             heap_limit: opts.heap_limit,
             platform: opts.platform.clone(),
@@ -169,6 +178,7 @@ impl<X: 'static> Runtime<X> {
         ops::core::register(&mut iso);
         ops::timers::register(&mut iso);
         ops::register_web(&mut iso);
+        startup_trace("isolate created, ops registered", t0);
         Runtime {
             iso,
             after_main: None,
@@ -208,12 +218,15 @@ impl<X: 'static> Runtime<X> {
             v["mainUrl"] = serde_json::Value::String(modules::resolve::path_to_file_url(main));
             self.iso.state().boot_info = v.to_string();
         }
+        let t0 = Instant::now();
         let (mut m, state) = self.iso.modules_and_state();
         let id = state
             .loader
             .load_internal(&mut m, "howth:internal/bootstrap")
             .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        startup_trace("ts-lib compiled and linked", t0);
         m.evaluate(id).map_err(RuntimeError::Uncaught)?;
+        startup_trace("ts-lib evaluated", t0);
         let ns = m.namespace(id);
         let bootstrap = self
             .iso
@@ -223,6 +236,7 @@ impl<X: 'static> Runtime<X> {
         let hooks = self.iso.call(&bootstrap, &[&ops]).map_err(|e| self.failure(e))?;
         self.after_main = self.iso.get(&hooks, "afterMain");
         self.iso.run_microtasks();
+        startup_trace("ts-lib bootstrapped", t0);
         Ok(())
     }
 
@@ -233,6 +247,7 @@ impl<X: 'static> Runtime<X> {
             RuntimeError::Load(format!("error: Module not found \"{}\": {e}", entry.display()))
         })?;
         self.bootstrap(Some(&path))?;
+        let t0 = Instant::now();
         let (mut m, state) = self.iso.modules_and_state();
         let id = state
             .loader
@@ -244,6 +259,7 @@ impl<X: 'static> Runtime<X> {
         let namespace = m.namespace(id);
         let promise = promise.map_err(|e| self.failure(e))?;
         self.main = MainState::Evaluating { promise, namespace };
+        startup_trace("entry module loaded and evaluated", t0);
         self.run_microtasks()?;
         self.poll_main()
     }

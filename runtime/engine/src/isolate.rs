@@ -32,9 +32,8 @@ pub fn init_platform(opts: &PlatformOptions) {
     });
 }
 
-/// V8's version string, e.g. "10.2.154.26-node.36".
+/// V8's version string, e.g. "10.2.154.26-node.36". Needs no initialisation.
 pub fn v8_version() -> String {
-    init_platform(&PlatformOptions::default());
     // SAFETY: V8 returns a static NUL-terminated string.
     unsafe { std::ffi::CStr::from_ptr(ffi::howth_v8_version()) }
         .to_string_lossy()
