@@ -763,16 +763,30 @@ int howth_call_int(HowthIsolate* hi, HowthValue* fn, int32_t n, ErrorOut* err) {
 // ---- modules ---------------------------------------------------------------
 
 // Compiles an ES module; returns its id, or -1 with the error described.
+// With `cache` (bytes from howth_module_code_cache of the same source, V8
+// build and flags) V8 skips parsing and compiling; *cache_rejected says
+// whether it had to ignore the cache.
 int howth_module_compile(HowthIsolate* hi, const char* name, size_t nlen, const char* src,
-                         size_t slen, ErrorOut* err) {
+                         size_t slen, const uint8_t* cache, size_t cache_len, int* cache_rejected,
+                         ErrorOut* err) {
   v8::Isolate* iso = hi->iso;
   v8::HandleScope hs(iso);
   v8::TryCatch tc(iso);
   v8::ScriptOrigin origin(iso, str(iso, name, nlen), 0, 0, false, -1, v8::Local<v8::Value>(), false,
                           false, true);
-  v8::ScriptCompiler::Source source(str(iso, src, slen), origin);
+  v8::ScriptCompiler::CachedData* data =
+      cache ? new v8::ScriptCompiler::CachedData(cache, (int)cache_len,
+                                                 v8::ScriptCompiler::CachedData::BufferNotOwned)
+            : nullptr;
+  // Source takes ownership of `data` (not of the bytes it points to).
+  v8::ScriptCompiler::Source source(str(iso, src, slen), origin, data);
   v8::Local<v8::Module> m;
-  if (!v8::ScriptCompiler::CompileModule(iso, &source).ToLocal(&m)) {
+  bool ok = v8::ScriptCompiler::CompileModule(
+                iso, &source,
+                data ? v8::ScriptCompiler::kConsumeCodeCache : v8::ScriptCompiler::kNoCompileOptions)
+                .ToLocal(&m);
+  if (cache_rejected) *cache_rejected = data ? (source.GetCachedData()->rejected ? 1 : 0) : 1;
+  if (!ok) {
     report(hi, tc, err);
     return -1;
   }
@@ -780,6 +794,19 @@ int howth_module_compile(HowthIsolate* hi, const char* name, size_t nlen, const 
   hi->modules.emplace_back(iso, m);
   hi->module_by_hash.emplace(m->GetIdentityHash(), id);
   return id;
+}
+
+// Writes V8's code cache for a compiled module (including the functions
+// compiled so far, so call it after the module has run) into `sink`.
+void howth_module_code_cache(HowthIsolate* hi, int id, void* sink) {
+  v8::HandleScope hs(hi->iso);
+  v8::Local<v8::Module> m = hi->modules[id].Get(hi->iso);
+  if (m->GetStatus() == v8::Module::kErrored) return;
+  v8::ScriptCompiler::CachedData* data =
+      v8::ScriptCompiler::CreateCodeCache(m->GetUnboundModuleScript());
+  if (!data) return;
+  howth_sink_write(sink, reinterpret_cast<const char*>(data->data), (size_t)data->length);
+  delete data;
 }
 
 int howth_module_request_count(HowthIsolate* hi, int id) {

@@ -14,11 +14,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+pub use howth_engine::v8_version;
 pub use howth_engine::{
     CallArgs, ErrorKind, Hooks, Isolate, IsolateOptions, JsError, Kind, ModuleId, Modules, NativeFn,
     PlatformOptions, PromiseState, TerminateHandle, Value,
 };
-pub use howth_engine::v8_version;
 pub use timers::Timers;
 
 use modules::loader::ModuleLoader;
@@ -94,7 +94,10 @@ impl RuntimeError {
 fn startup_trace(phase: &str, since: Instant) {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     if *ON.get_or_init(|| std::env::var_os("HOWTH_TRACE").is_some_and(|v| v != "0")) {
-        eprintln!("[howth trace] {phase}: {:.2} ms", since.elapsed().as_secs_f64() * 1000.0);
+        eprintln!(
+            "[howth trace] {phase}: {:.2} ms",
+            since.elapsed().as_secs_f64() * 1000.0
+        );
     }
 }
 
@@ -111,6 +114,8 @@ pub struct Runtime<X: 'static> {
     after_main: Option<Value>,
     main: MainState,
     bootstrapped: bool,
+    /// V8's flags (with the threading mode), part of the code cache's key.
+    v8_flags: String,
 }
 
 fn dynamic_import<X>(
@@ -128,7 +133,12 @@ fn import_meta<X>(state: &mut RuntimeState<X>, id: ModuleId) -> (String, bool) {
 
 fn boot_info(opts: &RuntimeOptions, main: Option<&Path>) -> String {
     let env: serde_json::Map<String, serde_json::Value> = std::env::vars_os()
-        .filter_map(|(k, v)| Some((k.into_string().ok()?, serde_json::Value::String(v.into_string().ok()?))))
+        .filter_map(|(k, v)| {
+            Some((
+                k.into_string().ok()?,
+                serde_json::Value::String(v.into_string().ok()?),
+            ))
+        })
         .collect();
     serde_json::json!({
         "version": VERSION,
@@ -184,6 +194,10 @@ impl<X: 'static> Runtime<X> {
             after_main: None,
             main: MainState::NotStarted,
             bootstrapped: false,
+            v8_flags: format!(
+                "{} threads={}",
+                opts.platform.flags, opts.platform.background_threads
+            ),
         }
     }
 
@@ -220,6 +234,11 @@ impl<X: 'static> Runtime<X> {
         }
         let t0 = Instant::now();
         let (mut m, state) = self.iso.modules_and_state();
+        state.loader.code_cache = modules::code_cache::CodeCache::open(
+            modules::TS_LIB,
+            &howth_engine::v8_version(),
+            &self.v8_flags,
+        );
         let id = state
             .loader
             .load_internal(&mut m, "howth:internal/bootstrap")
@@ -237,6 +256,8 @@ impl<X: 'static> Runtime<X> {
         self.after_main = self.iso.get(&hooks, "afterMain");
         self.iso.run_microtasks();
         startup_trace("ts-lib bootstrapped", t0);
+        let (mut m, state) = self.iso.modules_and_state();
+        state.loader.save_code_cache(&mut m);
         Ok(())
     }
 
@@ -280,12 +301,15 @@ impl<X: 'static> Runtime<X> {
                 Err(self.failure(err))
             }
             PromiseState::Fulfilled | PromiseState::NotAPromise => {
-                let MainState::Evaluating { namespace, .. } = std::mem::replace(&mut self.main, MainState::Done)
+                let MainState::Evaluating { namespace, .. } =
+                    std::mem::replace(&mut self.main, MainState::Done)
                 else {
                     unreachable!()
                 };
                 if let Some(after) = self.after_main.take() {
-                    self.iso.call(&after, &[&namespace]).map_err(|e| self.failure(e))?;
+                    self.iso
+                        .call(&after, &[&namespace])
+                        .map_err(|e| self.failure(e))?;
                     self.run_microtasks()?;
                 }
                 Ok(())

@@ -141,8 +141,12 @@ extern "C" {
         nlen: usize,
         src: *const c_char,
         slen: usize,
+        cache: *const u8,
+        cache_len: usize,
+        cache_rejected: *mut c_int,
         err: *mut ErrorOut,
     ) -> c_int;
+    pub fn howth_module_code_cache(hi: *mut HowthIsolate, id: c_int, sink: *mut c_void);
     pub fn howth_module_request_count(hi: *mut HowthIsolate, id: c_int) -> c_int;
     pub fn howth_module_request(hi: *mut HowthIsolate, id: c_int, k: c_int, sink: *mut c_void);
     pub fn howth_module_link(

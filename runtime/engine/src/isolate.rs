@@ -475,9 +475,24 @@ pub struct Modules<'a> {
 impl Modules<'_> {
     /// Compiles module source; `name` is its resource name in stack traces.
     pub fn compile(&mut self, name: &str, source: &str) -> Result<ModuleId, JsError> {
+        self.compile_cached(name, source, None).map(|(id, _)| id)
+    }
+
+    /// Compiles with V8's code cache for this source (from [`Modules::code_cache`]
+    /// in an earlier process). Returns whether V8 used the cache: it ignores
+    /// one made by another V8 build, other flags or other source.
+    pub fn compile_cached(
+        &mut self,
+        name: &str,
+        source: &str,
+        cache: Option<&[u8]>,
+    ) -> Result<(ModuleId, bool), JsError> {
         let mut sinks = ErrorSinks::default();
         let mut out = sinks.out();
-        // SAFETY: live isolate (Modules borrows it); slices valid for the call.
+        let mut rejected: c_int = 1;
+        let (cache_ptr, cache_len) = cache.map_or((std::ptr::null(), 0), |c| (c.as_ptr(), c.len()));
+        // SAFETY: live isolate (Modules borrows it); the slices, including
+        // the cache bytes V8 reads during the call only, are valid for it.
         let id = unsafe {
             ffi::howth_module_compile(
                 self.raw,
@@ -485,14 +500,26 @@ impl Modules<'_> {
                 name.len(),
                 source.as_ptr() as *const c_char,
                 source.len(),
+                cache_ptr,
+                cache_len,
+                &mut rejected,
                 &mut out,
             )
         };
         if id < 0 {
             Err(sinks.finish(&out))
         } else {
-            Ok(ModuleId(id as u32))
+            Ok((ModuleId(id as u32), rejected == 0))
         }
+    }
+
+    /// V8's code cache for a module, best taken after it ran (it then holds
+    /// the functions compiled so far). Empty when V8 has none to give.
+    pub fn code_cache(&mut self, id: ModuleId) -> Vec<u8> {
+        let mut out = Vec::new();
+        // SAFETY: live isolate; valid id; the sink outlives the call.
+        unsafe { ffi::howth_module_code_cache(self.raw, id.0 as c_int, ffi::sink(&mut out)) };
+        out
     }
 
     /// The specifiers a module imports statically, in source order.

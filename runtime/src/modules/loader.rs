@@ -112,6 +112,8 @@ pub struct ModuleLoader {
     records: HashMap<ModuleId, Record>,
     by_name: HashMap<String, ModuleId>,
     main: Option<ModuleId>,
+    /// V8 code cache for the internal modules (see code_cache.rs).
+    pub code_cache: Option<super::code_cache::CodeCache>,
 }
 
 impl ModuleLoader {
@@ -305,9 +307,13 @@ impl ModuleLoader {
                 }
                 // Compiled by build.rs already; an error here is a bug in
                 // ts-lib that only V8 sees (syntax newer than V8 10.2).
-                let id = m
-                    .compile(name, code)
+                let cache = self.code_cache.as_ref().and_then(|c| c.get(name));
+                let (id, cache_used) = m
+                    .compile_cached(name, code, cache)
                     .map_err(|e| self.v8_error(e, name, code, None))?;
+                if let Some(c) = self.code_cache.as_mut() {
+                    c.stale |= !cache_used;
+                }
                 self.insert(id, name.to_string(), name.to_string(), None);
                 Ok(id)
             }
@@ -331,6 +337,25 @@ impl ModuleLoader {
                 Ok(id)
             }
         }
+    }
+
+    /// Writes the code cache when a module compiled without it. Call after
+    /// the internal modules ran, so the cache holds their compiled functions.
+    pub fn save_code_cache(&mut self, m: &mut Modules<'_>) {
+        let Some(cache) = self.code_cache.as_mut() else {
+            return;
+        };
+        if !cache.stale {
+            return;
+        }
+        let entries = self
+            .by_name
+            .iter()
+            .filter(|(name, _)| name.starts_with("howth:internal/"))
+            .map(|(name, &id)| (name.clone(), m.code_cache(id)))
+            .filter(|(_, data)| !data.is_empty())
+            .collect();
+        cache.save(entries);
     }
 
     fn insert(&mut self, id: ModuleId, name: String, url: String, source_map: Option<SourceMap>) {

@@ -3,6 +3,7 @@
 //! module graphs loaded into an isolate with source maps kept for stack
 //! traces ([`loader`]).
 
+pub mod code_cache;
 pub mod compile;
 pub mod loader;
 pub mod resolve;

@@ -43,7 +43,10 @@ pub fn format_uuid_v4(mut b: [u8; 16]) -> String {
 fn op_random_fill<S>(_: &mut S, args: &mut CallArgs<'_>) {
     let mut buf = vec![0u8; args.bytes_len(0)];
     if let Err(e) = getrandom::getrandom(&mut buf) {
-        args.throw(ErrorKind::Error, &format!("randomFill: the OS gave no randomness: {e}"));
+        args.throw(
+            ErrorKind::Error,
+            &format!("randomFill: the OS gave no randomness: {e}"),
+        );
         return;
     }
     args.fill_view(0, &buf);
@@ -54,7 +57,10 @@ fn op_random_fill<S>(_: &mut S, args: &mut CallArgs<'_>) {
 fn op_random_uuid<S>(_: &mut S, args: &mut CallArgs<'_>) {
     let mut b = [0u8; 16];
     if let Err(e) = getrandom::getrandom(&mut b) {
-        args.throw(ErrorKind::Error, &format!("randomUUID: the OS gave no randomness: {e}"));
+        args.throw(
+            ErrorKind::Error,
+            &format!("randomUUID: the OS gave no randomness: {e}"),
+        );
         return;
     }
     args.return_latin1(format_uuid_v4(b).as_bytes());
@@ -67,7 +73,10 @@ fn op_digest<S>(_: &mut S, args: &mut CallArgs<'_>) {
     args.append_bytes(1, &mut data);
     match digest(&alg, &data) {
         Some(d) => args.return_bytes(&d),
-        None => args.throw(ErrorKind::TypeError, &format!("digest: unsupported algorithm '{alg}'")),
+        None => args.throw(
+            ErrorKind::TypeError,
+            &format!("digest: unsupported algorithm '{alg}'"),
+        ),
     }
 }
 
@@ -81,7 +90,10 @@ mod tests {
 
     #[test]
     fn digests_match_known_vectors() {
-        assert_eq!(hex(&digest("SHA-1", b"abc").unwrap()), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            hex(&digest("SHA-1", b"abc").unwrap()),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(
             hex(&digest("SHA-256", b"abc").unwrap()),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

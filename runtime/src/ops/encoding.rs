@@ -95,7 +95,12 @@ pub fn decode_with(dec: &mut Decoder, input: &[u8], last: bool, fatal: bool) -> 
 }
 
 /// One-shot decode of a whole buffer.
-pub fn decode_all(enc: &'static Encoding, input: &[u8], fatal: bool, ignore_bom: bool) -> Result<String, Malformed> {
+pub fn decode_all(
+    enc: &'static Encoding,
+    input: &[u8],
+    fatal: bool,
+    ignore_bom: bool,
+) -> Result<String, Malformed> {
     decode_with(&mut new_decoder(enc, ignore_bom), input, true, fatal)
 }
 
@@ -250,9 +255,15 @@ mod tests {
     fn bom_handling() {
         let utf8 = lookup("utf-8").unwrap();
         assert_eq!(decode_all(utf8, b"\xEF\xBB\xBFhi", false, false).unwrap(), "hi");
-        assert_eq!(decode_all(utf8, b"\xEF\xBB\xBFhi", false, true).unwrap(), "\u{FEFF}hi");
+        assert_eq!(
+            decode_all(utf8, b"\xEF\xBB\xBFhi", false, true).unwrap(),
+            "\u{FEFF}hi"
+        );
         // A UTF-16 BOM does not switch a UTF-8 decoder.
-        assert_eq!(decode_all(utf8, b"\xFF\xFEh", false, false).unwrap(), "\u{FFFD}\u{FFFD}h");
+        assert_eq!(
+            decode_all(utf8, b"\xFF\xFEh", false, false).unwrap(),
+            "\u{FFFD}\u{FFFD}h"
+        );
         let le = lookup("utf-16le").unwrap();
         assert_eq!(decode_all(le, b"\xFF\xFEh\x00", false, false).unwrap(), "h");
     }

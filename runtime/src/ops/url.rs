@@ -24,7 +24,8 @@ pub fn register<S: 'static>(iso: &mut Isolate<S>) {
 
 /// The WHATWG URL getters, in the order `components` returns them.
 pub const COMPONENTS: [&str; 11] = [
-    "href", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash", "origin",
+    "href", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "hash",
+    "origin",
 ];
 
 thread_local! {
@@ -143,7 +144,11 @@ pub fn offsets(u: &Url) -> [u32; OFFSETS] {
         o[2 + 2 * k] = b;
     }
     let hash = quirks::hash(u);
-    o[15] = if hash.is_empty() { href.len() as u32 } else { span(hash).0 };
+    o[15] = if hash.is_empty() {
+        href.len() as u32
+    } else {
+        span(hash).0
+    };
     o
 }
 
@@ -228,7 +233,10 @@ fn return_url(args: &mut CallArgs<'_>, out: usize, u: &Url) {
         chunk.copy_from_slice(&v.to_ne_bytes());
     }
     if args.fill_view(out, &bytes) != bytes.len() {
-        args.throw(ErrorKind::TypeError, "url ops: the offsets argument must be a Uint32Array(16)");
+        args.throw(
+            ErrorKind::TypeError,
+            "url ops: the offsets argument must be a Uint32Array(16)",
+        );
         return;
     }
     // A serialized URL is ASCII (hosts are punycoded, the rest is
@@ -262,7 +270,10 @@ fn op_url_set<S>(_: &mut S, args: &mut CallArgs<'_>) {
     match set(&mut u, &setter, &value) {
         Ok(()) => return_url(args, 3, &u),
         Err(SetError::InvalidHref) => args.return_undefined(),
-        Err(SetError::UnknownSetter) => args.throw(ErrorKind::TypeError, &format!("urlSet: unknown setter '{setter}'")),
+        Err(SetError::UnknownSetter) => args.throw(
+            ErrorKind::TypeError,
+            &format!("urlSet: unknown setter '{setter}'"),
+        ),
     }
 }
 
@@ -312,7 +323,9 @@ pub fn split_utf16<'a>(text: &'a str, ends: &[u32]) -> Vec<&'a str> {
 fn read_u32s(args: &CallArgs<'_>, i: usize) -> Vec<u32> {
     let mut raw = Vec::new();
     args.append_bytes(i, &mut raw);
-    raw.chunks_exact(4).map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]])).collect()
+    raw.chunks_exact(4)
+        .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
 }
 
 /// formUrlDecode(input, ends): string | undefined. Returns every name and
@@ -378,7 +391,11 @@ mod tests {
         for (id, why) in &unexpected {
             eprintln!("FAIL {id}: {why}");
         }
-        eprintln!("{suite} (rust): {pass} passed, {} failed ({} known)", fail.len(), fail.len() - unexpected.len());
+        eprintln!(
+            "{suite} (rust): {pass} passed, {} failed ({} known)",
+            fail.len(),
+            fail.len() - unexpected.len()
+        );
         assert!(unexpected.is_empty(), "{} unexpected failures", unexpected.len());
     }
 
@@ -408,7 +425,20 @@ mod tests {
         let u = parse("/a/b?x=1#h", Some("https://user:pw@example.com:8443/z")).unwrap();
         let (parts, origin) = components(&u);
         assert_eq!(parts[0], "https://user:pw@example.com:8443/a/b?x=1#h");
-        assert_eq!(&parts[1..], ["https:", "user", "pw", "example.com:8443", "example.com", "8443", "/a/b", "?x=1", "#h"]);
+        assert_eq!(
+            &parts[1..],
+            [
+                "https:",
+                "user",
+                "pw",
+                "example.com:8443",
+                "example.com",
+                "8443",
+                "/a/b",
+                "?x=1",
+                "#h"
+            ]
+        );
         assert_eq!(origin, "https://example.com:8443");
         assert!(parse("nope", None).is_none());
         assert!(parse("/x", Some("not a base")).is_none());
@@ -418,15 +448,26 @@ mod tests {
     /// every URL of the WPT data.
     #[test]
     fn offsets_match_getters() {
-        for case in wpt("urltestdata.json").as_array().unwrap().iter().filter(|c| c.is_object()) {
-            let Some(u) = parse(case["input"].as_str().unwrap(), case["base"].as_str()) else { continue };
+        for case in wpt("urltestdata.json")
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c.is_object())
+        {
+            let Some(u) = parse(case["input"].as_str().unwrap(), case["base"].as_str()) else {
+                continue;
+            };
             let href = u.as_str();
             let o = offsets(&u);
             let (parts, _) = components(&u);
             let slice = |a: u32, b: u32| &href[a as usize..b as usize];
             assert_eq!(slice(0, o[0]), parts[1], "protocol of {href}");
             for k in 0..7 {
-                assert_eq!(slice(o[1 + 2 * k], o[2 + 2 * k]), parts[2 + k], "component {k} of {href}");
+                assert_eq!(
+                    slice(o[1 + 2 * k], o[2 + 2 * k]),
+                    parts[2 + k],
+                    "component {k} of {href}"
+                );
             }
             assert_eq!(&href[o[15] as usize..], parts[9], "hash of {href}");
         }
@@ -464,8 +505,14 @@ mod tests {
 
     #[test]
     fn form_round_trip() {
-        assert_eq!(form_decode(b"a=1&b=x+y&&c=%F0%9F%98%80&d"), ["a", "1", "b", "x y", "c", "😀", "d", ""]);
-        assert_eq!(form_encode(["a b", "&=", "é", "*-._~"]), "a+b=%26%3D&%C3%A9=*-._%7E");
+        assert_eq!(
+            form_decode(b"a=1&b=x+y&&c=%F0%9F%98%80&d"),
+            ["a", "1", "b", "x y", "c", "😀", "d", ""]
+        );
+        assert_eq!(
+            form_encode(["a b", "&=", "é", "*-._~"]),
+            "a+b=%26%3D&%C3%A9=*-._%7E"
+        );
         assert_eq!(form_encode(["odd"]), "odd=");
     }
 
