@@ -22,8 +22,14 @@ const SEARCH = 13;
 const HASH_START = 15;
 const OFFSETS = 16;
 
-/** For parses whose offsets are thrown away (canParse, failures). */
-const SCRATCH = new Uint32Array(OFFSETS);
+/**
+ * What the ops write offsets into. Over an explicit ArrayBuffer, so that its
+ * memory is off V8's heap from the start: the shim reaches a view's memory
+ * through its buffer, and a small on-heap typed array would be moved off the
+ * heap (an allocation) on every call. Each URL keeps a copy (`slice()`,
+ * 64 bytes, on the heap, cheap to make and read).
+ */
+const OUT = new Uint32Array(new ArrayBuffer(OFFSETS * 4));
 
 // Module-private links between a URL and its URLSearchParams (the spec's
 // "URL object" of a URLSearchParams and "query object" of a URL).
@@ -32,47 +38,45 @@ let newLinkedParams: (url: URL, query: string) => URLSearchParams;
 let updateQuery: (url: URL, serialized: string) => void;
 
 /** What URL.parse already has, for the constructor to take over. */
-let preParsed: { href: string; o: Uint32Array } | null = null;
+let preParsed: string | null = null;
 
 export class URL {
   #href: string;
-  /** Where each component lies in #href (16 offsets, 64 bytes: kept on V8's heap). */
+  /** Where each component lies in #href (see ops.d.ts urlParse). */
   #o: Uint32Array;
   #origin: string | null = null;
   #params: URLSearchParams | null = null;
 
   constructor(url: string | URL, base?: string | URL) {
     if (preParsed !== null) {
-      this.#href = preParsed.href;
-      this.#o = preParsed.o;
+      this.#href = preParsed;
+      this.#o = OUT.slice();
       preParsed = null;
       return;
     }
     requireArgs(arguments.length, 1, "Failed to construct 'URL'");
     const input = toUSVString(url);
     const b = base === undefined ? undefined : toUSVString(base);
-    const o = new Uint32Array(OFFSETS);
-    const href = webOps.urlParse(input, b, o);
+    const href = webOps.urlParse(input, b, OUT);
     if (href === undefined) {
       throw new TypeError(b === undefined ? `Invalid URL: '${input}'` : `Invalid URL: '${input}' with base '${b}'`);
     }
     this.#href = href;
-    this.#o = o;
+    this.#o = OUT.slice();
   }
 
   /** True when `url` parses (against `base`). */
   static canParse(url: string | URL, base?: string | URL): boolean {
     requireArgs(arguments.length, 1, "URL.canParse");
-    return webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base), SCRATCH) !== undefined;
+    return webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base), OUT) !== undefined;
   }
 
   /** Like the constructor, but null instead of a TypeError. */
   static parse(url: string | URL, base?: string | URL): URL | null {
     requireArgs(arguments.length, 1, "URL.parse");
-    const o = new Uint32Array(OFFSETS);
-    const href = webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base), o);
+    const href = webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base), OUT);
     if (href === undefined) return null;
-    preParsed = { href, o };
+    preParsed = href;
     return new URL("");
   }
 
@@ -92,9 +96,10 @@ export class URL {
   #set(setter: string, value: unknown): void {
     const v = toUSVString(value);
     const oldSearch = this.search;
-    const href = webOps.urlSet(this.#href, setter, v, this.#o);
+    const href = webOps.urlSet(this.#href, setter, v, OUT);
     if (href === undefined) throw new TypeError(`Invalid URL: '${v}'`);
     this.#href = href;
+    this.#o.set(OUT);
     this.#origin = null;
     // The href and search setters replace the query: the searchParams
     // object (if made) must show the new list.
@@ -104,7 +109,8 @@ export class URL {
   /** Called by a linked URLSearchParams after it changed (its "update steps"). */
   static #updateQuery(url: URL, serialized: string): void {
     // Empty serialization means a null query, i.e. no "?" at all.
-    url.#href = webOps.urlSet(url.#href, "search", serialized, url.#o)!;
+    url.#href = webOps.urlSet(url.#href, "search", serialized, OUT)!;
+    url.#o.set(OUT);
   }
 
   get href(): string { return this.#href; }

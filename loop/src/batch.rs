@@ -7,16 +7,7 @@
 use howth_parser::RequestHead;
 use slab::Slab;
 
-/// Where a request's body is.
-#[derive(Clone, Copy, Debug, Default)]
-pub enum BodyAt {
-    #[default]
-    None,
-    /// In the connection's read buffer (Content-Length bodies).
-    Read { start: usize, len: usize },
-    /// In the batch's arena (decoded chunked bodies).
-    Arena { start: usize, len: usize },
-}
+pub use crate::frame::BodyAt;
 
 /// Who a response goes to and how it must be framed.
 #[derive(Clone, Copy, Debug, Default)]
@@ -88,6 +79,11 @@ pub struct Deferred {
     pub peer: std::net::SocketAddr,
     /// A streamed response has started (respondStart) and not ended.
     pub streaming: bool,
+    /// The loop answered it already (its handler was cut short by the
+    /// watchdog or the heap limit). The entry stays until JS lets go of the
+    /// handle, so the key is not reused under a handle JS may still hold;
+    /// whatever JS sends for it is dropped.
+    pub failed: bool,
 }
 
 pub type DeferredTable = Slab<Deferred>;

@@ -1,14 +1,18 @@
-//! One client connection: its socket, the bytes read and not yet consumed,
-//! and the bytes to write, in request order.
+//! One client connection: its socket, its input (see frame.rs), the bytes
+//! to write in request order, and where it stands for the timeouts.
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
+use std::time::Instant;
 
 use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
-/// Read granularity: the spare room kept at the end of the read buffer.
-const READ_CHUNK: usize = 8 * 1024;
+use crate::frame::{Awaiting, Input};
+
+/// An output buffer that grew past this (a large response) is given back
+/// once drained, so an idle connection does not hold on to it.
+const WRITE_SHRINK_ABOVE: usize = 1 << 20;
 
 /// A response finished (or being streamed) out of order, waiting for the
 /// responses before it on the same connection.
@@ -18,6 +22,24 @@ pub struct Pending {
     pub done: bool,
 }
 
+/// What the connection waits for, which decides the timeout that applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Between requests on a kept-alive connection: the idle timeout.
+    Idle,
+    /// A request head is due (a new connection, or part of a head came):
+    /// the header timeout, counted from the start of this request.
+    Head,
+    /// A body is due: the body timeout, counted from the end of the head.
+    Body,
+    /// Output waits for the client to read it: closed after the idle
+    /// timeout without progress (a client that never reads would otherwise
+    /// hold its buffers forever).
+    Draining,
+    /// A handler has the request; no client timeout applies.
+    Busy,
+}
+
 pub struct Conn {
     /// Unique for the process's life: a slab key can be reused, this cannot,
     /// so a late async response never reaches a newer connection.
@@ -25,13 +47,10 @@ pub struct Conn {
     pub sock: TcpStream,
     pub server: usize,
     pub peer: SocketAddr,
-    /// Read buffer: always fully initialised (len == capacity) so reads need
-    /// no zeroing; `filled` says how much of it holds data.
-    pub rbuf: Vec<u8>,
-    pub filled: usize,
-    /// Bytes of `rbuf` taken by requests already parsed.
-    pub consumed: usize,
-    /// Reading stopped at the buffer cap; resume once bytes are consumed.
+    pub input: Input,
+    /// Reading stopped (the input cap, or output over the high-water mark)
+    /// while the socket may hold more: with edge-triggered readiness no new
+    /// event will say so, so the loop reads explicitly once the cause lifts.
     pub read_blocked: bool,
     pub wbuf: Vec<u8>,
     pub wpos: usize,
@@ -42,20 +61,34 @@ pub struct Conn {
     pub pending: BTreeMap<u64, Pending>,
     /// Requests parsed and not yet answered.
     pub in_flight: u32,
-    /// No more requests are read (Connection: close, an error, EOF).
+    /// No more requests are read (Connection: close, an error, shutdown).
     pub read_closed: bool,
-    /// The peer closed its side, or the socket failed.
+    /// The peer closed its side (EOF): no more requests will come, but the
+    /// responses owed are still written (it may only have half-closed).
     pub peer_gone: bool,
+    /// The socket failed (reset, write error): nothing more can be written,
+    /// so the connection closes at once, whatever it still owes.
+    pub broken: bool,
     /// Close once every response up to and including this one is written.
     pub close_after: Option<u64>,
+    /// The next request parsed is the last (maxRequestsPerConnection, or a
+    /// shutdown in progress): it is answered with `Connection: close`.
+    pub last_request: bool,
     pub want_writable: bool,
     /// Queued in the loop's dirty list (has output to flush).
     pub dirty: bool,
     /// Queued in the loop's parse list.
     pub to_parse: bool,
-    /// `100 Continue` was sent for the request at `consumed`.
-    pub continue_sent: bool,
+    /// A streamed response on this connection was told to wait
+    /// (respondChunk returned false): tell JS when the output drains.
+    pub stream_waiting: bool,
     pub requests_served: u64,
+    /// Timeout bookkeeping: the phase, the request it concerns, when it
+    /// began, and whether the socket took output since the last look.
+    pub phase: Phase,
+    pub phase_seq: u64,
+    pub phase_since: Instant,
+    pub wrote: bool,
 }
 
 /// What reading a socket found.
@@ -70,15 +103,13 @@ pub enum ReadOutcome {
 }
 
 impl Conn {
-    pub fn new(id: u64, sock: TcpStream, server: usize, peer: SocketAddr) -> Conn {
+    pub fn new(id: u64, sock: TcpStream, server: usize, peer: SocketAddr, now: Instant) -> Conn {
         Conn {
             id,
             sock,
             server,
             peer,
-            rbuf: vec![0; READ_CHUNK],
-            filled: 0,
-            consumed: 0,
+            input: Input::new(),
             read_blocked: false,
             wbuf: Vec::new(),
             wpos: 0,
@@ -88,41 +119,37 @@ impl Conn {
             in_flight: 0,
             read_closed: false,
             peer_gone: false,
+            broken: false,
             close_after: None,
+            last_request: false,
             want_writable: false,
             dirty: false,
             to_parse: false,
-            continue_sent: false,
+            stream_waiting: false,
             requests_served: 0,
+            phase: Phase::Head,
+            phase_seq: 0,
+            phase_since: now,
+            wrote: false,
         }
     }
 
     /// Reads everything available (edge-triggered: until WouldBlock), never
-    /// holding more than `cap` unconsumed bytes.
+    /// holding more than `cap` unparsed bytes.
     pub fn read_available(&mut self, cap: usize) -> io::Result<ReadOutcome> {
         loop {
-            if self.filled - self.consumed >= cap {
+            if self.input.unparsed_len() >= cap {
                 self.read_blocked = true;
                 return Ok(ReadOutcome::Full);
             }
-            if self.rbuf.len() - self.filled < READ_CHUNK / 4 {
-                // Grow by doubling; the zeroing happens once per growth.
-                let grow = self.rbuf.len().max(READ_CHUNK);
-                self.rbuf.resize(self.rbuf.len() + grow, 0);
-            }
-            match self.sock.read(&mut self.rbuf[self.filled..]) {
+            match self.sock.read(self.input.spare()) {
                 Ok(0) => return Ok(ReadOutcome::Eof),
-                Ok(n) => self.filled += n,
+                Ok(n) => self.input.advance(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(ReadOutcome::Drained),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
             }
         }
-    }
-
-    /// The bytes read and not yet parsed.
-    pub fn unparsed(&self) -> &[u8] {
-        &self.rbuf[self.consumed..self.filled]
     }
 
     /// Writes as much of the output as the socket takes. Asks for WRITABLE
@@ -131,7 +158,10 @@ impl Conn {
         while self.wpos < self.wbuf.len() {
             match self.sock.write(&self.wbuf[self.wpos..]) {
                 Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => self.wpos += n,
+                Ok(n) => {
+                    self.wpos += n;
+                    self.wrote = true;
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     if !self.want_writable {
                         self.want_writable = true;
@@ -149,6 +179,9 @@ impl Conn {
         }
         self.wbuf.clear();
         self.wpos = 0;
+        if self.wbuf.capacity() > WRITE_SHRINK_ABOVE {
+            self.wbuf = Vec::new();
+        }
         if self.want_writable {
             self.want_writable = false;
             registry.reregister(&mut self.sock, token, Interest::READABLE)?;
@@ -193,6 +226,9 @@ impl Conn {
 
     /// True when the connection has nothing left to do and should close.
     pub fn is_finished(&self) -> bool {
+        if self.broken {
+            return true;
+        }
         if self.unsent() > 0 {
             return false;
         }
@@ -204,15 +240,39 @@ impl Conn {
         (self.read_closed || self.peer_gone) && self.in_flight == 0
     }
 
-    /// Forgets the bytes of requests already parsed (answered or copied
-    /// out); the unparsed tail moves to the front.
-    pub fn compact(&mut self) {
-        if self.consumed == 0 {
-            return;
+    /// Whether reading may go on: not closed, output below `high_water`,
+    /// and room left under the input cap.
+    pub fn may_read(&self, high_water: usize, cap: usize) -> bool {
+        !self.read_closed && !self.broken && self.unsent() < high_water && self.input.unparsed_len() < cap
+    }
+
+    /// What the connection waits for now (see [`Phase`]).
+    pub fn current_phase(&self) -> Phase {
+        if self.unsent() > 0 {
+            Phase::Draining
+        } else if self.in_flight > 0 || self.read_closed || self.peer_gone || self.broken {
+            Phase::Busy
+        } else if self.input.awaiting == Awaiting::Body {
+            Phase::Body
+        } else if self.input.unparsed_len() == 0 && self.next_seq > 0 {
+            Phase::Idle
+        } else {
+            // A fresh connection owes its first head from the moment it
+            // connects: an accepted socket that sends nothing is the
+            // cheapest slowloris there is.
+            Phase::Head
         }
-        self.rbuf.copy_within(self.consumed..self.filled, 0);
-        self.filled -= self.consumed;
-        self.consumed = 0;
-        self.continue_sent = false;
+    }
+
+    /// Moves the timeout clock: a new phase, a new request in the same
+    /// phase, or output progress while draining starts it again.
+    pub fn update_phase(&mut self, now: Instant) {
+        let p = self.current_phase();
+        if p != self.phase || self.phase_seq != self.next_seq || (p == Phase::Draining && self.wrote) {
+            self.phase = p;
+            self.phase_seq = self.next_seq;
+            self.phase_since = now;
+        }
+        self.wrote = false;
     }
 }

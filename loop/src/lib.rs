@@ -313,6 +313,11 @@ impl EventLoop {
             if event.is_readable() || event.is_read_closed() || event.is_error() {
                 read_conn(conn);
             }
+            // Reads stop at a short read, so an EOF that came with the last
+            // bytes is known only from this event (EPOLLRDHUP).
+            if event.is_read_closed() || event.is_error() {
+                conn.peer_gone = true;
+            }
             if !conn.to_parse {
                 conn.to_parse = true;
                 self.to_parse.push(key);

@@ -1,6 +1,7 @@
 //! Listening sockets and the options each server was started with.
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::{Duration, Instant};
 
 use howth_parser::Limits;
 use mio::net::TcpListener;
@@ -14,15 +15,37 @@ pub enum Handler {
     Static { body: Vec<u8> },
 }
 
-/// Options from `Howth.serve(...)` (JSON from ts-lib) or the embedder.
+/// Options from `Howth.serve(...)` (JSON from ts-lib), the CLI's flags, or
+/// the embedder. A zero count or duration turns that limit off.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub port: u16,
     pub hostname: String,
+    /// Head and body limits the parser enforces (414, 431, 413).
     pub limits: Limits,
     /// Share the port with other workers' sockets (SO_REUSEPORT).
     pub reuse_port: bool,
     pub backlog: i32,
+    /// Connections open at once; at the limit the listener stops being
+    /// watched (new clients wait in the kernel's backlog) until one closes.
+    pub max_connections: usize,
+    /// Requests one connection may carry; the last is answered with
+    /// `Connection: close`.
+    pub max_requests_per_connection: u64,
+    /// Time for a whole request head to arrive, from the connection's start
+    /// or the request's first byte.
+    pub header_timeout: Duration,
+    /// Time for a whole body to arrive once its head has.
+    pub body_timeout: Duration,
+    /// Time a kept-alive connection may sit between requests, and the time
+    /// a client may leave owed output unread before it is dropped.
+    pub idle_timeout: Duration,
+    /// Time JS may run synchronously for one batch of requests (and for one
+    /// round of promise callbacks or timers) before it is terminated.
+    pub max_handler: Duration,
+    /// After `stop()` or SIGINT/SIGTERM: time the requests in flight get to
+    /// finish before their connections are closed anyway.
+    pub shutdown_timeout: Duration,
 }
 
 impl Default for ServeOptions {
@@ -33,50 +56,118 @@ impl Default for ServeOptions {
             limits: Limits::default(),
             reuse_port: false,
             backlog: 4096,
+            max_connections: 0,
+            max_requests_per_connection: 0,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(10),
+            max_handler: Duration::from_secs(10),
+            shutdown_timeout: Duration::from_secs(10),
         }
     }
 }
+
+/// The option names `from_json` reads besides port and hostname; ts-lib's
+/// LIMIT_OPTIONS and howth.d.ts list the same.
+pub const OPTION_NAMES: &[&str] = &[
+    "maxBodyBytes",
+    "maxHeaderBytes",
+    "maxHeaders",
+    "maxUrlLength",
+    "maxConnections",
+    "maxRequestsPerConnection",
+    "headerTimeoutMs",
+    "bodyTimeoutMs",
+    "idleTimeoutMs",
+    "maxHandlerMs",
+    "shutdownTimeoutMs",
+];
 
 impl ServeOptions {
     /// Reads the JSON ts-lib passes to `ops.serve`; unknown keys are ignored
     /// and missing ones keep their defaults.
     pub fn from_json(json: &str) -> Result<ServeOptions, String> {
+        ServeOptions::from_json_over(json, &ServeOptions::default())
+    }
+
+    /// As `from_json`, with missing keys taken from `base` (the defaults the
+    /// CLI's flags set) instead of the built-in defaults.
+    pub fn from_json_over(json: &str, base: &ServeOptions) -> Result<ServeOptions, String> {
         let v: serde_json::Value =
             serde_json::from_str(json).map_err(|e| format!("bad serve options: {e}"))?;
-        let mut o = ServeOptions::default();
+        let mut o = base.clone();
         if let Some(p) = v.get("port").and_then(|p| p.as_u64()) {
             o.port = u16::try_from(p).map_err(|_| format!("port {p} is out of range (0-65535)"))?;
         }
         if let Some(h) = v.get("hostname").and_then(|h| h.as_str()) {
             o.hostname = h.to_string();
         }
-        let num = |k: &str| v.get(k).and_then(|x| x.as_u64());
-        if let Some(n) = num("maxBodyBytes") {
-            o.limits.max_body_bytes = n;
-        }
-        if let Some(n) = num("maxHeaderBytes") {
-            o.limits.max_head_bytes = n as usize;
-        }
-        if let Some(n) = num("maxHeaders") {
-            o.limits.max_headers = n as usize;
-        }
-        if let Some(n) = num("maxUrlLength") {
-            o.limits.max_target_len = n as usize;
+        for &name in OPTION_NAMES {
+            let Some(x) = v.get(name) else { continue };
+            // ts-lib checks for non-negative numbers; fractions round down.
+            let n = x
+                .as_u64()
+                .or_else(|| x.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64))
+                .ok_or_else(|| format!("option {name} must be a non-negative number"))?;
+            o.set(name, n)?;
         }
         if let Some(b) = v.get("reusePort").and_then(|b| b.as_bool()) {
             o.reuse_port = b;
         }
         Ok(o)
     }
+
+    /// Sets one of [`OPTION_NAMES`] (counts, bytes, or milliseconds).
+    pub fn set(&mut self, name: &str, n: u64) -> Result<(), String> {
+        let size = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+        let ms = Duration::from_millis;
+        match name {
+            "maxBodyBytes" => self.limits.max_body_bytes = n,
+            "maxHeaderBytes" => self.limits.max_head_bytes = size(n),
+            "maxHeaders" => self.limits.max_headers = size(n),
+            "maxUrlLength" => self.limits.max_target_len = size(n),
+            "maxConnections" => self.max_connections = size(n),
+            "maxRequestsPerConnection" => self.max_requests_per_connection = n,
+            "headerTimeoutMs" => self.header_timeout = ms(n),
+            "bodyTimeoutMs" => self.body_timeout = ms(n),
+            "idleTimeoutMs" => self.idle_timeout = ms(n),
+            "maxHandlerMs" => self.max_handler = ms(n),
+            "shutdownTimeoutMs" => self.shutdown_timeout = ms(n),
+            _ => return Err(format!("unknown serve option {name}")),
+        }
+        Ok(())
+    }
+}
+
+/// Why a listener is not being watched for new connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paused {
+    No,
+    /// At `max_connections`: resumes when one closes.
+    Full,
+    /// accept() failed for want of a resource (EMFILE, ENFILE, ENOBUFS,
+    /// ENOMEM): resumes when a connection closes (freeing a descriptor) or
+    /// at `retry`, whichever comes first.
+    Error { retry: Instant },
 }
 
 pub struct Server {
-    pub listener: TcpListener,
+    /// None after `stop()`: closed, so new clients are refused at once
+    /// instead of waiting in a backlog nobody accepts from.
+    pub listener: Option<TcpListener>,
     pub addr: SocketAddr,
     pub handler: Handler,
     pub options: ServeOptions,
-    /// False after `stop()`: the listener is deregistered and dropped.
+    /// False after `stop()`.
     pub accepting: bool,
+    pub paused: Paused,
+    /// An accept error was logged and no accept has succeeded since: one
+    /// line per episode, not one per retry.
+    pub accept_error_logged: bool,
+    /// Connections of this server open now.
+    pub conns: usize,
+    /// After `stop()`: when connections still busy are closed anyway.
+    pub stop_deadline: Option<Instant>,
 }
 
 /// Binds a non-blocking listener with a deep backlog (bursts of 1,000

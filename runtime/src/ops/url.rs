@@ -337,20 +337,30 @@ fn read_u32s(args: &CallArgs<'_>, i: usize) -> Vec<u32> {
 fn op_form_url_decode<S>(_: &mut S, args: &mut CallArgs<'_>) {
     let mut input = Vec::new();
     args.append_utf8(0, &mut input);
-    let items = form_decode(&input);
-    let ends = utf16_ends(items.iter().map(String::as_str));
-    let mut header = Vec::with_capacity((ends.len() + 1) * 4);
-    header.extend_from_slice(&(ends.len() as u32).to_ne_bytes());
-    for e in &ends {
-        header.extend_from_slice(&e.to_ne_bytes());
+    // One pass: names and values go straight into one string, their UTF-16
+    // end offsets into the header (after a slot for the count).
+    let mut joined = String::with_capacity(input.len());
+    let mut header: Vec<u8> = vec![0; 4];
+    let mut units = 0u32;
+    let mut push = |s: &str, joined: &mut String, header: &mut Vec<u8>| {
+        joined.push_str(s);
+        units += if s.is_ascii() { s.len() as u32 } else { s.chars().map(|c| c.len_utf16() as u32).sum() };
+        header.extend_from_slice(&units.to_ne_bytes());
+    };
+    let mut count = 0u32;
+    for (k, v) in form_urlencoded::parse(&input) {
+        push(&k, &mut joined, &mut header);
+        push(&v, &mut joined, &mut header);
+        count += 2;
     }
+    header[..4].copy_from_slice(&count.to_ne_bytes());
     if args.bytes_len(1) < header.len() {
         args.fill_view(1, &header[..4]);
         args.return_undefined();
         return;
     }
     args.fill_view(1, &header);
-    args.return_str(&items.concat());
+    args.return_str(&joined);
 }
 
 /// formUrlEncode(joined, ends, count): string. The names and values are
