@@ -29,6 +29,12 @@ enum Command {
         /// Extra V8 flags, e.g. "--max-old-space-size=512"
         #[arg(long, default_value = "")]
         v8_flags: String,
+        /// Serve from N threads, each with its own isolate and socket on the
+        /// same port ("auto": one per core); a crashed worker is restarted
+        #[arg(long, value_name = "N|auto")]
+        workers: Option<howth::Workers>,
+        #[command(flatten)]
+        limits: ServeFlags,
         /// The entry file: .ts, .mts, .js or .mjs
         file: PathBuf,
         /// Arguments for the script (Howth.args)
@@ -58,6 +64,8 @@ fn main() -> ExitCode {
             port,
             v8_threads,
             v8_flags,
+            workers,
+            limits,
             file,
             args,
         } => {
@@ -87,8 +95,72 @@ fn main() -> ExitCode {
                 },
                 ..Default::default()
             };
-            let code = howth::run_file(&file, &opts);
+            let code = howth::run_supervised(&file, opts, limits.serve_defaults(), workers);
             ExitCode::from(code.clamp(0, 255) as u8)
         }
+    }
+}
+
+/// Limits for every server the script starts; a server's own options win.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Server limits (a server's own options win; 0 turns a limit off)")]
+struct ServeFlags {
+    /// Largest request body in bytes, 413 beyond [default: 16777216]
+    #[arg(long, value_name = "BYTES")]
+    max_body_bytes: Option<u64>,
+    /// Largest request head in bytes, 431 beyond [default: 16384]
+    #[arg(long, value_name = "BYTES")]
+    max_header_bytes: Option<u64>,
+    /// Most header fields in a request (at most 128), 431 beyond [default: 100]
+    #[arg(long, value_name = "N")]
+    max_headers: Option<u64>,
+    /// Longest request target in bytes, 414 beyond [default: 8192]
+    #[arg(long, value_name = "BYTES")]
+    max_url_length: Option<u64>,
+    /// Connections open at once; accepting pauses at the limit [default: 0, none]
+    #[arg(long, value_name = "N")]
+    max_connections: Option<u64>,
+    /// Requests per connection; the last gets Connection: close [default: 0, none]
+    #[arg(long, value_name = "N")]
+    max_requests_per_connection: Option<u64>,
+    /// Time for a request head to arrive [default: 10000]
+    #[arg(long, value_name = "MS")]
+    header_timeout_ms: Option<u64>,
+    /// Time for a request body to arrive after its head [default: 60000]
+    #[arg(long, value_name = "MS")]
+    body_timeout_ms: Option<u64>,
+    /// Time a connection may idle between requests or leave output unread [default: 10000]
+    #[arg(long, value_name = "MS")]
+    idle_timeout_ms: Option<u64>,
+    /// Time JS may run for one batch of requests before it is stopped (503) [default: 10000]
+    #[arg(long, value_name = "MS")]
+    max_handler_ms: Option<u64>,
+    /// Time requests in flight get to finish after stop() or SIGINT/SIGTERM [default: 10000]
+    #[arg(long, value_name = "MS")]
+    shutdown_timeout_ms: Option<u64>,
+}
+
+impl ServeFlags {
+    fn serve_defaults(&self) -> howth::ServeOptions {
+        let mut o = howth::ServeOptions::default();
+        let flags = [
+            ("maxBodyBytes", self.max_body_bytes),
+            ("maxHeaderBytes", self.max_header_bytes),
+            ("maxHeaders", self.max_headers),
+            ("maxUrlLength", self.max_url_length),
+            ("maxConnections", self.max_connections),
+            ("maxRequestsPerConnection", self.max_requests_per_connection),
+            ("headerTimeoutMs", self.header_timeout_ms),
+            ("bodyTimeoutMs", self.body_timeout_ms),
+            ("idleTimeoutMs", self.idle_timeout_ms),
+            ("maxHandlerMs", self.max_handler_ms),
+            ("shutdownTimeoutMs", self.shutdown_timeout_ms),
+        ];
+        for (name, value) in flags {
+            if let Some(v) = value {
+                o.set(name, v).expect("every flag names a serve option");
+            }
+        }
+        o
     }
 }

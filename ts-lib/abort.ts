@@ -9,12 +9,13 @@ interface SignalState {
   /** Run before the "abort" event: internal reactions (streams, any()). */
   algorithms: Set<() => void>;
   /**
-   * AbortSignal.any(): the signals this one follows, and those that follow
-   * it. Strong references: a dependent with listeners must outlive its
-   * sources' abort (the spec's GC rule), and any() signals are short-lived.
+   * AbortSignal.any(): the signals this one follows (strong: a dependent
+   * keeps its sources) and those that follow it (weak: a long-lived source,
+   * say a server-wide shutdown signal combined with each request's signal,
+   * must not keep every dependent ever made alive).
    */
   sources: AbortSignal[] | null;
-  dependents: AbortSignal[] | null;
+  dependents: WeakRef<AbortSignal>[] | null;
   dependent: boolean;
 }
 
@@ -103,7 +104,13 @@ export class AbortSignal extends EventTarget {
       for (const src of originals) {
         if (r.sources.includes(src)) continue;
         r.sources.push(src);
-        (st(src).dependents ??= []).push(result);
+        const srcState = st(src);
+        const deps = (srcState.dependents ??= []);
+        // Drop the references to dependents already collected.
+        if (deps.length >= 32 && deps.length % 32 === 0) {
+          srcState.dependents = deps.filter((w) => w.deref() !== undefined);
+        }
+        srcState.dependents!.push(new WeakRef(result));
       }
     }
     return result;
@@ -143,7 +150,9 @@ export function signalAbort(signal: AbortSignal, reason?: unknown): void {
   // Dependents are marked aborted first, then every signal runs its
   // algorithms and fires its event, as in the current DOM Standard.
   const toRun: AbortSignal[] = [signal];
-  for (const d of s.dependents ?? []) {
+  for (const w of s.dependents ?? []) {
+    const d = w.deref();
+    if (d === undefined) continue;
     const ds = st(d);
     if (ds.aborted) continue;
     ds.aborted = true;

@@ -64,14 +64,15 @@ export function forgivingBase64Decode(input: string): Uint8Array | null {
   return out;
 }
 
-/** Base64 of bytes, with padding. */
-export function base64Encode(bytes: Uint8Array): string {
+/** Base64 of bytes (or of a binary string's code units), with padding. */
+export function base64Encode(bytes: Uint8Array | string): string {
+  const at = typeof bytes === "string" ? (i: number) => bytes.charCodeAt(i) : (i: number) => bytes[i]!;
   const parts: string[] = [];
   let chunk = "";
   const n = bytes.length;
   let i = 0;
   for (; i + 2 < n; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    const v = (at(i) << 16) | (at(i + 1) << 8) | at(i + 2);
     chunk += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!;
     // Keep the ropes V8 builds shallow for big inputs.
     if (chunk.length >= 8192) {
@@ -80,12 +81,13 @@ export function base64Encode(bytes: Uint8Array): string {
     }
   }
   if (i < n) {
-    const b0 = bytes[i]!;
-    const b1 = i + 1 < n ? bytes[i + 1]! : 0;
+    const b0 = at(i);
+    const b1 = i + 1 < n ? at(i + 1) : 0;
     const v = (b0 << 16) | (b1 << 8);
     chunk += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]!;
     chunk += i + 1 < n ? ALPHABET[(v >> 6) & 63]! + "=" : "==";
   }
+  if (parts.length === 0) return chunk;
   parts.push(chunk);
   return parts.join("");
 }
@@ -109,13 +111,10 @@ export function atob(data: string): string {
 export function btoa(data: string): string {
   if (arguments.length === 0) throw new TypeError("btoa: 1 argument required, but only 0 present.");
   const s = String(data);
-  const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 0xff) {
+    if (s.charCodeAt(i) > 0xff) {
       throw new DOMException("The string to be encoded contains characters outside of the Latin1 range.", "InvalidCharacterError");
     }
-    bytes[i] = c;
   }
-  return base64Encode(bytes);
+  return base64Encode(s);
 }

@@ -16,6 +16,7 @@ import { Request } from "./request.ts";
 import { Response } from "./response.ts";
 import { installServer } from "./server.ts";
 import { makeHowth, serveDefaultExport } from "./howth.ts";
+import { installHostOps, requestWorkers } from "./host.ts";
 
 /** Defines a global the way WebIDL and Node define theirs: writable, configurable, not enumerable. */
 function defineGlobal(name: string, value: unknown): void {
@@ -44,7 +45,9 @@ export function bootstrap(o: Ops): Hooks {
   defineGlobal("Headers", Headers);
   defineGlobal("Request", Request);
   defineGlobal("Response", Response);
-  defineGlobal("Howth", makeHowth());
+  const howth = makeHowth();
+  installHostOps(howth);
+  defineGlobal("Howth", howth);
   // Browser and Bun code reaches the global object as `self`, Node code as
   // `global`.
   defineGlobal("self", globalThis);
@@ -63,6 +66,7 @@ function afterMain(ns: Record<string, unknown>): void {
   const def = ns.default as { fetch?: unknown } | null | undefined;
   if (def === null || typeof def !== "object" || typeof def.fetch !== "function") return;
   try {
+    requestWorkers(def);
     serveDefaultExport(def as Parameters<typeof serveDefaultExport>[0]);
   } catch (e) {
     // "port in use" and friends: one clear line, no stack from our internals.

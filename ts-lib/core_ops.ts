@@ -32,6 +32,8 @@ export interface BootInfo {
   workerId: number;
   /** `howth run --port N` or the PORT environment variable; null when neither. */
   portOverride?: number | null;
+  /** The address servers bind when the script names none (set by an embedding program); null for the default. */
+  hostname?: string | null;
 }
 
 let boot: BootInfo | undefined;

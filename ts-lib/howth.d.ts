@@ -19,6 +19,14 @@ declare namespace Howth {
   const env: Record<string, string | undefined>;
   /** This worker's index (0 in a single-worker process). */
   const workerId: number;
+  /**
+   * The host functions of the Rust program Howth is embedded in (empty
+   * under `howth run`). Arguments and results are strings, numbers,
+   * booleans, null, bytes (Uint8Array) or JSON-able objects; async host
+   * functions return a Promise. A host function's error is thrown (or
+   * rejects) as an Error with its message.
+   */
+  const ops: Readonly<Record<string, (...args: any[]) => any>>;
   /** Absolute path of the entry module. */
   const mainPath: string | undefined;
   /** The working directory at start-up. */
@@ -83,8 +91,10 @@ declare namespace Howth {
     bodyTimeoutMs?: number;
     /** Requests served on one connection before it is closed. */
     maxRequestsPerConnection?: number;
-    /** Time a batch's handlers may run synchronously, in ms. */
+    /** Time a batch's handlers may run synchronously, in ms; past it they are stopped and answered 503. */
     maxHandlerMs?: number;
+    /** After stop() or SIGINT/SIGTERM: time requests in flight get to finish, in ms. */
+    shutdownTimeoutMs?: number;
   }
 
   interface ServeOptions extends ServeLimits {
@@ -134,5 +144,12 @@ declare namespace Howth {
    */
   interface ServeExport extends ServeOptions {
     fetch: Handler;
+    /**
+     * Threads serving this export, each with its own isolate and its own
+     * socket on the shared port (SO_REUSEPORT); "auto" is one per core.
+     * Each loads the entry module itself; `Howth.workerId` tells them apart.
+     * `howth run --workers` takes precedence.
+     */
+    workers?: number | "auto";
   }
 }

@@ -21,6 +21,7 @@ const LIMIT_OPTIONS = [
   "bodyTimeoutMs",
   "maxRequestsPerConnection",
   "maxHandlerMs",
+  "shutdownTimeoutMs",
 ] as const;
 
 export interface ServeOptions {
@@ -38,6 +39,11 @@ export interface ServeOptions {
 
 const DEFAULT_PORT = 3000;
 const DEFAULT_HOSTNAME = "0.0.0.0";
+
+/** The embedding program's hostname (bootInfo), else 0.0.0.0. */
+function defaultHostname(): string {
+  return bootInfo().hostname ?? DEFAULT_HOSTNAME;
+}
 
 /** How a host appears in a URL: IPv6 in brackets. */
 function urlHost(hostname: string): string {
@@ -109,7 +115,7 @@ function announce(options: ServeOptions, hostname: string, port: number): void {
 
 /** Starts a server; `self` is `this` for fetch (the default export object). */
 export function startServer(options: ServeOptions, fetch: Function, self: unknown, port: unknown): HowthServer {
-  const hostname = options.hostname === undefined ? DEFAULT_HOSTNAME : `${options.hostname}`;
+  const hostname = options.hostname === undefined ? defaultHostname() : `${options.hostname}`;
   const [id, boundPort] = ops.serve(optionsJson(options, checkPort(port), hostname));
   const server = new HowthServer(id, boundPort, hostname);
   const onError = options.onError ?? options.error;
@@ -169,7 +175,7 @@ export function serveDefaultExport(def: ServeOptions & { fetch: Function }): How
 
 /** The no-JS baseline: Rust answers every request with `body`. */
 export function serveRustOnly(options: { port?: number; hostname?: string; body?: string } = {}): HowthServer {
-  const hostname = options.hostname === undefined ? DEFAULT_HOSTNAME : `${options.hostname}`;
+  const hostname = options.hostname === undefined ? defaultHostname() : `${options.hostname}`;
   const port = checkPort(portFor(options as ServeOptions));
   const body = options.body === undefined ? "Hi" : `${options.body}`;
   const [id, boundPort] = ops.serveRustOnly(optionsJson(options as ServeOptions, port, hostname), body);

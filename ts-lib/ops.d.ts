@@ -75,7 +75,9 @@ export interface Ops {
    * start, end, port start, end, pathname start, end, search start, end,
    * hash start]; an empty component is (0, 0), an empty hash starts at the
    * href's end. (One string and a memcpy instead of eleven strings: this is
-   * on the request path.)
+   * on the request path.) Pass a view over an explicit ArrayBuffer, as for
+   * every op that writes into a view: the shim writes through view.buffer,
+   * which moves a small on-heap typed array off the heap on every call.
    */
   urlParse(input: string, base: string | undefined, out: Uint32Array): string | undefined;
   /**
@@ -106,7 +108,8 @@ export interface Ops {
   /**
    * Starts listening. options is JSON: { port, hostname, maxBodyBytes?,
    * maxHeaderBytes?, maxHeaders?, maxUrlLength?, maxConnections?, headerTimeoutMs?,
-   * idleTimeoutMs?, bodyTimeoutMs?, maxRequestsPerConnection?, maxHandlerMs? }.
+   * idleTimeoutMs?, bodyTimeoutMs?, maxRequestsPerConnection?, maxHandlerMs?,
+   * shutdownTimeoutMs? } (a zero turns a limit off).
    * Returns [serverId, port]. Throws Error with a one-line message (port in use ...).
    */
   serve(options: string): [number, number];
@@ -175,9 +178,37 @@ export interface Ops {
    */
   promiseState?(p: Promise<unknown>): [number, unknown];
 
-  // ---- host functions registered by an embedding Rust program (issue 7) ----
-  /** Names of host functions. */
+  // ---- host functions (runtime/src/ops/host.rs; JS side: host.ts) ----------
+  // An embedding Rust program registers native functions; JS calls them as
+  // Howth.ops.name(...). Values cross as: null/undefined <-> null, boolean,
+  // number, string, ArrayBuffer or view -> bytes -> Uint8Array, and objects
+  // and arrays as JSON text (JSON.stringify in, JSON.parse out).
+  /** The host functions, flat: [name0, "sync" | "async", name1, ...]; a function's index is its pair's. */
   hostFunctions(): string[];
-  /** Calls host function `name` with JSON-able args. Sync ones return the value; async ones return a promise id resolved via setHostCallback. */
-  hostCall(name: string, args: unknown[]): unknown;
+  /**
+   * Calls host function `index`. Bit i of `jsonMask` marks args[i] as JSON
+   * text (host.ts stringified an object or array); other args must be
+   * strings, numbers, booleans, null, undefined, ArrayBuffers or views
+   * (TypeError otherwise). A sync function's result is returned, or
+   * undefined when it is an object or array, whose JSON text hostJson()
+   * then returns; its error is thrown as an Error with its message. An
+   * async function returns a call id at once and runs on the host's thread
+   * pool; when it finishes, Rust calls the setHostCallback function with
+   * the id (from the loop, before a microtask checkpoint).
+   */
+  hostCall(index: number, jsonMask: number, ...args: unknown[]): unknown;
+  /** The JSON text of the last result that came back as undefined (once). */
+  hostJson(): string;
+  /** The function Rust calls with an async call's id when its result is in. */
+  setHostCallback(cb: (id: number) => void): void;
+  /** Inside that callback: the call's result as hostCall returns one, or throws its error. */
+  hostResult(): unknown;
+  /**
+   * OPTIONAL (only the first worker of `howth run` without --workers has
+   * it): the served default export asks for `n` workers (0 = one per core).
+   * Must be called before that server binds: it makes its socket shareable
+   * (SO_REUSEPORT), and the host starts the other workers once this one is
+   * listening.
+   */
+  requestWorkers?(n: number): void;
 }

@@ -9,7 +9,7 @@
 //   string at all. The handle's lifetime is handle.ts's business.
 
 import { ops } from "./core_ops.ts";
-import { Headers, appendTrusted, copyHeaders, lazyHeaders, type HeadersInit } from "./headers.ts";
+import { Headers, appendTrusted, hasTrusted, copyHeaders, lazyHeaders, type HeadersInit } from "./headers.ts";
 import {
   bodyStream,
   bodyUsed,
@@ -421,7 +421,7 @@ function construct(req: Request, input: string | URL | Request, init: RequestIni
   req._src = null;
   if (hasInitBody) {
     const ctype = extractBody(req, init.body);
-    if (ctype !== null && !headers.has("content-type")) appendTrusted(headers, "content-type", ctype);
+    if (ctype !== null && !hasTrusted(headers, "content-type")) appendTrusted(headers, "content-type", ctype);
     if (req._stream !== null && init.duplex !== "half") {
       throw new TypeError("Failed to construct 'Request': duplex: 'half' is required for a ReadableStream body");
     }

@@ -6,7 +6,7 @@
 // someone reads `.headers`; until then server.ts sends it from a constant
 // (or lets Rust add text/plain for a string body).
 
-import { Headers, appendTrusted, copyHeaders, makeImmutable, type HeadersInit } from "./headers.ts";
+import { Headers, appendTrusted, hasTrusted, copyHeaders, makeImmutable, type HeadersInit } from "./headers.ts";
 import {
   APPLICATION_JSON,
   TEXT_PLAIN,
@@ -238,7 +238,7 @@ function initialize(res: Response, init: ResponseInit): void {
   }
   if (init.headers !== undefined) {
     const h = new Headers(init.headers);
-    if (res._ctype !== null && !h.has("content-type")) appendTrusted(h, "content-type", res._ctype);
+    if (res._ctype !== null && !hasTrusted(h, "content-type")) appendTrusted(h, "content-type", res._ctype);
     res._headers = h;
   }
   if (res._src !== null) {

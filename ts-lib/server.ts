@@ -152,7 +152,9 @@ function flattenHeaders(h: unknown): string[] | undefined {
     }
   }
   if (i === 0) return undefined;
-  out.length = i;
+  // Setting length is a slow runtime call; skip it when it is already right
+  // (the same handler returns the same number of headers every time).
+  if (out.length !== i) out.length = i;
   return out;
 }
 

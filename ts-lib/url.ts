@@ -37,46 +37,78 @@ let setParamsList: (p: URLSearchParams, query: string) => void;
 let newLinkedParams: (url: URL, query: string) => URLSearchParams;
 let updateQuery: (url: URL, serialized: string) => void;
 
+// Parses are pure functions of (input, base), and a server parses the same
+// few request URLs over and over: remember recent results. Entries share
+// their offsets with the URLs made from them; setters replace, never
+// write, a URL's offsets. Bounded: cleared when full, long inputs skipped.
+interface Parsed {
+  href: string;
+  o: Uint32Array;
+}
+const CACHE_MAX = 512;
+const CACHEABLE_LENGTH = 2048;
+let cache = new Map<string, Parsed>();
+
+function cacheKey(input: string, base: string | undefined): string {
+  // The base's length makes the key unambiguous whatever the strings hold.
+  return base === undefined ? input : `${base.length}:${base}${input}`;
+}
+
+/** Parses through the cache; undefined when parsing fails. */
+function parseURL(input: string, base: string | undefined): Parsed | undefined {
+  const key = cacheKey(input, base);
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const href = webOps.urlParse(input, base, OUT);
+  if (href === undefined) return undefined;
+  const parsed = { href, o: OUT.slice() };
+  if (key.length <= CACHEABLE_LENGTH) {
+    if (cache.size >= CACHE_MAX) cache = new Map();
+    cache.set(key, parsed);
+  }
+  return parsed;
+}
+
 /** What URL.parse already has, for the constructor to take over. */
-let preParsed: string | null = null;
+let preParsed: Parsed | null = null;
 
 export class URL {
   #href: string;
-  /** Where each component lies in #href (see ops.d.ts urlParse). */
+  /** Where each component lies in #href (see ops.d.ts urlParse); shared with the cache, never written. */
   #o: Uint32Array;
   #origin: string | null = null;
   #params: URLSearchParams | null = null;
 
   constructor(url: string | URL, base?: string | URL) {
     if (preParsed !== null) {
-      this.#href = preParsed;
-      this.#o = OUT.slice();
+      this.#href = preParsed.href;
+      this.#o = preParsed.o;
       preParsed = null;
       return;
     }
     requireArgs(arguments.length, 1, "Failed to construct 'URL'");
     const input = toUSVString(url);
     const b = base === undefined ? undefined : toUSVString(base);
-    const href = webOps.urlParse(input, b, OUT);
-    if (href === undefined) {
+    const parsed = parseURL(input, b);
+    if (parsed === undefined) {
       throw new TypeError(b === undefined ? `Invalid URL: '${input}'` : `Invalid URL: '${input}' with base '${b}'`);
     }
-    this.#href = href;
-    this.#o = OUT.slice();
+    this.#href = parsed.href;
+    this.#o = parsed.o;
   }
 
   /** True when `url` parses (against `base`). */
   static canParse(url: string | URL, base?: string | URL): boolean {
     requireArgs(arguments.length, 1, "URL.canParse");
-    return webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base), OUT) !== undefined;
+    return parseURL(toUSVString(url), base === undefined ? undefined : toUSVString(base)) !== undefined;
   }
 
   /** Like the constructor, but null instead of a TypeError. */
   static parse(url: string | URL, base?: string | URL): URL | null {
     requireArgs(arguments.length, 1, "URL.parse");
-    const href = webOps.urlParse(toUSVString(url), base === undefined ? undefined : toUSVString(base), OUT);
-    if (href === undefined) return null;
-    preParsed = href;
+    const parsed = parseURL(toUSVString(url), base === undefined ? undefined : toUSVString(base));
+    if (parsed === undefined) return null;
+    preParsed = parsed;
     return new URL("");
   }
 
@@ -99,7 +131,7 @@ export class URL {
     const href = webOps.urlSet(this.#href, setter, v, OUT);
     if (href === undefined) throw new TypeError(`Invalid URL: '${v}'`);
     this.#href = href;
-    this.#o.set(OUT);
+    this.#o = OUT.slice();
     this.#origin = null;
     // The href and search setters replace the query: the searchParams
     // object (if made) must show the new list.
@@ -110,7 +142,8 @@ export class URL {
   static #updateQuery(url: URL, serialized: string): void {
     // Empty serialization means a null query, i.e. no "?" at all.
     url.#href = webOps.urlSet(url.#href, "search", serialized, OUT)!;
-    url.#o.set(OUT);
+    url.#o = OUT.slice();
+    url.#origin = null;
   }
 
   get href(): string { return this.#href; }
@@ -175,6 +208,9 @@ inspectAs<URL>(URL.prototype, (u) => ({
 
 type Pair = [string, string];
 
+/** What application/x-www-form-urlencoded serializes unchanged. */
+const UNESCAPED = /^[A-Za-z0-9*\-._]*$/;
+
 /** Offsets exchanged with formUrlDecode/formUrlEncode; grown on demand. */
 let ends = new Uint32Array(64);
 
@@ -185,6 +221,17 @@ function parseQuery(query: string): Pair[] {
 /** The application/x-www-form-urlencoded parser: [name, value] pairs. */
 export function decodeForm(q: string): [string, string][] {
   if (q === "") return [];
+  // Without "%" or "+" there is nothing to decode: the parser's steps are
+  // then only splitting on "&" and the first "=", done here without the op.
+  if (q.indexOf("%") < 0 && q.indexOf("+") < 0) {
+    const list: [string, string][] = [];
+    for (const seq of q.split("&")) {
+      if (seq === "") continue;
+      const eq = seq.indexOf("=");
+      list.push(eq < 0 ? [seq, ""] : [seq.slice(0, eq), seq.slice(eq + 1)]);
+    }
+    return list;
+  }
   let joined = webOps.formUrlDecode(q, ends);
   if (joined === undefined) {
     // More names and values than `ends` holds: it now says how many.
@@ -354,6 +401,15 @@ export class URLSearchParams {
     const list = this.#list;
     const n = list.length * 2;
     if (n === 0) return "";
+    // Names and values made only of the serializer's unescaped bytes
+    // (alphanumerics and *-._) serialize as themselves: skip the op.
+    let plain = true;
+    for (let i = 0; i < list.length && plain; i++) plain = UNESCAPED.test(list[i]![0]) && UNESCAPED.test(list[i]![1]);
+    if (plain) {
+      let out = "";
+      for (let i = 0; i < list.length; i++) out += (i === 0 ? "" : "&") + list[i]![0] + "=" + list[i]![1];
+      return out;
+    }
     if (n > ends.length) ends = new Uint32Array(n);
     // Names and values laid end to end, cut by their UTF-16 end offsets.
     let joined = "";

@@ -39,7 +39,8 @@ use howth_parser::{
 use howth_runtime::{CallArgs, ErrorKind, Kind, Runtime, RuntimeOptions, RuntimeState, Value};
 
 /// What oha sends (and what the `make bench` hello scenario answers).
-const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost:3000\r\nUser-Agent: oha/1.4.5\r\nAccept: */*\r\n\r\n";
+const REQUEST: &[u8] =
+    b"GET / HTTP/1.1\r\nHost: localhost:3000\r\nUser-Agent: oha/1.4.5\r\nAccept: */*\r\n\r\n";
 
 const BATCHES: [usize; 3] = [1, 16, 256];
 
@@ -272,7 +273,10 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
         Kind::View | Kind::ArrayBuffer => args.bytes_len(2),
         _ => return args.throw(ErrorKind::TypeError, "bad response body"),
     };
-    let Some(answered) = usize::try_from(r).ok().and_then(|r| ext.answered[..ext.len].get_mut(r)) else {
+    let Some(answered) = usize::try_from(r)
+        .ok()
+        .and_then(|r| ext.answered[..ext.len].get_mut(r))
+    else {
         return;
     };
     if *answered {
@@ -333,7 +337,10 @@ fn dispatch_batch(rt: &mut Runtime<Bench>) -> usize {
     let n = ext.len;
     ext.answered[..n].fill(false);
     ext.batch_start = Instant::now();
-    let dispatch = ext.dispatch.take().expect("ts-lib registered a dispatch function");
+    let dispatch = ext
+        .dispatch
+        .take()
+        .expect("ts-lib registered a dispatch function");
     let result = rt.isolate().call_with_int(&dispatch, n as i32);
     rt.state().ext.dispatch = Some(dispatch);
     if let Err(e) = result {
@@ -357,7 +364,11 @@ fn bench_dispatch_js(c: &mut Criterion) {
         for (server, (name, _)) in HANDLERS.iter().enumerate() {
             rt.state().ext.server = server;
             // Every request answered, with a well-formed 200.
-            assert_eq!(dispatch_batch(&mut rt), n, "{name}: not every request was answered");
+            assert_eq!(
+                dispatch_batch(&mut rt),
+                n,
+                "{name}: not every request was answered"
+            );
             let out = String::from_utf8_lossy(&rt.state().ext.out).into_owned();
             assert_eq!(out.matches("HTTP/1.1 200 OK\r\n").count(), n, "{name}: {out}");
             group.bench_with_input(BenchmarkId::new(*name, n), &n, |b, &n| {
@@ -464,29 +475,27 @@ fn is_whole_response(buf: &[u8]) -> bool {
 
 fn bench_loop_loopback(c: &mut Criterion) {
     let mut el = EventLoop::new(&RuntimeOptions::default()).expect("event loop");
-    el.runtime().run_main(&write_entry("loop")).expect("handlers load");
+    el.runtime()
+        .run_main(&write_entry("loop"))
+        .expect("handlers load");
     let ports = el.ports();
     assert_eq!(ports.len(), HANDLERS.len());
     let wake = el.stop_handle();
-    let mut clients: Vec<Client> = HANDLERS
-        .iter()
-        .zip(&ports)
-        .map(|((name, _), &port)| connect(&mut el, &wake, port, name))
-        .collect();
 
     let mut group = c.benchmark_group("loop_loopback");
     for n in BATCHES {
         let requests = REQUEST.repeat(n);
         group.throughput(Throughput::Elements(n as u64));
         for (i, (name, _)) in HANDLERS.iter().enumerate() {
-            let client = &mut clients[i];
+            // A fresh connection per benchmark: an idle one would meet the
+            // server's idle timeout while the others run.
+            let mut client = connect(&mut el, &wake, ports[i], name);
             group.bench_with_input(BenchmarkId::new(*name, n), &n, |b, &n| {
-                b.iter(|| exchange(&mut el, &wake, client, &requests, n))
+                b.iter(|| exchange(&mut el, &wake, &mut client, &requests, n))
             });
         }
     }
     group.finish();
-    drop(clients);
 }
 
 fn config() -> Criterion {

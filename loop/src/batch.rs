@@ -64,6 +64,13 @@ impl Batch {
         &mut self.entries[self.len - 1]
     }
 
+    /// `push`, with the arena beside it (chunked bodies decode into it).
+    pub fn push_with_arena(&mut self) -> (&mut BatchEntry, &mut Vec<u8>) {
+        self.push();
+        let Batch { entries, len, arena, .. } = self;
+        (&mut entries[*len - 1], arena)
+    }
+
     pub fn active(&self) -> &[BatchEntry] {
         &self.entries[..self.len]
     }

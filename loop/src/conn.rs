@@ -134,17 +134,27 @@ impl Conn {
         }
     }
 
-    /// Reads everything available (edge-triggered: until WouldBlock), never
-    /// holding more than `cap` unparsed bytes.
+    /// Reads everything available, never holding more than `cap` unparsed
+    /// bytes. A read that fills less than the room offered means the socket
+    /// is empty for now, which saves the WouldBlock read: bytes arriving
+    /// later are a new edge. (An EOF that came with those bytes is known
+    /// from the event's read-closed flag instead, see `turn`.)
     pub fn read_available(&mut self, cap: usize) -> io::Result<ReadOutcome> {
         loop {
             if self.input.unparsed_len() >= cap {
                 self.read_blocked = true;
                 return Ok(ReadOutcome::Full);
             }
-            match self.sock.read(self.input.spare()) {
+            let spare = self.input.spare();
+            let offered = spare.len();
+            match self.sock.read(spare) {
                 Ok(0) => return Ok(ReadOutcome::Eof),
-                Ok(n) => self.input.advance(n),
+                Ok(n) => {
+                    self.input.advance(n);
+                    if n < offered {
+                        return Ok(ReadOutcome::Drained);
+                    }
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(ReadOutcome::Drained),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => return Err(e),
@@ -214,6 +224,10 @@ impl Conn {
             return;
         }
         self.write_seq += 1;
+        if self.pending.is_empty() {
+            // The common case: nothing answered out of order.
+            return;
+        }
         while let Some(mut next) = self.pending.remove(&self.write_seq) {
             self.wbuf.append(&mut next.bytes);
             if !next.done {
@@ -237,13 +251,35 @@ impl Conn {
                 return true;
             }
         }
-        (self.read_closed || self.peer_gone) && self.in_flight == 0
+        // Bytes read before an EOF may still hold whole requests (a client
+        // that sends its requests and half-closes): those are owed answers.
+        let more_to_parse =
+            !self.read_closed && self.input.unparsed_len() > 0 && self.input.awaiting == Awaiting::Nothing;
+        (self.read_closed || self.peer_gone) && self.in_flight == 0 && !more_to_parse
     }
 
     /// Whether reading may go on: not closed, output below `high_water`,
     /// and room left under the input cap.
     pub fn may_read(&self, high_water: usize, cap: usize) -> bool {
         !self.read_closed && !self.broken && self.unsent() < high_water && self.input.unparsed_len() < cap
+    }
+
+    /// Complete requests may be waiting in the input, and there is room to
+    /// take them (output below the high-water mark, answers owed below
+    /// MAX_IN_FLIGHT).
+    pub fn has_parse_work(&self) -> bool {
+        !self.read_closed
+            && !self.broken
+            && self.input.unparsed_len() > 0
+            && self.input.awaiting == Awaiting::Nothing
+            && self.unsent() < crate::WRITE_HIGH_WATER
+            && self.in_flight < crate::MAX_IN_FLIGHT
+    }
+
+    /// Something stopped for want of room may go on now: reading, blocked
+    /// until the output came down to the low-water mark, or parsing.
+    pub fn may_resume(&self) -> bool {
+        (self.read_blocked && !self.read_closed && self.unsent() < crate::WRITE_LOW_WATER) || self.has_parse_work()
     }
 
     /// What the connection waits for now (see [`Phase`]).

@@ -117,6 +117,7 @@ impl Input {
     }
 
     /// The bytes read and not yet framed.
+    #[allow(dead_code)] // tests and the fuzz target
     pub fn unparsed(&self) -> &[u8] {
         &self.buf[self.consumed..self.filled]
     }

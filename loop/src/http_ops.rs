@@ -38,16 +38,17 @@ pub fn register(iso: &mut Isolate<State>) {
     iso.set_op("respondStart", op_respond_start);
     iso.set_op("respondChunk", op_respond_chunk);
     iso.set_op("respondEnd", op_respond_end);
+    iso.set_op("respondAbort", op_respond_abort);
 }
 
 // ---- servers ----------------------------------------------------------------
 
 fn start_server(state: &mut State, args: &mut CallArgs<'_>, handler: Handler) {
-    let opts = match ServeOptions::from_json(&args.string(0)) {
+    let opts = match ServeOptions::from_json_over(&args.string(0), &state.ext.serve_defaults) {
         Ok(o) => o,
         Err(e) => return args.throw(ErrorKind::TypeError, &e),
     };
-    match state.ext.listen(opts, handler) {
+    match state.ext.listen(opts, handler, state.terminate) {
         Ok((id, port)) => args.return_numbers(&[id as f64, port as f64]),
         Err(msg) => {
             // A server that cannot listen is a startup failure, as in Bun:
@@ -112,10 +113,10 @@ fn view(ext: &LoopState, r: i32) -> Option<RequestView<'_>> {
     }
     let e = ext.batch.active().get(r as usize)?;
     let conn = ext.conns.get(e.reply.conn)?;
-    let base = &conn.rbuf[e.offset..conn.filled];
+    let base = &conn.input.buf[e.offset..conn.input.filled];
     let body = match e.body {
         BodyAt::None => &[][..],
-        BodyAt::Read { start, len } => &conn.rbuf[start..start + len],
+        BodyAt::Read { start, len } => &conn.input.buf[start..start + len],
         BodyAt::Arena { start, len } => &ext.batch.arena[start..start + len],
     };
     Some(RequestView {
@@ -367,6 +368,9 @@ fn op_respond_start(state: &mut State, args: &mut CallArgs<'_>) {
         return args.return_int(args.int(0));
     };
     let key = deferred_key(h).expect("deferred handle");
+    if ext.deferred[key].failed {
+        return args.return_int(h);
+    }
     let reply = ext.deferred[key].reply;
     ext.deferred[key].streaming = true;
     let LoopState {
@@ -410,7 +414,7 @@ fn op_respond_chunk(state: &mut State, args: &mut CallArgs<'_>) {
     let Some(d) = ext.deferred.get(key) else {
         return args.return_bool(false);
     };
-    let (reply, streaming) = (d.reply, d.streaming);
+    let (reply, streaming) = (d.reply, d.streaming && !d.failed);
     let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) else {
         return args.return_bool(false);
     };
@@ -427,6 +431,11 @@ fn op_respond_chunk(state: &mut State, args: &mut CallArgs<'_>) {
         }
     }
     let below_high_water = conn.unsent() < crate::WRITE_HIGH_WATER;
+    if !below_high_water {
+        // The loop calls the drain callback once the output is down to the
+        // low-water mark (or the client is gone).
+        conn.stream_waiting = true;
+    }
     ext.mark_dirty(reply.conn);
     args.return_bool(below_high_water);
 }
@@ -440,6 +449,10 @@ fn op_respond_end(state: &mut State, args: &mut CallArgs<'_>) {
         return;
     };
     let reply = d.reply;
+    if d.failed {
+        // The loop answered (or cut off) this one already.
+        return;
+    }
     if let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) {
         if d.streaming {
             conn.out_for(reply.seq).extend_from_slice(b"0\r\n\r\n");
@@ -449,6 +462,30 @@ fn op_respond_end(state: &mut State, args: &mut CallArgs<'_>) {
             conn.close_after = Some(reply.seq);
             conn.read_closed = true;
         }
+        ext.mark_dirty(reply.conn);
+    }
+}
+
+/// Ends a streamed response abnormally: the connection closes without the
+/// last chunk, so the client sees a truncated body, not a complete one.
+fn op_respond_abort(state: &mut State, args: &mut CallArgs<'_>) {
+    let ext = &mut state.ext;
+    let Some(key) = deferred_key(args.int(0)) else {
+        return;
+    };
+    let Some(d) = ext.deferred.try_remove(key) else {
+        return;
+    };
+    let reply = d.reply;
+    if d.failed {
+        return;
+    }
+    if let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) {
+        // Complete as far as ordering goes, minus the last chunk: what was
+        // sent goes out, then the close tells the client it was cut short.
+        conn.finish(reply.seq);
+        conn.close_after = Some(reply.seq);
+        conn.read_closed = true;
         ext.mark_dirty(reply.conn);
     }
 }
@@ -473,10 +510,14 @@ impl LoopState {
     pub(crate) fn take_reply(&mut self, r: i32) -> Option<ReplyTo> {
         match deferred_key(r) {
             Some(key) => {
-                if self.deferred.get(key)?.streaming {
+                let d = self.deferred.get(key)?;
+                if d.streaming {
                     return None;
                 }
-                Some(self.deferred.remove(key).reply)
+                let failed = d.failed;
+                let reply = self.deferred.remove(key).reply;
+                // Already answered by the loop: JS letting go frees the entry.
+                (!failed).then_some(reply)
             }
             None => {
                 let e = self.batch.entries[..self.batch.len].get_mut(r as usize)?;
@@ -500,10 +541,10 @@ impl LoopState {
         }
         e.deferred = true;
         let conn = self.conns.get(e.reply.conn)?;
-        let head_bytes = conn.rbuf[e.offset..e.offset + e.head.head_len].to_vec();
+        let head_bytes = conn.input.buf[e.offset..e.offset + e.head.head_len].to_vec();
         let body = match e.body {
             BodyAt::None => Vec::new(),
-            BodyAt::Read { start, len } => conn.rbuf[start..start + len].to_vec(),
+            BodyAt::Read { start, len } => conn.input.buf[start..start + len].to_vec(),
             BodyAt::Arena { start, len } => self.batch.arena[start..start + len].to_vec(),
         };
         let d = Deferred {
@@ -513,6 +554,7 @@ impl LoopState {
             body,
             peer: conn.peer,
             streaming: false,
+            failed: false,
         };
         Some(deferred_handle(self.deferred.insert(d)))
     }

@@ -19,6 +19,7 @@ pub use howth_engine::{
     CallArgs, ErrorKind, Hooks, Isolate, IsolateOptions, JsError, Kind, ModuleId, Modules, NativeFn,
     PlatformOptions, PromiseState, TerminateHandle, Value,
 };
+pub use ops::host::{HostCalls, HostFn, HostFunctions, HostResult, HostValue};
 pub use timers::Timers;
 
 use modules::loader::ModuleLoader;
@@ -38,6 +39,11 @@ pub struct RuntimeOptions {
     /// V8 heap limit in bytes (0: V8's default).
     pub heap_limit: usize,
     pub platform: PlatformOptions,
+    /// The address servers bind when the script names none (default
+    /// "0.0.0.0"); set by an embedding program.
+    pub hostname: Option<String>,
+    /// Native functions of an embedding program: `Howth.ops.name(...)`.
+    pub host: HostFunctions,
 }
 
 /// The state native ops work on; `ext` belongs to the embedder (the loop).
@@ -53,6 +59,8 @@ pub struct RuntimeState<X> {
     pub time_origin_ms: f64,
     /// Reusable bytes for ops that need a temporary buffer.
     pub scratch: Vec<u8>,
+    /// The embedder's host functions and the async calls in flight.
+    pub host: HostCalls,
     pub ext: X,
 }
 
@@ -150,6 +158,7 @@ fn boot_info(opts: &RuntimeOptions, main: Option<&Path>) -> String {
         "mainUrl": main.map(modules::resolve::path_to_file_url),
         "workerId": opts.worker_id,
         "portOverride": opts.port_override,
+        "hostname": opts.hostname,
     })
     .to_string()
 }
@@ -176,6 +185,7 @@ impl<X: 'static> Runtime<X> {
                 .map(|d| d.as_secs_f64() * 1000.0)
                 .unwrap_or(0.0),
             scratch: Vec::new(),
+            host: HostCalls::new(opts.host.clone()),
             ext,
         };
         let hooks = Hooks {
@@ -188,6 +198,7 @@ impl<X: 'static> Runtime<X> {
         ops::core::register(&mut iso);
         ops::timers::register(&mut iso);
         ops::register_web(&mut iso);
+        ops::host::register(&mut iso);
         startup_trace("isolate created, ops registered", t0);
         Runtime {
             iso,
@@ -343,10 +354,19 @@ impl<X: 'static> Runtime<X> {
         self.iso.state().timers.next_deadline()
     }
 
-    /// True while something in JS can still happen on its own: a ref'd timer
-    /// or a pending top-level await.
+    /// True while something in JS can still happen on its own: a ref'd timer,
+    /// an async host call in flight or a pending top-level await.
     pub fn has_pending_work(&mut self) -> bool {
-        self.main_pending() || self.iso.state().timers.keeps_alive()
+        let state = self.iso.state();
+        let pending = state.timers.keeps_alive() || state.host.in_flight() > 0;
+        self.main_pending() || pending
+    }
+
+    /// Settles the promises of async host calls whose results have arrived.
+    /// The loop calls this each turn before its microtask checkpoint, which
+    /// then runs the promises' reactions.
+    pub fn settle_host_calls(&mut self) -> Result<(), RuntimeError> {
+        ops::host::settle(&mut self.iso).map_err(|e| self.failure(e))
     }
 
     /// Fires every timer due now, with a microtask checkpoint after each

@@ -167,6 +167,18 @@ test("URL setters go through the WHATWG setters", () => {
   assertEquals(u.search, "?y");
 });
 
+test("URLs parsed from the same input stay independent", () => {
+  const a = new URL("http://x/p?q=1");
+  const b = new URL("http://x/p?q=1");
+  a.pathname = "/changed";
+  a.searchParams.set("q", "2");
+  assertEquals(a.href, "http://x/changed?q=2");
+  assertEquals(b.href, "http://x/p?q=1");
+  assertEquals(new URL("http://x/p?q=1").pathname, "/p");
+  assertEquals(new URL("p", "http://x/a/").href, "http://x/a/p");
+  assertEquals(new URL("p", "http://y/").href, "http://y/p", "base is part of the key");
+});
+
 test("URL.searchParams is linked both ways", () => {
   const u = new URL("http://x/?a=1&b=2&a=3");
   const p = u.searchParams;
@@ -206,6 +218,11 @@ test("URLSearchParams init forms, methods and encoding", () => {
   assertEquals(new URLSearchParams("a=\uD800").get("a"), "\uFFFD");
   assertEquals(new URLSearchParams({ "*-._~ !'()": "&=" }).toString(), "*-._%7E+%21%27%28%29=%26%3D");
   assertEquals(Object.prototype.toString.call(p.entries()), "[object URLSearchParams Iterator]");
+  // Splitting without escapes, and with them (through the op).
+  assertEquals([...new URLSearchParams("a&&b=&=c&d=e=f")], [["a", ""], ["b", ""], ["", "c"], ["d", "e=f"]]);
+  assertEquals([...new URLSearchParams("a+b=%41%zz&%E2%82%AC")], [["a b", "A%zz"], ["€", ""]]);
+  assertEquals(new URLSearchParams({ a: "1", "b.c": "x*y-z_" }).toString(), "a=1&b.c=x*y-z_");
+  assertEquals(new URLSearchParams([["a b", "€"], ["~", ""]]).toString(), "a+b=%E2%82%AC&%7E=");
 });
 
 // ---- encoding, base64 ------------------------------------------------------

@@ -2,6 +2,7 @@
 pub mod core;
 pub mod crypto;
 pub mod encoding;
+pub mod host;
 pub mod timers;
 pub mod url;
 

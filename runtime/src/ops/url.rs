@@ -68,7 +68,8 @@ fn catch_up(u: &mut Url) {
     }
     // "^" is in the path percent-encode set. (A hostless "//" path is left
     // alone: re-setting it would turn its first segment into a host.)
-    if !u.cannot_be_a_base() && u.path().contains('^') && !(u.path().starts_with("//") && !u.has_host()) {
+    let hostless_double_slash = u.path().starts_with("//") && !u.has_host();
+    if !u.cannot_be_a_base() && !hostless_double_slash && u.path().contains('^') {
         let fixed = u.path().replace('^', "%5E");
         u.set_path(&fixed);
     }
@@ -124,7 +125,12 @@ pub fn offsets(u: &Url) -> [u32; OFFSETS] {
             return (0, 0);
         }
         let start = (s.as_ptr() as usize).wrapping_sub(base);
-        debug_assert!(start + s.len() <= href.len(), "component outside the href");
+        if start.saturating_add(s.len()) > href.len() {
+            // Not a slice of the href after all: a url crate change broke
+            // the assumption (offsets_match_getters would fail). Show "".
+            debug_assert!(false, "component outside the href");
+            return (0, 0);
+        }
         (start as u32, (start + s.len()) as u32)
     };
     let mut o = [0u32; OFFSETS];
@@ -344,7 +350,11 @@ fn op_form_url_decode<S>(_: &mut S, args: &mut CallArgs<'_>) {
     let mut units = 0u32;
     let mut push = |s: &str, joined: &mut String, header: &mut Vec<u8>| {
         joined.push_str(s);
-        units += if s.is_ascii() { s.len() as u32 } else { s.chars().map(|c| c.len_utf16() as u32).sum() };
+        units += if s.is_ascii() {
+            s.len() as u32
+        } else {
+            s.chars().map(|c| c.len_utf16() as u32).sum()
+        };
         header.extend_from_slice(&units.to_ne_bytes());
     };
     let mut count = 0u32;
