@@ -22,8 +22,10 @@ test: deps
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
 	npx --no-install tsc --strict --noEmit -p ts-lib
 	npx --no-install tsc --strict --noEmit -p examples
+	npx --no-install tsc --strict --noEmit -p tests/js
 	$(CARGO) test --release --workspace
 	@bash scripts/test-js.sh $(HOWTH)
+	@bash tests/js/golden/check.sh $(HOWTH)
 
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)

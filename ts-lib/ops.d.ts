@@ -110,7 +110,9 @@ export interface Ops {
    * maxHeaderBytes?, maxHeaders?, maxUrlLength?, maxConnections?, headerTimeoutMs?,
    * idleTimeoutMs?, bodyTimeoutMs?, maxRequestsPerConnection?, maxHandlerMs?,
    * shutdownTimeoutMs? } (a zero turns a limit off).
-   * Returns [serverId, port]. Throws Error with a one-line message (port in use ...).
+   * Returns [serverId, port]. A server that cannot listen (port in use, not
+   * permitted) is a startup failure, as in Bun: Rust prints one line, sets
+   * exit code 1 and stops the script (the throw cannot be caught).
    */
   serve(options: string): [number, number];
   /** The no-JS baseline: answers every request with `body` (text/plain) from Rust. */

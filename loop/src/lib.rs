@@ -259,9 +259,25 @@ impl LoopState {
                 } else if !c.to_parse && c.may_resume() {
                     self.revisit.push(key);
                 }
+                self.check_drained(key);
             }
         }
         self.dirty.clear();
+    }
+
+    /// A stream told to wait on connection `key` may go on once the output
+    /// is down to the low-water mark: queue its drain callback.
+    fn check_drained(&mut self, key: usize) {
+        let Some(c) = self.conns.get_mut(key) else { return };
+        if !c.stream_waiting || c.unsent() >= WRITE_LOW_WATER {
+            return;
+        }
+        c.stream_waiting = false;
+        for (k, d) in self.deferred.iter() {
+            if d.reply.conn_id == c.id && d.streaming && !d.failed {
+                self.notify.push((deferred_handle(k), false));
+            }
+        }
     }
 
     /// Closes the queued connections that are finished.
@@ -721,13 +737,8 @@ impl EventLoop {
         self.touched.clear();
         self.touched.extend_from_slice(&self.to_parse);
         for &key in &self.touched {
-            let LoopState {
-                conns,
-                servers,
-                deferred,
-                notify,
-                ..
-            } = &mut *ext;
+            ext.check_drained(key);
+            let LoopState { conns, servers, .. } = &mut *ext;
             let Some(conn) = conns.get_mut(key) else {
                 continue;
             };
@@ -746,14 +757,6 @@ impl EventLoop {
                 // back, parse on next turn.
                 conn.to_parse = true;
                 self.carry.push(key);
-            }
-            if conn.stream_waiting && conn.unsent() < WRITE_LOW_WATER {
-                conn.stream_waiting = false;
-                for (k, d) in deferred.iter() {
-                    if d.reply.conn_id == conn.id && d.streaming && !d.failed {
-                        notify.push((deferred_handle(k), false));
-                    }
-                }
             }
             conn.update_phase(now);
             if conn.is_finished() {
