@@ -130,7 +130,7 @@ pub(crate) struct Plan {
     pub signals: bool,
 }
 
-/// Where the first generation of workers listens, once all are up.
+/// Where the first workers listen, once all are up.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Listening {
     /// The port of worker 0's last server; None when it serves nothing.
@@ -141,7 +141,6 @@ pub(crate) struct Listening {
 /// What a worker thread is to do.
 struct WorkerSpec {
     slot: usize,
-    generation: u32,
     port_override: Option<u16>,
     reuse_port: bool,
     /// Register `ops.requestWorkers` (worker 0 when no count was given).
@@ -152,19 +151,16 @@ enum Event {
     /// The worker's loop exists; it can be stopped from now on.
     Started {
         slot: usize,
-        generation: u32,
         stop: StopHandle,
     },
     /// The entry module has evaluated.
     Ready {
         slot: usize,
-        generation: u32,
         ports: Vec<u16>,
         requested: Option<Workers>,
     },
     Ended {
         slot: usize,
-        generation: u32,
         end: End,
     },
     /// From the handle: stop every worker.
@@ -200,7 +196,7 @@ pub(crate) struct Supervisor {
 
 impl Supervisor {
     /// Starts the workers; returns once worker 0's entry module has
-    /// evaluated and every other first-generation worker is up (or failed).
+    /// evaluated and every other worker has started (or failed).
     pub fn start(plan: Plan) -> Result<(Supervisor, Listening), Error> {
         let (events, rx) = mpsc::channel();
         let (ready_tx, ready) = mpsc::channel();
@@ -311,7 +307,6 @@ enum Run {
 }
 
 struct Slot {
-    generation: u32,
     run: Run,
     /// Its first worker has reported (ready, or ended before that).
     reported: bool,
@@ -322,7 +317,6 @@ struct Slot {
 impl Slot {
     fn new() -> Slot {
         Slot {
-            generation: 0,
             run: Run::Done,
             reported: false,
             crashes: VecDeque::new(),
@@ -337,7 +331,7 @@ struct Group {
     /// Set by a signal or a stop: end, and restart nothing.
     stopping: Arc<AtomicBool>,
     slots: Vec<Slot>,
-    /// The port override of every worker but the first generation's 0.
+    /// The port override of every worker but the first worker 0.
     shared_port: Option<u16>,
     /// Restart crashed workers (several workers, or a count was given).
     restart: bool,
@@ -349,7 +343,6 @@ impl Group {
     fn supervise(mut self, rx: Receiver<Event>, ready: Sender<Result<Listening, Error>>) -> Result<(), Error> {
         let first = WorkerSpec {
             slot: 0,
-            generation: 0,
             port_override: self.plan.runtime.port_override,
             reuse_port: self.plan.workers.is_some_and(|w| w.count() > 1),
             may_request_workers: self.plan.workers.is_none(),
@@ -429,11 +422,10 @@ impl Group {
         self.failure.map_or(Ok(()), Err)
     }
 
-    /// The spec of every worker but the first generation's 0.
+    /// The spec of every worker but the first worker 0.
     fn spec(&self, slot: usize) -> WorkerSpec {
         WorkerSpec {
             slot,
-            generation: self.slots[slot].generation,
             port_override: self.shared_port,
             reuse_port: true,
             may_request_workers: false,
@@ -442,20 +434,12 @@ impl Group {
 
     fn handle(&mut self, event: Event) {
         match event {
-            Event::Started {
-                slot,
-                generation,
-                stop: handle,
-            } => {
-                let stopping = self.stopping.load(Ordering::SeqCst);
-                let s = &mut self.slots[slot];
-                if let Run::Running { stop, .. } = &mut s.run {
-                    if s.generation == generation {
-                        if stopping {
-                            handle.stop();
-                        }
-                        *stop = Some(handle);
-                    }
+            Event::Started { slot, stop: handle } => {
+                if self.stopping.load(Ordering::SeqCst) {
+                    handle.stop();
+                }
+                if let Run::Running { stop, .. } = &mut self.slots[slot].run {
+                    *stop = Some(handle);
                 }
             }
             Event::Ready { slot, .. } => self.slots[slot].reported = true,
@@ -540,7 +524,6 @@ impl Group {
                     .unwrap_or(End::Panicked);
                 let _ = events.send(Event::Ended {
                     slot: spec.slot,
-                    generation: spec.generation,
                     end,
                 });
             });
@@ -575,7 +558,6 @@ impl Group {
         let now = Instant::now();
         for slot in 0..self.slots.len() {
             if matches!(self.slots[slot].run, Run::Waiting(at) if at <= now) {
-                self.slots[slot].generation += 1;
                 self.spawn(self.spec(slot));
             }
         }
@@ -631,7 +613,6 @@ fn run_worker(plan: &Plan, spec: &WorkerSpec, events: &Sender<Event>, stopping: 
     }
     let _ = events.send(Event::Started {
         slot: spec.slot,
-        generation: spec.generation,
         stop,
     });
     // A stop or signal that came before the loop could hear it.
@@ -662,7 +643,6 @@ fn load(
     }
     let _ = events.send(Event::Ready {
         slot: spec.slot,
-        generation: spec.generation,
         ports: el.ports(),
         requested: REQUESTED.take(),
     });

@@ -94,6 +94,8 @@ pub struct Input {
     chunk_active: bool,
     /// `100 Continue` was sent for the request at the read position.
     continue_sent: bool,
+    /// [`READ_SOFT_CAP`], smaller in the fuzz target so inputs reach it.
+    pub soft_cap: usize,
 }
 
 impl Default for Input {
@@ -113,6 +115,7 @@ impl Input {
             chunked: None,
             chunk_active: false,
             continue_sent: false,
+            soft_cap: READ_SOFT_CAP,
         }
     }
 
@@ -155,7 +158,7 @@ impl Input {
             Awaiting::Body => self.need,
             _ => head,
         };
-        want.max(READ_SOFT_CAP)
+        want.max(self.soft_cap)
     }
 
     /// Frames the request at the read position. On `Request` the position
@@ -216,11 +219,17 @@ impl Input {
                     c.scanned = 0;
                 }
                 let c = self.chunked.as_mut().expect("chunk state is active");
-                match c.decoder.decode(&buf[head_len + c.scanned..], &mut c.body) {
+                // Decode no further than the cap, so that the verdict on a
+                // request depends on its bytes alone, not on how they were
+                // split into reads.
+                let cap = chunked_cap(limits);
+                let from = head_len + c.scanned;
+                let to = buf.len().min(cap).max(from);
+                match c.decoder.decode(&buf[from..to], &mut c.body) {
                     Ok(ChunkStatus::Done { consumed }) => {
                         let start = arena.len();
                         arena.extend_from_slice(&c.body);
-                        let total = head_len + c.scanned + consumed;
+                        let total = from + consumed;
                         self.chunk_active = false;
                         if c.body.capacity() > READ_SHRINK_ABOVE {
                             c.body = Vec::new();
@@ -235,7 +244,7 @@ impl Input {
                     }
                     Ok(ChunkStatus::Partial { consumed }) => {
                         c.scanned += consumed;
-                        if buf.len() >= chunked_cap(limits) {
+                        if to >= cap {
                             return self.refuse(413, "chunked body encoding too large");
                         }
                         self.awaiting = Awaiting::Body;
@@ -281,16 +290,14 @@ impl Input {
     }
 }
 
-/// The most encoded bytes a chunked request may take: its head, and twice
-/// the body limit for the chunk framing. Extensions are bounded by the
-/// decoder, but tiny chunks (or size lines padded with zeros) could still
-/// make a body within the limit take unbounded bytes on the wire.
-fn chunked_cap(limits: &Limits) -> usize {
+/// The most bytes a chunked request may take on the wire: twice the largest
+/// head and body the limits allow, room for any honest chunk framing. The
+/// decoder bounds extensions, but tiny chunks (or size lines padded with
+/// zeros) could otherwise make a body within the limit take any number of
+/// bytes, all of which would have to be buffered.
+pub fn chunked_cap(limits: &Limits) -> usize {
     let body = usize::try_from(limits.max_body_bytes).unwrap_or(usize::MAX);
-    limits
-        .max_head_bytes
-        .saturating_add(body.saturating_mul(2))
-        .saturating_add(64 * 1024)
+    limits.max_head_bytes.saturating_add(body).saturating_mul(2)
 }
 
 #[cfg(test)]
