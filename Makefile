@@ -6,7 +6,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_DIR)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PA
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run test test-rust test-js lint bench fuzz clean
+.PHONY: deps build run test test-rust test-js lint bench fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -25,10 +25,19 @@ test: deps
 	npx --no-install tsc --strict --noEmit -p tests/js
 	$(CARGO) test --release --workspace
 	@bash scripts/test-js.sh $(HOWTH)
+	@bash scripts/fuzz.sh 20000
 	@bash tests/js/golden/check.sh $(HOWTH)
 
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)
+
+# FUZZ_RUNS executions of every fuzz target (parser and connection).
+fuzz:
+	@bash scripts/fuzz.sh $(or $(FUZZ_RUNS),2000000)
+
+# The two-minute soak (the ten-second one runs in `make test`).
+soak: build
+	$(CARGO) test --release --test soak -- --ignored --nocapture
 
 clean:
 	$(CARGO) clean

@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench_cmd;
+
 #[derive(Parser)]
 #[command(
     name = "howth",
@@ -17,6 +19,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once; boxing buys nothing
 enum Command {
     /// Run a TypeScript or JavaScript file (and serve its default export)
     Run {
@@ -41,8 +44,19 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Measure one app against Howth alone (oha, or wrk when pipelining)
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Print help
     Help,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// HTTP load on `howth run <file>` (default: a built-in hello world)
+    Http(bench_cmd::BenchHttpArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +69,9 @@ fn main() -> ExitCode {
     }
     let cli = Cli::parse();
     match cli.command {
+        Command::Bench {
+            what: BenchCommand::Http(a),
+        } => bench_cmd::run_http(&a),
         Command::Help => {
             use clap::CommandFactory;
             let _ = Cli::command().print_long_help();

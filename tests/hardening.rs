@@ -132,7 +132,10 @@ fn closed_within(s: &mut TcpStream, within: Duration) -> bool {
     match s.read(&mut b) {
         Ok(0) => true,
         Ok(_) => false,
-        Err(e) => matches!(e.kind(), ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted),
+        Err(e) => matches!(
+            e.kind(),
+            ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+        ),
     }
 }
 
@@ -180,18 +183,30 @@ fn different_content_lengths_are_400() {
         b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
         400,
     );
-    refused(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\nhello!", 400);
-    refused(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello", 400);
+    refused(
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\nhello!",
+        400,
+    );
+    refused(
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello",
+        400,
+    );
 }
 
 #[test]
 fn transfer_encoding_other_than_chunked_is_400() {
-    refused(b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400);
+    refused(
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+        400,
+    );
     refused(
         b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
         400,
     );
-    refused(b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400);
+    refused(
+        b"POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        400,
+    );
 }
 
 #[test]
@@ -260,7 +275,7 @@ fn chunk_extensions_and_trailers_are_accepted() {
 #[test]
 fn long_target_is_414() {
     let mut req = b"GET /".to_vec();
-    req.extend(std::iter::repeat(b'a').take(200));
+    req.extend_from_slice(&[b'a'; 200]);
     req.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\n\r\n");
     refused_with("maxUrlLength: 100", &req, 414);
 }
@@ -268,7 +283,7 @@ fn long_target_is_414() {
 #[test]
 fn large_header_section_is_431() {
     let mut req = b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: ".to_vec();
-    req.extend(std::iter::repeat(b'a').take(2000));
+    req.extend_from_slice(&[b'a'; 2000]);
     req.extend_from_slice(b"\r\n\r\n");
     refused_with("maxHeaderBytes: 1024", &req, 431);
 }
@@ -300,9 +315,40 @@ fn large_body_is_413_before_the_body_is_sent() {
     // A chunked body is refused as soon as its chunks pass the limit.
     let mut req = b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
     req.extend_from_slice(b"800\r\n");
-    req.extend(std::iter::repeat(b'a').take(0x800));
+    req.extend_from_slice(&[b'a'; 0x800]);
     req.extend_from_slice(b"\r\n");
     refused_with("maxBodyBytes: 1000", &req, 413);
+}
+
+#[test]
+fn a_413_reaches_a_client_that_sends_its_body_anyway() {
+    // Most clients do not wait for 100 Continue. Closing on them while
+    // their body still arrives would reset the connection, and on a real
+    // network a reset can destroy the 413 before the client reads it. So the
+    // server lingers: it shuts its side (FIN) and drains what the client
+    // still sends. On loopback the reset would not lose the 413, so what is
+    // checked is the lingering itself: the upload completes and the client
+    // sees a clean EOF, not ECONNRESET.
+    let server = server("maxBodyBytes: 1000");
+    let healthy = Healthy::start(server.port);
+    let before = healthy.served();
+    for _ in 0..5 {
+        let mut s = server.connect();
+        let mut writer = s.try_clone().unwrap();
+        let sending = std::thread::spawn(move || {
+            let body = vec![b'a'; 4 << 20];
+            let _ = writer.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4194304\r\n\r\n");
+            writer.write_all(&body).is_ok()
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        let r = read_response(&mut s).expect("the 413");
+        assert_eq!(r.status, 413);
+        assert!(sending.join().unwrap(), "the upload was reset, not drained");
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut b = [0u8; 1];
+        assert_eq!(s.read(&mut b).expect("a clean EOF, not a reset"), 0);
+    }
+    healthy.finish(before);
 }
 
 #[test]
@@ -372,7 +418,8 @@ fn max_requests_per_connection_closes_after_the_last() {
     assert!(closed_within(&mut s, Duration::from_secs(5)));
     // Pipelined: the fourth and fifth are never read.
     let mut s = server.connect();
-    s.write_all(&b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(5)).unwrap();
+    s.write_all(&b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(5))
+        .unwrap();
     for _ in 0..3 {
         assert_eq!(read_response(&mut s).unwrap().text(), "hi");
     }
@@ -410,7 +457,10 @@ fn slowloris_is_cut_off_after_the_header_timeout_with_408() {
         }
     }
     let elapsed = start.elapsed();
-    assert!(elapsed >= Duration::from_millis(550), "cut off early: {elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_millis(550),
+        "cut off early: {elapsed:?}"
+    );
     let r = read_response(&mut &got[..]).expect("a 408");
     assert_eq!(r.status, 408);
     assert!(closed_within(&mut s, Duration::from_secs(5)));
@@ -436,7 +486,11 @@ fn idle_keep_alive_connections_close_after_the_idle_timeout() {
     assert_eq!(read_response(&mut s).unwrap().text(), "hi");
     let start = Instant::now();
     assert!(closed_within(&mut s, Duration::from_secs(5)));
-    assert!(start.elapsed() >= Duration::from_millis(500), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(500),
+        "{:?}",
+        start.elapsed()
+    );
     healthy.finish(before);
 }
 
@@ -575,7 +629,10 @@ fn running_out_of_file_descriptors_neither_spins_nor_kills_the_server() {
     let t0 = cpu_ticks(pid);
     std::thread::sleep(Duration::from_secs(1));
     let used = cpu_ticks(pid) - t0;
-    assert!(used < 30, "{used} ticks of CPU in a second while out of descriptors");
+    assert!(
+        used < 30,
+        "{used} ticks of CPU in a second while out of descriptors"
+    );
     // The server is alive and serves everyone as connections close: read
     // each answer, then close that connection to free its descriptor.
     let mut answered = 0;
@@ -586,7 +643,11 @@ fn running_out_of_file_descriptors_neither_spins_nor_kills_the_server() {
         answered += 1;
     }
     assert_eq!(answered, 100);
-    assert!(server.stderr().contains("Too many open files"), "{}", server.stderr());
+    assert!(
+        server.stderr().contains("Too many open files"),
+        "{}",
+        server.stderr()
+    );
     healthy.finish(before);
 }
 
@@ -636,7 +697,10 @@ fn heap_exhaustion_in_a_handler_is_reported_and_survived() {
     assert_eq!(r.status, 503);
     assert!(closed);
     let err = server.stderr();
-    assert!(err.contains("heap limit reached while handling GET /bomb"), "{err}");
+    assert!(
+        err.contains("heap limit reached while handling GET /bomb"),
+        "{err}"
+    );
     assert!(err.contains("serving on"), "{err}");
     healthy.finish(before);
 }
@@ -658,7 +722,10 @@ fn a_heap_that_stays_full_exits_with_a_clear_message() {
     };
     assert_eq!(status.code(), Some(1));
     let err = server.stderr();
-    assert!(err.contains("heap limit reached while handling GET /leak"), "{err}");
+    assert!(
+        err.contains("heap limit reached while handling GET /leak"),
+        "{err}"
+    );
     assert!(err.contains("still holds"), "{err}");
 }
 

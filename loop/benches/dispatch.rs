@@ -1,5 +1,5 @@
 //! Requests per second inside the process: a batch of N parsed requests
-//! dispatched into V8 and the responses collected, for four handlers.
+//! dispatched into V8 and the responses collected, for five handlers.
 //!
 //! Two groups, both with batches of 1, 16 and 256 requests:
 //!
@@ -45,8 +45,13 @@ const REQUEST: &[u8] =
 const BATCHES: [usize; 3] = [1, 16, 256];
 
 /// The handlers measured, in server-id order: (bench name, `fetch` source).
-const HANDLERS: [(&str, &str); 4] = [
+const HANDLERS: [(&str, &str); 5] = [
     ("plain_object", r#"() => ({ body: "Hi" })"#),
+    // What benches/apps/howth.ts answers: a headers object to flatten and check.
+    (
+        "plain_with_headers",
+        r#"() => ({ headers: { "content-type": "text/plain;charset=utf-8" }, body: "Hi" })"#,
+    ),
     ("new_response", r#"() => new Response("Hi")"#),
     (
         "response_json",

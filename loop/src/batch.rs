@@ -67,7 +67,9 @@ impl Batch {
     /// `push`, with the arena beside it (chunked bodies decode into it).
     pub fn push_with_arena(&mut self) -> (&mut BatchEntry, &mut Vec<u8>) {
         self.push();
-        let Batch { entries, len, arena, .. } = self;
+        let Batch {
+            entries, len, arena, ..
+        } = self;
         (&mut entries[*len - 1], arena)
     }
 

@@ -38,6 +38,10 @@ pub enum Phase {
     Draining,
     /// A handler has the request; no client timeout applies.
     Busy,
+    /// An error response went out and the write side is shut; what the
+    /// client still sends is read and dropped until it stops, for at most
+    /// LINGER (see `Conn::start_lingering`).
+    Lingering,
 }
 
 pub struct Conn {
@@ -89,6 +93,9 @@ pub struct Conn {
     pub phase_seq: u64,
     pub phase_since: Instant,
     pub wrote: bool,
+    /// Closing after an error response: linger instead of closing outright.
+    pub linger_on_close: bool,
+    pub lingering: bool,
 }
 
 /// What reading a socket found.
@@ -131,6 +138,8 @@ impl Conn {
             phase_seq: 0,
             phase_since: now,
             wrote: false,
+            linger_on_close: false,
+            lingering: false,
         }
     }
 
@@ -243,6 +252,10 @@ impl Conn {
         if self.broken {
             return true;
         }
+        if self.lingering {
+            // Ends by EOF or error (then broken) or by the sweep.
+            return false;
+        }
         if self.unsent() > 0 {
             return false;
         }
@@ -264,6 +277,49 @@ impl Conn {
         !self.read_closed && !self.broken && self.unsent() < high_water && self.input.unparsed_len() < cap
     }
 
+    /// Whether closing now could cost the client its last response: after
+    /// an error answer the client may still be sending (a body refused with
+    /// 413, say), and closing a socket with unread input makes the kernel
+    /// send a reset, which can destroy the response in the client's buffers
+    /// before it reads it. Such a connection lingers instead.
+    pub fn should_linger(&self) -> bool {
+        self.linger_on_close && !self.broken && !self.peer_gone && !self.lingering
+    }
+
+    /// Shuts the write side (the response is followed by a FIN, not a
+    /// reset) and from now on discards what arrives.
+    pub fn start_lingering(&mut self, now: Instant) {
+        self.lingering = true;
+        self.read_closed = true;
+        self.read_blocked = false;
+        self.phase = Phase::Lingering;
+        self.phase_seq = self.next_seq;
+        self.phase_since = now;
+        if self.sock.shutdown(std::net::Shutdown::Write).is_err() {
+            self.broken = true;
+            return;
+        }
+        if !self.discard_input() {
+            self.broken = true;
+        }
+    }
+
+    /// Reads and drops everything available; false at EOF or on an error
+    /// (the client is done: close).
+    pub fn discard_input(&mut self) -> bool {
+        self.input.filled = 0;
+        self.input.consumed = 0;
+        loop {
+            match self.sock.read(&mut self.input.buf) {
+                Ok(0) => return false,
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
+        }
+    }
+
     /// Complete requests may be waiting in the input, and there is room to
     /// take them (output below the high-water mark, answers owed below
     /// MAX_IN_FLIGHT).
@@ -279,12 +335,15 @@ impl Conn {
     /// Something stopped for want of room may go on now: reading, blocked
     /// until the output came down to the low-water mark, or parsing.
     pub fn may_resume(&self) -> bool {
-        (self.read_blocked && !self.read_closed && self.unsent() < crate::WRITE_LOW_WATER) || self.has_parse_work()
+        (self.read_blocked && !self.read_closed && self.unsent() < crate::WRITE_LOW_WATER)
+            || self.has_parse_work()
     }
 
     /// What the connection waits for now (see [`Phase`]).
     pub fn current_phase(&self) -> Phase {
-        if self.unsent() > 0 {
+        if self.lingering {
+            Phase::Lingering
+        } else if self.unsent() > 0 {
             Phase::Draining
         } else if self.in_flight > 0 || self.read_closed || self.peer_gone || self.broken {
             Phase::Busy

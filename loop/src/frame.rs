@@ -325,7 +325,11 @@ mod tests {
             &mut input,
             b"GET /a HTTP/1.1\r\n\r\nPOST /b HTTP/1.1\r\nContent-Length: 3\r\n\r\nabcGET",
         );
-        let Frame::Request { offset: 0, len: 19, body: BodyAt::None } = input.next(&limits, &mut head, &mut arena)
+        let Frame::Request {
+            offset: 0,
+            len: 19,
+            body: BodyAt::None,
+        } = input.next(&limits, &mut head, &mut arena)
         else {
             panic!()
         };
@@ -367,8 +371,10 @@ mod tests {
         );
         assert_eq!(input.awaiting, Awaiting::Body);
         feed(&mut input, b"0\r\n\r\n");
-        let Frame::Request { body: BodyAt::Arena { start: 0, len: 3 }, .. } =
-            input.next(&limits, &mut head, &mut arena)
+        let Frame::Request {
+            body: BodyAt::Arena { start: 0, len: 3 },
+            ..
+        } = input.next(&limits, &mut head, &mut arena)
         else {
             panic!()
         };
@@ -385,7 +391,10 @@ mod tests {
         let mut input = Input::new();
         let mut head = RequestHead::new();
         let mut arena = Vec::new();
-        feed(&mut input, b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+        feed(
+            &mut input,
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
         let mut refused = None;
         for _ in 0..100_000 {
             // One body byte per 4 KiB size line: within the body limit,
@@ -401,6 +410,9 @@ mod tests {
                 }
             }
         }
-        assert!(matches!(refused, Some(Frame::Refuse { status: 413, .. })), "{refused:?}");
+        assert!(
+            matches!(refused, Some(Frame::Refuse { status: 413, .. })),
+            "{refused:?}"
+        );
     }
 }

@@ -46,8 +46,8 @@ use slab::Slab;
 use batch::{deferred_handle, Batch, DeferredTable, ReplyTo};
 use conn::{Conn, Phase, ReadOutcome};
 use frame::Frame;
-pub use server::{ServeOptions, OPTION_NAMES};
 use server::{Handler, Paused, Server};
+pub use server::{ServeOptions, OPTION_NAMES};
 use trace::Trace;
 use watchdog::Watchdog;
 
@@ -78,6 +78,11 @@ const SWEEP_EVERY: Duration = Duration::from_millis(250);
 /// After accept() fails for want of a resource, the listener is left alone
 /// this long (or until a connection closes) rather than retried in a loop.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+
+/// Longest a connection lingers after an error response (see
+/// `Conn::should_linger`): long enough for the client to have read the
+/// response, short enough that lingering costs no more than a slow client.
+const LINGER: Duration = Duration::from_secs(2);
 
 /// Times the heap limit may be hit and survived. Each hit raises V8's limit
 /// (the near-heap-limit callback must, to let the handler unwind), so
@@ -286,7 +291,7 @@ impl LoopState {
         while i < self.maybe_done.len() {
             let key = self.maybe_done[i];
             if self.conns.get(key).is_some_and(Conn::is_finished) {
-                self.close_conn(key);
+                self.finish_conn(key);
             }
             i += 1;
         }
@@ -295,6 +300,26 @@ impl LoopState {
 
     fn accepting_servers(&self) -> usize {
         self.servers.iter().filter(|(_, s)| s.accepting).count()
+    }
+
+    /// Ends a finished connection: closes it, or lingers first after an
+    /// error response (see `Conn::should_linger`).
+    fn finish_conn(&mut self, key: usize) {
+        let now = self.now;
+        match self.conns.get_mut(key) {
+            Some(c) if c.should_linger() => {
+                c.start_lingering(now);
+                if c.broken {
+                    self.close_conn(key);
+                } else {
+                    // Only input matters now: no WRITABLE wake-ups.
+                    let _ = self.registry.reregister(&mut c.sock, Token(key), Interest::READABLE);
+                    c.want_writable = false;
+                }
+            }
+            Some(_) => self.close_conn(key),
+            None => {}
+        }
     }
 
     /// Closes a connection now. Its deferred requests' handlers hear of it
@@ -315,7 +340,9 @@ impl LoopState {
         let server = c.server;
         // Dropping `c` closes the socket.
         drop(c);
-        let Some(s) = self.servers.get_mut(server) else { return };
+        let Some(s) = self.servers.get_mut(server) else {
+            return;
+        };
         s.conns = s.conns.saturating_sub(1);
         if s.paused != Paused::No {
             self.resume_accepting(server);
@@ -323,7 +350,9 @@ impl LoopState {
     }
 
     fn pause_accepting(&mut self, server: usize, why: Paused) {
-        let Some(s) = self.servers.get_mut(server) else { return };
+        let Some(s) = self.servers.get_mut(server) else {
+            return;
+        };
         if s.paused == Paused::No {
             if let Some(l) = s.listener.as_mut() {
                 // Deregistered, not just ignored: a level-triggered or
@@ -335,7 +364,9 @@ impl LoopState {
     }
 
     fn resume_accepting(&mut self, server: usize) {
-        let Some(s) = self.servers.get_mut(server) else { return };
+        let Some(s) = self.servers.get_mut(server) else {
+            return;
+        };
         if s.paused == Paused::No || !s.accepting {
             return;
         }
@@ -343,7 +374,10 @@ impl LoopState {
             return;
         }
         let Some(l) = s.listener.as_mut() else { return };
-        match self.registry.register(l, Token(LISTENER_BASE + server), Interest::READABLE) {
+        match self
+            .registry
+            .register(l, Token(LISTENER_BASE + server), Interest::READABLE)
+        {
             Ok(()) => {
                 s.paused = Paused::No;
                 // Clients may be waiting in the backlog: take them now
@@ -417,7 +451,11 @@ impl LoopState {
         };
         let base = &c.input.buf[e.offset..c.input.filled];
         let text = |b: &[u8]| String::from_utf8_lossy(b).chars().take(200).collect::<String>();
-        format!("{} {}", text(e.head.method.get(base)), text(e.head.target.get(base)))
+        format!(
+            "{} {}",
+            text(e.head.method.get(base)),
+            text(e.head.target.get(base))
+        )
     }
 }
 
@@ -589,7 +627,9 @@ impl EventLoop {
 
     /// SIGINT or SIGTERM: every server stops as `server.stop()` would.
     fn begin_graceful_shutdown(&mut self) {
-        let Some(signals) = self.signals.as_mut() else { return };
+        let Some(signals) = self.signals.as_mut() else {
+            return;
+        };
         if signals.pending().count() == 0 {
             return;
         }
@@ -661,6 +701,13 @@ impl EventLoop {
             let Some(conn) = conns.get_mut(key) else {
                 continue;
             };
+            if conn.lingering {
+                if !conn.discard_input() {
+                    conn.broken = true;
+                    ext.maybe_done.push(key);
+                }
+                continue;
+            }
             if event.is_error() {
                 // A pending socket error (a reset): nothing more can be
                 // delivered either way.
@@ -760,7 +807,7 @@ impl EventLoop {
             }
             conn.update_phase(now);
             if conn.is_finished() {
-                ext.close_conn(key);
+                ext.finish_conn(key);
             }
         }
         if let Some(t) = ext.trace.as_mut() {
@@ -947,7 +994,12 @@ impl EventLoop {
     /// heap limit, or anything else that terminated it): cancel the
     /// termination, say so, and answer the requests that may have lost
     /// their continuation with it (see `fail_deferred`).
-    fn after_unattributed_js(&mut self, fired: bool, terminated: bool, what: &str) -> Result<(), RuntimeError> {
+    fn after_unattributed_js(
+        &mut self,
+        fired: bool,
+        terminated: bool,
+        what: &str,
+    ) -> Result<(), RuntimeError> {
         let heap_hit = self.rt.isolate().take_heap_limit_hit();
         if !fired && !heap_hit && !terminated {
             return Ok(());
@@ -1045,6 +1097,7 @@ impl EventLoop {
                 Phase::Idle | Phase::Draining => o.idle_timeout,
                 Phase::Head => o.header_timeout,
                 Phase::Body => o.body_timeout,
+                Phase::Lingering => LINGER,
                 Phase::Busy => continue,
             };
             if !limit.is_zero() && now.duration_since(c.phase_since) >= limit {
@@ -1054,7 +1107,11 @@ impl EventLoop {
         let mut forced = 0;
         for &key in &self.expired {
             let Some(c) = ext.conns.get_mut(key) else { continue };
-            let stopping = ext.servers.get(c.server).and_then(|s| s.stop_deadline).is_some_and(|d| now >= d);
+            let stopping = ext
+                .servers
+                .get(c.server)
+                .and_then(|s| s.stop_deadline)
+                .is_some_and(|d| now >= d);
             if stopping {
                 forced += 1;
             } else if (c.phase == Phase::Head && c.input.unparsed_len() > 0) || c.phase == Phase::Body {
@@ -1162,7 +1219,9 @@ fn accept_all(ext: &mut LoopState, server: usize) {
             ext.pause_accepting(server, Paused::Full);
             return;
         }
-        let Some(listener) = s.listener.as_ref() else { return };
+        let Some(listener) = s.listener.as_ref() else {
+            return;
+        };
         match listener.accept() {
             Ok((mut sock, peer)) => {
                 s.accept_error_logged = false;
@@ -1220,6 +1279,7 @@ fn answer_error(ext: &mut LoopState, reply: &ReplyTo, status: u16) {
     conn.finish(reply.seq);
     conn.close_after = Some(reply.seq);
     conn.read_closed = true;
+    conn.linger_on_close = true;
     ext.mark_dirty(reply.conn);
 }
 
@@ -1237,7 +1297,10 @@ fn parse_conn(ext: &mut LoopState, key: usize) {
     let is_static = matches!(server.handler, Handler::Static { .. });
     loop {
         let conn = &mut ext.conns[key];
-        if conn.read_closed || conn.broken || conn.unsent() >= WRITE_HIGH_WATER || conn.in_flight >= MAX_IN_FLIGHT
+        if conn.read_closed
+            || conn.broken
+            || conn.unsent() >= WRITE_HIGH_WATER
+            || conn.in_flight >= MAX_IN_FLIGHT
         {
             return;
         }

@@ -148,7 +148,9 @@ pub enum Paused {
     /// accept() failed for want of a resource (EMFILE, ENFILE, ENOBUFS,
     /// ENOMEM): resumes when a connection closes (freeing a descriptor) or
     /// at `retry`, whichever comes first.
-    Error { retry: Instant },
+    Error {
+        retry: Instant,
+    },
 }
 
 pub struct Server {

@@ -493,7 +493,9 @@ int howth_arg_strings_into(const void* a, int i, void* bytes, void* ends) {
     v8::Local<v8::Value> item;
     if (!arr->Get(ctx, k).ToLocal(&item) || !item->IsString()) return -1;
     v8::Local<v8::String> s = item.As<v8::String>();
-    size_t need = s->Utf8Length(iso);
+    // One pass: a UTF-16 unit never takes more than 3 UTF-8 bytes, so
+    // reserving 3x the length avoids measuring with Utf8Length first.
+    size_t need = (size_t)s->Length() * 3;
     char* dst = howth_sink_reserve(bytes, need);
     int wrote = s->WriteUtf8(iso, dst, (int)need, nullptr,
                              v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
