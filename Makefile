@@ -25,7 +25,7 @@ test: deps
 	npx --no-install tsc --strict --noEmit -p tests/js
 	$(CARGO) test --release --workspace
 	@bash scripts/test-js.sh $(HOWTH)
-	@bash scripts/fuzz.sh 20000
+	@bash scripts/fuzz.sh 200000
 	@bash tests/js/golden/check.sh $(HOWTH)
 
 bench: build

@@ -357,7 +357,10 @@ impl Group {
                     ports,
                     requested,
                     ..
-                }) => break (ports, requested),
+                }) => {
+                    self.slots[0].reported = true;
+                    break (ports, requested);
+                }
                 Ok(Event::Ended { slot, end, .. }) => {
                     self.join_slot(slot);
                     let outcome = end.outcome(slot);

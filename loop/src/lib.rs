@@ -67,8 +67,10 @@ pub(crate) const WRITE_LOW_WATER: usize = 64 * 1024;
 /// most one connection adds to a batch (so one client's pipeline cannot
 /// produce more than this many responses in a turn, whatever the high-water
 /// mark says); for async ones, the most request copies it can make the
-/// server hold while its handlers wait.
-pub(crate) const MAX_IN_FLIGHT: u32 = 32;
+/// server hold while its handlers wait. A deeper pipeline takes more than
+/// one turn (a poll and a JS call more per 64 requests): the price of not
+/// letting one connection's pipeline have a turn to itself.
+pub(crate) const MAX_IN_FLIGHT: u32 = 64;
 
 /// How often connections are checked for timeouts. Deadlines are coarse by
 /// this much; in exchange a timeout costs nothing per request (no timer is
@@ -155,7 +157,7 @@ impl LoopState {
             revisit: Vec::with_capacity(64),
             dispatch: None,
             drain_callback: None,
-            notify: Vec::new(),
+            notify: Vec::with_capacity(64),
             batch_start: Instant::now(),
             in_batch: false,
             next_conn_id: 0,
@@ -517,7 +519,9 @@ impl EventLoop {
             waker,
             signals: None,
             to_parse: Vec::with_capacity(1024),
-            carry: Vec::new(),
+            // Sized up front: its first push would otherwise be the one
+            // allocation of a steady state that rarely carries work over.
+            carry: Vec::with_capacity(1024),
             touched: Vec::with_capacity(1024),
             expired: Vec::with_capacity(64),
             next_sweep: Instant::now() + SWEEP_EVERY,
