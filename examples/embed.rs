@@ -49,7 +49,10 @@ fn main() {
         ("apple".to_string(), 3),
         ("pear".to_string(), 1),
     ])));
-    let port = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(3000);
 
     let (for_item, for_take, for_report) = (stock.clone(), stock.clone(), stock.clone());
     let server = Howth::builder()
@@ -95,7 +98,10 @@ fn main() {
             std::process::exit(e.exit_code());
         }
     };
-    println!("inventory served at http://127.0.0.1:{}/items/apple", server.port());
+    println!(
+        "inventory served at http://127.0.0.1:{}/items/apple",
+        server.port()
+    );
     if let Err(e) = server.wait() {
         eprintln!("{e}");
         std::process::exit(e.exit_code());

@@ -215,7 +215,13 @@ impl Builder {
             workers: self.workers,
             signals: false,
         };
-        let shown = plan.entry.file_name().map(Path::new).unwrap_or(&plan.entry).display().to_string();
+        let shown = plan
+            .entry
+            .file_name()
+            .map(Path::new)
+            .unwrap_or(&plan.entry)
+            .display()
+            .to_string();
         let (supervisor, listening) = Supervisor::start(plan)?;
         let Some(port) = listening.port else {
             drop(supervisor);

@@ -87,7 +87,9 @@ impl FromStr for Workers {
         }
         match s.parse::<usize>() {
             Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(Workers::from(n)),
-            _ => Err(format!("expected a number from 1 to {MAX_WORKERS} or \"auto\", got '{s}'")),
+            _ => Err(format!(
+                "expected a number from 1 to {MAX_WORKERS} or \"auto\", got '{s}'"
+            )),
         }
     }
 }
@@ -231,9 +233,10 @@ impl Supervisor {
                 Err(e)
             }
             // The supervisor ended without a word: it panicked.
-            Err(_) => Err(supervisor.join().err().unwrap_or_else(|| {
-                Error::Start("error: the worker supervisor ended unexpectedly".into())
-            })),
+            Err(_) => Err(supervisor
+                .join()
+                .err()
+                .unwrap_or_else(|| Error::Start("error: the worker supervisor ended unexpectedly".into()))),
         }
     }
 
@@ -340,7 +343,11 @@ struct Group {
 }
 
 impl Group {
-    fn supervise(mut self, rx: Receiver<Event>, ready: Sender<Result<Listening, Error>>) -> Result<(), Error> {
+    fn supervise(
+        mut self,
+        rx: Receiver<Event>,
+        ready: Sender<Result<Listening, Error>>,
+    ) -> Result<(), Error> {
         let first = WorkerSpec {
             slot: 0,
             port_override: self.plan.runtime.port_override,
@@ -491,11 +498,7 @@ impl Group {
         }
         let recent = crashes.len();
         if recent >= CRASH_LIMIT {
-            let left = self
-                .slots
-                .iter()
-                .filter(|s| !matches!(s.run, Run::Done))
-                .count();
+            let left = self.slots.iter().filter(|s| !matches!(s.run, Run::Done)).count();
             eprintln!(
                 "error: worker {slot} {what} ({recent} crashes within {} s); not restarting it \
                  ({left} workers left)",
@@ -525,16 +528,16 @@ impl Group {
             .spawn(move || {
                 let end = catch_unwind(AssertUnwindSafe(|| run_worker(&plan, &spec, &events, &stopping)))
                     .unwrap_or(End::Panicked);
-                let _ = events.send(Event::Ended {
-                    slot: spec.slot,
-                    end,
-                });
+                let _ = events.send(Event::Ended { slot: spec.slot, end });
             });
         match spawned {
             Ok(thread) => self.slots[slot].run = Run::Running { stop: None, thread },
             Err(e) => {
                 self.slots[slot].run = Run::Done;
-                self.ended(slot, End::Failed(format!("error: cannot start worker {slot}: {e}")));
+                self.ended(
+                    slot,
+                    End::Failed(format!("error: cannot start worker {slot}: {e}")),
+                );
             }
         }
     }
@@ -612,7 +615,9 @@ fn run_worker(plan: &Plan, spec: &WorkerSpec, events: &Sender<Event>, stopping: 
         }
     }
     if spec.may_request_workers {
-        el.runtime().isolate().set_op("requestWorkers", op_request_workers);
+        el.runtime()
+            .isolate()
+            .set_op("requestWorkers", op_request_workers);
     }
     let _ = events.send(Event::Started {
         slot: spec.slot,

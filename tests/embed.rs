@@ -233,7 +233,10 @@ fn start_waits_for_a_top_level_await_of_a_host_call() {
         })
         .start()
         .expect("server starts");
-    assert_eq!(get(server.port(), "/"), (200, "greeting from the host".to_string()));
+    assert_eq!(
+        get(server.port(), "/"),
+        (200, "greeting from the host".to_string())
+    );
 }
 
 #[test]
@@ -243,16 +246,26 @@ fn two_servers_one_after_another_on_different_ports() {
     assert_eq!(get(port_a, "/"), (200, "A 0".to_string()));
     a.stop();
     assert_eq!(a.wait(), Ok(()));
-    assert!(TcpStream::connect(("127.0.0.1", port_a)).is_err(), "A still listens");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port_a)).is_err(),
+        "A still listens"
+    );
 
     let port_b = loop {
-        let p = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let p = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         if p != port_a {
             break p;
         }
     };
     let b = Howth::builder()
-        .source("b.ts", r#"export default { port: 1, fetch: () => new Response("B") };"#)
+        .source(
+            "b.ts",
+            r#"export default { port: 1, fetch: () => new Response("B") };"#,
+        )
         .port(port_b)
         .hostname("127.0.0.1")
         .start()
@@ -260,7 +273,10 @@ fn two_servers_one_after_another_on_different_ports() {
     assert_eq!(b.port(), port_b);
     assert_eq!(get(port_b, "/"), (200, "B".to_string()));
     drop(b); // stops and waits
-    assert!(TcpStream::connect(("127.0.0.1", port_b)).is_err(), "B still listens");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port_b)).is_err(),
+        "B still listens"
+    );
 }
 
 #[test]
@@ -275,7 +291,9 @@ fn workers_share_the_port_and_the_host_functions() {
         .port(0)
         .hostname("127.0.0.1")
         .workers(2)
-        .function("count", move |_| Ok((counter.fetch_add(1, Ordering::SeqCst) as f64).into()))
+        .function("count", move |_| {
+            Ok((counter.fetch_add(1, Ordering::SeqCst) as f64).into())
+        })
         .start()
         .expect("server starts");
     assert_eq!(server.workers(), 2);
@@ -296,10 +314,13 @@ fn workers_share_the_port_and_the_host_functions() {
 
 #[test]
 fn a_file_entry_resolves_its_imports() {
-    let script = common::TempScript::new("main.ts", r#"
+    let script = common::TempScript::new(
+        "main.ts",
+        r#"
         import { greeting } from "./lib.ts";
         export default { fetch: () => new Response(greeting(Howth.args.join(","))) };
-    "#);
+    "#,
+    );
     script.add("lib.ts", "export const greeting = (s: string) => `hi ${s}`;");
     let server = Howth::builder()
         .file(&script.path)
@@ -348,12 +369,18 @@ fn start_reports_what_went_wrong() {
 #[test]
 fn serve_options_are_defaults_for_the_script() {
     let server = Howth::builder()
-        .source("app.ts", "export default { fetch: async (r: Request) => new Response(await r.text()) };")
+        .source(
+            "app.ts",
+            "export default { fetch: async (r: Request) => new Response(await r.text()) };",
+        )
         .port(0)
         .hostname("127.0.0.1")
         .serve_option("maxBodyBytes", 4)
         .start()
         .expect("server starts");
-    assert_eq!(request(server.port(), "POST", "/", b"1234"), (200, "1234".to_string()));
+    assert_eq!(
+        request(server.port(), "POST", "/", b"1234"),
+        (200, "1234".to_string())
+    );
     assert_eq!(request(server.port(), "POST", "/", b"12345").0, 413);
 }

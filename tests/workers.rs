@@ -40,7 +40,11 @@ fn start(source: &str, args: &[&str]) -> (Server, TempScript) {
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let r = read_response(&mut s).expect("a response");
     (r.status, r.text())
 }
@@ -78,7 +82,11 @@ fn wait_exit(server: &mut Server) -> ExitStatus {
         if let Some(status) = server.child.try_wait().unwrap() {
             return status;
         }
-        assert!(Instant::now() < deadline, "howth did not exit; stderr:\n{}", server.stderr());
+        assert!(
+            Instant::now() < deadline,
+            "howth did not exit; stderr:\n{}",
+            server.stderr()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -137,7 +145,10 @@ fn a_crashed_worker_is_replaced() {
         err.contains(&format!("Uncaught Error: crash requested from worker {crashed}")),
         "{err}"
     );
-    assert!(err.contains(&format!("worker {crashed} exited with code 1")), "{err}");
+    assert!(
+        err.contains(&format!("worker {crashed} exited with code 1")),
+        "{err}"
+    );
     // Both answer again; the crashed one has loaded the module anew, the
     // other was untouched.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -170,7 +181,10 @@ fn sigterm_drains_every_worker_and_exits_0() {
     }
     let status = wait_exit(&mut server);
     assert_eq!(status.code(), Some(0), "stderr:\n{}", server.stderr());
-    assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "still listening");
+    assert!(
+        TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "still listening"
+    );
 }
 
 #[test]
@@ -182,7 +196,10 @@ fn a_worker_that_always_crashes_is_given_up_on() {
     assert_eq!(err.matches("worker 1 cannot start").count(), 5, "{err}");
     assert!(err.contains("restarting it in 100 ms"), "{err}");
     assert!(err.contains("restarting it in 800 ms"), "{err}");
-    assert_eq!(incarnations(server.port, 1).keys().collect::<BTreeSet<_>>(), BTreeSet::from([&"0".to_string()]));
+    assert_eq!(
+        incarnations(server.port, 1).keys().collect::<BTreeSet<_>>(),
+        BTreeSet::from([&"0".to_string()])
+    );
     signal(&server, "-TERM");
     // Drained, but a worker was lost: that is a failure.
     assert_eq!(wait_exit(&mut server).code(), Some(1));

@@ -22,7 +22,7 @@ function user(path: string, query: string) {
 
 async function hiLater() {
   const text = await Promise.resolve("Hi");
-  return { headers: TEXT, body: text };
+  return { body: text };
 }
 
 async function echo(req: Request) {
@@ -39,7 +39,8 @@ export default {
     const query = q < 0 ? "" : url.slice(q + 1);
 
     if (req.method === "GET") {
-      if (path === "/") return { headers: TEXT, body: "Hi" };
+      // A string body with no headers is sent as text/plain;charset=utf-8.
+      if (path === "/") return { body: "Hi" };
       if (path === "/json") return { headers: JSON_TYPE, body: JSON.stringify(PAYLOAD) };
       if (path.startsWith("/users/")) return user(path, query);
       if (path === "/async") return hiLater();

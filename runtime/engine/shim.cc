@@ -472,8 +472,9 @@ size_t howth_arg_bytes_len(const void* a, int i) {
   return 0;
 }
 
-// Appends every element of an array-of-strings argument, as UTF-8, to the
-// Rust Vec `bytes`, and each element's end offset within it to the
+// Appends every element of an array-of-strings argument to the
+// Rust Vec `bytes` (one-byte strings as their Latin-1 bytes, others as
+// UTF-8), and each element's end offset within it to the
 // Rust Vec<u32> `ends`. Returns the element count, or -1 when the argument is not
 // an array or an element is not a string. One call reads a whole header list.
 int howth_arg_strings_into(const void* a, int i, void* bytes, void* ends) {
@@ -493,12 +494,21 @@ int howth_arg_strings_into(const void* a, int i, void* bytes, void* ends) {
     v8::Local<v8::Value> item;
     if (!arr->Get(ctx, k).ToLocal(&item) || !item->IsString()) return -1;
     v8::Local<v8::String> s = item.As<v8::String>();
-    // One pass: a UTF-16 unit never takes more than 3 UTF-8 bytes, so
-    // reserving 3x the length avoids measuring with Utf8Length first.
-    size_t need = (size_t)s->Length() * 3;
-    char* dst = howth_sink_reserve(bytes, need);
-    int wrote = s->WriteUtf8(iso, dst, (int)need, nullptr,
-                             v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+    int wrote;
+    if (s->IsOneByte()) {
+      // Header names and values are ByteStrings (fetch spec): a one-byte
+      // string goes out as its bytes, a straight copy.
+      size_t need = (size_t)s->Length();
+      char* dst = howth_sink_reserve(bytes, need);
+      wrote = s->WriteOneByte(iso, reinterpret_cast<uint8_t*>(dst), 0, (int)need,
+                              v8::String::NO_NULL_TERMINATION);
+    } else {
+      // One pass: a UTF-16 unit never takes more than 3 UTF-8 bytes.
+      size_t need = (size_t)s->Length() * 3;
+      char* dst = howth_sink_reserve(bytes, need);
+      wrote = s->WriteUtf8(iso, dst, (int)need, nullptr,
+                           v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+    }
     howth_sink_commit(bytes, (size_t)wrote);
     end += (uint32_t)wrote;
     howth_sink_push_u32(ends, end);

@@ -122,9 +122,11 @@ impl<'a> CallArgs<'a> {
         unsafe { ffi::howth_arg_utf8_len(self.raw, i as c_int) }
     }
 
-    /// Appends each string of an array argument to `bytes` (UTF-8) and its
+    /// Appends each string of an array argument to `bytes` and its
     /// end offset within `bytes` to `ends`. Returns the number of strings,
-    /// or None when the argument is not an array of strings. Reusing the
+    /// or None when the argument is not an array of strings. Strings V8
+    /// stores one byte per character are copied as those (Latin-1) bytes,
+    /// as header ByteStrings are sent; others are encoded as UTF-8. Reusing the
     /// two vectors makes this allocation-free in steady state.
     pub fn strings_into(&self, i: usize, bytes: &mut Vec<u8>, ends: &mut Vec<u32>) -> Option<usize> {
         // SAFETY: `bytes` is a live Vec<u8> and `ends` a live Vec<u32> for

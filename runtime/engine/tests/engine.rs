@@ -316,3 +316,25 @@ fn structured_clone_copies_deeply() {
     let r = iso.call(&f, &[&ops]).unwrap();
     assert_eq!(iso.to_string(&r), "true,true,0,true");
 }
+
+#[test]
+fn strings_into_reads_a_whole_list_latin1_or_utf8() {
+    let mut iso = isolate();
+    iso.set_op("list", |out: &mut Vec<String>, args| {
+        let mut bytes = b"x".to_vec();
+        let mut ends = Vec::new();
+        let n = args.strings_into(0, &mut bytes, &mut ends);
+        out.push(format!("{n:?} {bytes:?} {ends:?}"));
+        let bad = args.strings_into(1, &mut bytes, &mut ends);
+        out.push(format!("{bad:?}"));
+    });
+    let ops = iso.ops_object();
+    let f = iso
+        .eval_script("l.js", "(ops) => ops.list(['ab', 'é', '😀'], ['ok', 1])")
+        .unwrap();
+    iso.call(&f, &[&ops]).unwrap();
+    assert_eq!(
+        iso.state().as_slice(),
+        ["Some(3) [120, 97, 98, 233, 240, 159, 152, 128] [3, 4, 8]", "None"]
+    );
+}

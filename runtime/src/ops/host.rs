@@ -10,8 +10,8 @@
 //! each result to ts-lib's settle callback to resolve or reject its promise.
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use howth_engine::{CallArgs, ErrorKind, Isolate, JsError, Kind, Value};
