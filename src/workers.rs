@@ -370,10 +370,13 @@ impl Group {
                 }
                 Ok(Event::Ended { slot, end, .. }) => {
                     self.join_slot(slot);
+                    // Ended while loading: a clean end (`Howth.exit(0)`)
+                    // listens nowhere.
                     let outcome = end.outcome(slot);
-                    let _ = ready.send(Err(outcome.clone().err().unwrap_or_else(|| {
-                        Error::Start("error: the script ended before it started serving".into())
-                    })));
+                    let _ = ready.send(outcome.clone().map(|()| Listening {
+                        port: None,
+                        workers: 0,
+                    }));
                     return outcome;
                 }
                 Ok(event) => self.handle(event),
@@ -432,12 +435,13 @@ impl Group {
         self.failure.map_or(Ok(()), Err)
     }
 
-    /// The spec of every worker but the first worker 0.
+    /// The spec of every worker but the first worker 0 (whose socket is
+    /// shared only when it knows from the start that others will follow).
     fn spec(&self, slot: usize) -> WorkerSpec {
         WorkerSpec {
             slot,
             port_override: self.shared_port,
-            reuse_port: true,
+            reuse_port: self.slots.len() > 1,
             may_request_workers: false,
         }
     }
@@ -655,4 +659,21 @@ fn load(
         requested: REQUESTED.take(),
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workers_parse_as_the_cli_flag_does() {
+        assert_eq!("auto".parse(), Ok(Workers::Auto));
+        assert_eq!("3".parse::<Workers>().map(Workers::count), Ok(3));
+        for bad in ["0", "-1", "1025", "two", ""] {
+            assert!(bad.parse::<Workers>().is_err(), "{bad}");
+        }
+        assert_eq!(Workers::from(0), Workers::Auto);
+        assert!(Workers::Auto.count() >= 1);
+        assert_eq!(Workers::from(4).to_string(), "4");
+    }
 }

@@ -352,6 +352,29 @@ fn a_413_reaches_a_client_that_sends_its_body_anyway() {
 }
 
 #[test]
+fn cli_flags_set_the_limits_a_server_does_not_set_itself() {
+    let (server, _script) = server_with_args("", &["--max-body-bytes", "1000", "--max-url-length", "50"]);
+    let (r, closed) = exchange(
+        &server,
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n",
+    );
+    assert_eq!(r.status, 413);
+    assert!(closed);
+    let mut req = b"GET /".to_vec();
+    req.extend_from_slice(&[b'a'; 60]);
+    req.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\n\r\n");
+    assert_eq!(exchange(&server, &req).0.status, 414);
+    // A server's own option wins over the flag.
+    let (server, _script) = server_with_args("maxBodyBytes: 5000", &["--max-body-bytes", "1000"]);
+    let mut s = server.connect();
+    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n")
+        .unwrap();
+    s.write_all(&[b'z'; 2000]).unwrap();
+    let r = read_response(&mut s).unwrap();
+    assert_eq!((r.status, r.body.len()), (200, 2000));
+}
+
+#[test]
 fn expect_100_continue_is_answered() {
     let server = server("");
     let healthy = Healthy::start(server.port);

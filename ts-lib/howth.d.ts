@@ -117,7 +117,11 @@ declare namespace Howth {
     readonly hostname: string;
     /** http://host:port/ (a wildcard address shows as localhost). */
     readonly url: URL;
-    /** Stops accepting connections; requests in flight are still answered. */
+    /**
+     * Stops accepting (the port is closed: new clients are refused). Idle
+     * connections close now; requests in flight are still answered, each
+     * connection closing after its last, until shutdownTimeoutMs.
+     */
     stop(): void;
     /** stop(), as a promise (Deno's name). */
     shutdown(): Promise<void>;

@@ -7,13 +7,14 @@
 # As parser/fuzz/run.sh: stable toolchain with RUSTC_BOOTSTRAP=1, no
 # sanitizer unless HOWTH_FUZZ_SANITIZER is set, new inputs go to a scratch
 # directory so the committed corpus stays as it is. A crashing input is
-# written to $HOWTH_FUZZ_TARGET_DIR/artifacts/<target>/ (default
-# fuzz/target/artifacts/...), outside the source tree.
+# written to $HOWTH_FUZZ_TARGET_DIR/artifacts/<target>/; the build goes to
+# $HOWTH_FUZZ_TARGET_DIR, by default the repository's target/fuzz (ignored
+# by git, and shared with parser/fuzz when scripts/fuzz.sh runs both).
 set -euo pipefail
 
 runs="${1:-200000}"
 fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-target_dir="${HOWTH_FUZZ_TARGET_DIR:-$fuzz_dir/target}"
+target_dir="${HOWTH_FUZZ_TARGET_DIR:-$fuzz_dir/../../target/fuzz}"
 sanitizer="${HOWTH_FUZZ_SANITIZER:-none}"
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

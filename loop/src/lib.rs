@@ -315,7 +315,9 @@ impl LoopState {
                     self.close_conn(key);
                 } else {
                     // Only input matters now: no WRITABLE wake-ups.
-                    let _ = self.registry.reregister(&mut c.sock, Token(key), Interest::READABLE);
+                    let _ = self
+                        .registry
+                        .reregister(&mut c.sock, Token(key), Interest::READABLE);
                     c.want_writable = false;
                 }
             }

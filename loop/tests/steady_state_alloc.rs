@@ -2,6 +2,11 @@
 //! global allocator watches the loop's thread while a client thread sends
 //! thousands of keep-alive and pipelined requests (the client's own
 //! allocations are not counted).
+//!
+//! Counts are per loop thread (the tests run in parallel, each with its own
+//! loop), and a loop stops counting before the test makes its last
+//! connection: that connection's accept allocates its buffers, and with a
+//! process-wide counter it used to land in another test's window.
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::{Read, Write};
@@ -14,30 +19,28 @@ use howth_runtime::RuntimeOptions;
 
 struct Counting;
 
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
 thread_local! {
     static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
 }
 
-fn counting() -> bool {
-    COUNTING.try_with(|c| c.get()).unwrap_or(false)
+fn count() {
+    if COUNTING.try_with(|c| c.get()).unwrap_or(false) {
+        let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+    }
 }
 
 // SAFETY: forwards to the system allocator unchanged; only counts.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if counting() {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
+        count();
         System.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         System.dealloc(ptr, layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if counting() {
-            ALLOCS.fetch_add(1, Ordering::Relaxed);
-        }
+        count();
         System.realloc(ptr, layout, new_size)
     }
 }
@@ -71,14 +74,26 @@ fn measure(handler: &str) -> (usize, usize) {
     let port = Arc::new(AtomicU16::new(0));
     let measuring = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicBool::new(false));
+    // The loop thread's count, published when it stops counting.
+    let counted = Arc::new(AtomicUsize::new(usize::MAX));
     let server = {
-        let (port, measuring, done) = (port.clone(), measuring.clone(), done.clone());
+        let (port, measuring, done, counted) =
+            (port.clone(), measuring.clone(), done.clone(), counted.clone());
         std::thread::spawn(move || {
             let mut el = EventLoop::new(&RuntimeOptions::default()).unwrap();
             el.runtime().run_main(&entry).unwrap();
             port.store(el.ports()[0], Ordering::SeqCst);
+            let mut was = false;
             while !done.load(Ordering::SeqCst) {
-                COUNTING.with(|c| c.set(measuring.load(Ordering::SeqCst)));
+                let now = measuring.load(Ordering::SeqCst);
+                if now && !was {
+                    ALLOCS.with(|n| n.set(0));
+                    COUNTING.with(|c| c.set(true));
+                } else if !now && was {
+                    COUNTING.with(|c| c.set(false));
+                    counted.store(ALLOCS.with(|n| n.get()), Ordering::SeqCst);
+                }
+                was = now;
                 el.turn().unwrap();
             }
             COUNTING.with(|c| c.set(false));
@@ -107,13 +122,18 @@ fn measure(handler: &str) -> (usize, usize) {
     };
     // Warm up: buffers reach their working sizes, V8 optimises the handler.
     round(&mut conns, 200);
+    // The loop picks the flag up between turns: the first request below
+    // may go uncounted, none is counted twice.
     measuring.store(true, Ordering::SeqCst);
-    // The loop picks up the flag at its next turn.
-    std::thread::sleep(std::time::Duration::from_millis(20));
-    let before = ALLOCS.load(Ordering::SeqCst);
     let requests = round(&mut conns, 100);
-    let allocs = ALLOCS.load(Ordering::SeqCst) - before;
     measuring.store(false, Ordering::SeqCst);
+    // One more (steady-state) exchange lets the loop finish a turn and see
+    // the flag; it publishes its count before the next.
+    exchange(&mut conns[0], &one, 1, &mut buf);
+    while counted.load(Ordering::SeqCst) == usize::MAX {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let allocs = counted.load(Ordering::SeqCst);
     done.store(true, Ordering::SeqCst);
     // Wake the loop so it sees `done`.
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
