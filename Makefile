@@ -27,6 +27,7 @@ test: deps
 	@bash scripts/test-js.sh $(HOWTH)
 	@bash scripts/fuzz.sh 200000
 	@bash tests/js/golden/check.sh $(HOWTH)
+	node --test benches/harness/test/
 
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)
