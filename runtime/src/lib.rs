@@ -193,13 +193,14 @@ impl<X: 'static> Runtime<X> {
             import_meta: Some(import_meta::<X>),
         };
         let mut iso = Isolate::new(state, &iso_opts, hooks);
+        startup_trace("V8 initialised, isolate created", t0);
         let handle = iso.terminate_handle();
         iso.state().terminate = Some(handle);
         ops::core::register(&mut iso);
         ops::timers::register(&mut iso);
         ops::register_web(&mut iso);
         ops::host::register(&mut iso);
-        startup_trace("isolate created, ops registered", t0);
+        startup_trace("runtime ops registered", t0);
         Runtime {
             iso,
             after_main: None,
