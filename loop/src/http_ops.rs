@@ -441,53 +441,43 @@ fn op_respond_chunk(state: &mut State, args: &mut CallArgs<'_>) {
 }
 
 fn op_respond_end(state: &mut State, args: &mut CallArgs<'_>) {
-    let ext = &mut state.ext;
-    let Some(key) = deferred_key(args.int(0)) else {
-        return;
-    };
-    let Some(d) = ext.deferred.try_remove(key) else {
-        return;
-    };
-    let reply = d.reply;
-    if d.failed {
-        // The loop answered (or cut off) this one already.
-        return;
-    }
-    if let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) {
-        if d.streaming {
-            conn.out_for(reply.seq).extend_from_slice(b"0\r\n\r\n");
-        }
-        conn.finish(reply.seq);
-        if !reply.keep_alive {
-            conn.close_after = Some(reply.seq);
-            conn.read_closed = true;
-        }
-        ext.mark_dirty(reply.conn);
-    }
+    finish_stream(state, args.int(0), true);
 }
 
 /// Ends a streamed response abnormally: the connection closes without the
 /// last chunk, so the client sees a truncated body, not a complete one.
 fn op_respond_abort(state: &mut State, args: &mut CallArgs<'_>) {
+    finish_stream(state, args.int(0), false);
+}
+
+/// Takes a streamed response's deferred entry and completes it in request
+/// order. `complete` writes the last chunk; otherwise what was sent goes
+/// out and the close tells the client the body was cut short.
+fn finish_stream(state: &mut State, handle: i32, complete: bool) {
     let ext = &mut state.ext;
-    let Some(key) = deferred_key(args.int(0)) else {
+    let Some(key) = deferred_key(handle) else {
         return;
     };
     let Some(d) = ext.deferred.try_remove(key) else {
         return;
     };
-    let reply = d.reply;
     if d.failed {
+        // The loop answered (or cut off) this one already.
         return;
     }
-    if let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) {
-        // Complete as far as ordering goes, minus the last chunk: what was
-        // sent goes out, then the close tells the client it was cut short.
-        conn.finish(reply.seq);
+    let reply = d.reply;
+    let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) else {
+        return;
+    };
+    if complete && d.streaming {
+        conn.out_for(reply.seq).extend_from_slice(b"0\r\n\r\n");
+    }
+    conn.finish(reply.seq);
+    if !complete || !reply.keep_alive {
         conn.close_after = Some(reply.seq);
         conn.read_closed = true;
-        ext.mark_dirty(reply.conn);
     }
+    ext.mark_dirty(reply.conn);
 }
 
 impl LoopState {
