@@ -1,47 +1,8 @@
 #!/usr/bin/env bash
 # Runs every fuzz target of howth-parser for RUNS executions (default
-# 200000), seeded from corpus/<target>/, and fails on the first crash, whose
-# input libFuzzer leaves in artifacts/<target>/.
+# 200000); see scripts/fuzz-crate.sh.
 #
 #   parser/fuzz/run.sh [RUNS]
-#
-# Only a stable toolchain is assumed: RUSTC_BOOTSTRAP=1 unlocks the nightly
-# flags cargo-fuzz passes to rustc. New inputs libFuzzer finds go to a
-# scratch directory, so the committed seed corpus stays as it is.
-#
-# No sanitizer by default: the parser forbids unsafe code, panics and
-# overflow checks are what the targets look for, and AddressSanitizer more
-# than triples the cold build (about 60 s without, 210 s with, on 2 busy
-# cores). HOWTH_FUZZ_SANITIZER=address turns it on for longer runs, to
-# watch httparse's unsafe SIMD code too.
-# HOWTH_FUZZ_TARGET_DIR overrides the build directory (default fuzz/target).
 set -euo pipefail
-
-runs="${1:-200000}"
 fuzz_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-target_dir="${HOWTH_FUZZ_TARGET_DIR:-$fuzz_dir/target}"
-sanitizer="${HOWTH_FUZZ_SANITIZER:-none}"
-
-if ! cargo fuzz --version >/dev/null 2>&1; then
-    echo "installing cargo-fuzz"
-    cargo install cargo-fuzz --locked
-fi
-
-export RUSTC_BOOTSTRAP=1
-# cargo-fuzz finds the fuzz crate from the package above it.
-cd "$fuzz_dir/.."
-
-scratch="$(mktemp -d)"
-trap 'rm -rf "$scratch"' EXIT
-
-start=$SECONDS
-cargo fuzz build --sanitizer "$sanitizer" --target-dir "$target_dir"
-echo "fuzz: built in $((SECONDS - start)) s"
-
-for target in $(cargo fuzz list); do
-    mkdir -p "$scratch/$target"
-    start=$SECONDS
-    cargo fuzz run --sanitizer "$sanitizer" --target-dir "$target_dir" "$target" \
-        "$scratch/$target" "$fuzz_dir/corpus/$target" -- -runs="$runs" -print_final_stats=1
-    echo "fuzz: $target: $runs runs in $((SECONDS - start)) s"
-done
+exec bash "$fuzz_dir/../../scripts/fuzz-crate.sh" "$fuzz_dir" "$fuzz_dir/target" "$@"
