@@ -168,3 +168,78 @@ fn exit_code_and_timers() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "done 3");
 }
+
+/// ts-lib's startup snapshot: made on the first run into the cache
+/// directory, used by the next, rebuilt when damaged, and never holding one
+/// process's arguments or environment.
+#[test]
+fn startup_snapshot_is_made_once_reused_and_checked() {
+    let script = TempScript::new(
+        "snap.ts",
+        "console.log(JSON.stringify([Howth.args, Howth.env.SNAP_MARK ?? null, typeof URL, typeof Response, new URL('http://a/b?c=d').searchParams.get('c')]));",
+    );
+    let cache = script.dir.join("cache");
+    let run = |args: &[&str], mark: &str, snapshot: &str| {
+        let out = Command::new(howth())
+            .arg("run")
+            .arg(&script.path)
+            .args(args)
+            .env("HOWTH_CACHE_DIR", &cache)
+            .env("HOWTH_SNAPSHOT", snapshot)
+            .env("SNAP_MARK", mark)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let snapshots = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&cache)
+            .map(|d| d.flatten().map(|e| e.path()).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p: &std::path::PathBuf| p.extension().is_some_and(|e| e == "v8snapshot"))
+            .collect()
+    };
+
+    assert_eq!(
+        run(&["x"], "one", "0"),
+        "[[\"x\"],\"one\",\"function\",\"function\",\"d\"]\n"
+    );
+    assert!(snapshots().is_empty(), "HOWTH_SNAPSHOT=0 makes none");
+
+    assert_eq!(
+        run(&["a"], "first", "1"),
+        "[[\"a\"],\"first\",\"function\",\"function\",\"d\"]\n"
+    );
+    let made = snapshots();
+    assert_eq!(made.len(), 1, "the first run makes one snapshot");
+    let bytes = std::fs::read(&made[0]).unwrap();
+    assert!(bytes.len() > 100_000);
+
+    // The second run starts from it: same globals, its own args and env.
+    assert_eq!(
+        run(&["b", "c"], "second", "1"),
+        "[[\"b\",\"c\"],\"second\",\"function\",\"function\",\"d\"]\n"
+    );
+    assert!(std::fs::read(&made[0]).unwrap() == bytes, "reused, not rewritten");
+
+    // A damaged file is noticed (V8 would abort on it) and replaced.
+    let mut damaged = bytes.clone();
+    let mid = damaged.len() / 2;
+    damaged[mid] ^= 0x55;
+    std::fs::write(&made[0], &damaged).unwrap();
+    assert_eq!(
+        run(&["c"], "third", "1"),
+        "[[\"c\"],\"third\",\"function\",\"function\",\"d\"]\n"
+    );
+    let rewritten = std::fs::read(&made[0]).unwrap();
+    assert!(
+        rewritten != damaged && rewritten.len() > 100_000,
+        "rewritten whole"
+    );
+    std::fs::write(&made[0], &bytes[..bytes.len() / 3]).unwrap();
+    assert_eq!(
+        run(&["d"], "fourth", "1"),
+        "[[\"d\"],\"fourth\",\"function\",\"function\",\"d\"]\n"
+    );
+}

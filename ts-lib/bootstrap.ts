@@ -1,13 +1,17 @@
 // The first JS that runs in an isolate. Rust evaluates this module, calls
-// bootstrap(ops) once, then loads the user's entry module and calls
-// afterMain(namespace) when it has finished evaluating.
+// prepare() and then bootstrap(ops) once, then loads the user's entry module
+// and calls afterMain(namespace) when it has finished evaluating.
 //
-// Order matters: the ops are stored before anything can call them, the web
-// globals come first (console output of a URL needs URL), and stack traces
-// are mapped before user code can throw.
+// prepare() does everything that is the same in every process and calls no
+// op: when Howth starts from its V8 startup snapshot (runtime/src/modules/
+// snapshot.rs), it ran when the snapshot was made, and a run only calls
+// bootstrap(), which stores the ops and reads this process's arguments and
+// environment. Stack traces are mapped (prepare) before user code can throw,
+// and the ops are stored (bootstrap) before anything can call them.
 
 import { ops, setOps, type Ops } from "./core_ops.ts";
 import { installWebGlobals } from "./web.ts";
+import { setWebOps } from "./web_ops.ts";
 import { installStackTraces, reportUncaught } from "./errors.ts";
 import { console } from "./console.ts";
 import { clearInterval, clearTimeout, installTimers, queueMicrotask, setInterval, setTimeout } from "./timers.ts";
@@ -27,9 +31,9 @@ export interface Hooks {
   afterMain(ns: Record<string, unknown>): void;
 }
 
-export function bootstrap(o: Ops): Hooks {
-  setOps(o);
-  installWebGlobals(o);
+/** Installs the globals that do not depend on the process. Calls no op. */
+export function prepare(): void {
+  installWebGlobals();
   installStackTraces();
 
   defineGlobal("console", console);
@@ -45,14 +49,19 @@ export function bootstrap(o: Ops): Hooks {
   defineGlobal("Headers", Headers);
   defineGlobal("Request", Request);
   defineGlobal("Response", Response);
-  const howth = makeHowth();
-  installHostOps(howth);
-  defineGlobal("Howth", howth);
   // Browser and Bun code reaches the global object as `self`, Node code as
   // `global`.
   defineGlobal("self", globalThis);
   defineGlobal("global", globalThis);
+}
 
+/** Connects ts-lib to this process: its ops, arguments and environment. */
+export function bootstrap(o: Ops): Hooks {
+  setOps(o);
+  setWebOps(o);
+  const howth = makeHowth();
+  installHostOps(howth);
+  defineGlobal("Howth", howth);
   installTimers();
   installServer();
   return { afterMain };

@@ -1,9 +1,8 @@
 // Installs the web-platform globals (and the missing ES built-ins) on
-// globalThis. bootstrap.ts calls installWebGlobals(ops) once, before any
+// globalThis. bootstrap.ts calls installWebGlobals() once, before any
 // user code runs. Properties are defined like WebIDL interface objects:
 // non-enumerable, writable, configurable.
 
-import type { Ops } from "./ops.d.ts";
 import { AbortController, AbortSignal } from "./abort.ts";
 import { atob, btoa } from "./base64.ts";
 import { Blob, File } from "./blob.ts";
@@ -27,7 +26,6 @@ import {
   WritableStreamDefaultWriter,
 } from "./streams.ts";
 import { URL, URLSearchParams } from "./url.ts";
-import { setWebOps } from "./web_ops.ts";
 
 /** Every global this module installs, by name. */
 export const webGlobals = {
@@ -79,9 +77,13 @@ export const webGlobals = {
   PerformanceMeasure,
 };
 
-export function installWebGlobals(ops: Ops): void {
-  setWebOps(ops);
-  installPolyfills(ops);
+/**
+ * Defines the web globals. Calls no op (it may run while a startup
+ * snapshot is made); the modules reach their ops through web_ops.ts, which
+ * bootstrap fills in with setWebOps.
+ */
+export function installWebGlobals(): void {
+  installPolyfills();
   const g = globalThis as unknown as Record<string, unknown>;
   for (const [name, value] of Object.entries(webGlobals)) {
     Object.defineProperty(g, name, { value, writable: true, enumerable: false, configurable: true });

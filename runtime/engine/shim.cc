@@ -12,6 +12,9 @@
 #include <libplatform/libplatform.h>
 #include <v8.h>
 
+#include <dlfcn.h>
+
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -83,6 +86,13 @@ struct HowthIsolate {
   std::vector<Rejection> rejections;
   size_t heap_limit = 0;
   int heap_limit_hit = 0;
+  // Set when this isolate's state will become a startup snapshot; the
+  // creator owns the isolate (and disposes it).
+  v8::SnapshotCreator* creator = nullptr;
+  // The snapshot this isolate started from. V8 keeps a pointer to it and
+  // reads it again for every context it makes, so it lives as long as the
+  // isolate; the bytes are owned by the Rust Isolate.
+  v8::StartupData blob{nullptr, 0};
 };
 
 typedef v8::FunctionCallbackInfo<v8::Value> Args;
@@ -285,14 +295,52 @@ const char* howth_v8_version() { return v8::V8::GetVersion(); }
 
 // ---- isolate -------------------------------------------------------------
 
-HowthIsolate* howth_isolate_new(size_t heap_limit_bytes, HostCallbacks cb) {
+// The C++ functions a snapshot may point at, by index; V8 needs the same
+// list when it makes a snapshot and when it loads one. Howth's own
+// callbacks are never in a snapshot (ops are made after it is loaded), but
+// V8 10.2 forgets two of its own: the accessors of module namespace objects
+// (ts-lib's namespaces are in the heap). They are found by their exported
+// names; without them, snapshots are off (see howth_snapshot_supported).
+const intptr_t* external_references() {
+  // A function-local static: initialised once, thread-safely (workers make
+  // isolates in parallel).
+  static const std::array<intptr_t, 3> refs = [] {
+    void* getter = dlsym(RTLD_DEFAULT,
+                         "_ZN2v88internal9Accessors26ModuleNamespaceEntryGetterENS_5LocalINS_"
+                         "4NameEEERKNS_20PropertyCallbackInfoINS_5ValueEEE");
+    void* setter = dlsym(RTLD_DEFAULT,
+                         "_ZN2v88internal9Accessors26ModuleNamespaceEntrySetterENS_5LocalINS_"
+                         "4NameEEENS2_INS_5ValueEEERKNS_20PropertyCallbackInfoINS_7BooleanEEE");
+    if (!getter || !setter) return std::array<intptr_t, 3>{0, 0, 0};
+    return std::array<intptr_t, 3>{reinterpret_cast<intptr_t>(getter),
+                                   reinterpret_cast<intptr_t>(setter), 0};
+  }();
+  return refs.data();
+}
+
+int howth_snapshot_supported() { return external_references()[0] != 0; }
+
+// Starts from `snapshot` when snapshot_len > 0; when for_snapshot is set,
+// the isolate belongs to a SnapshotCreator and ends in howth_snapshot_create.
+HowthIsolate* howth_isolate_new(size_t heap_limit_bytes, HostCallbacks cb, const char* snapshot,
+                                size_t snapshot_len, int for_snapshot) {
   auto* hi = new HowthIsolate();
   hi->cb = cb;
-  hi->alloc = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
-  v8::Isolate::CreateParams params;
-  params.array_buffer_allocator = hi->alloc;
-  if (heap_limit_bytes) params.constraints.ConfigureDefaultsFromHeapSize(0, heap_limit_bytes);
-  hi->iso = v8::Isolate::New(params);
+  if (for_snapshot) {
+    hi->creator = new v8::SnapshotCreator(external_references());
+    hi->iso = hi->creator->GetIsolate();
+  } else {
+    hi->alloc = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
+    v8::Isolate::CreateParams params;
+    params.array_buffer_allocator = hi->alloc;
+    if (heap_limit_bytes) params.constraints.ConfigureDefaultsFromHeapSize(0, heap_limit_bytes);
+    if (snapshot_len) {
+      hi->blob = v8::StartupData{snapshot, static_cast<int>(snapshot_len)};
+      params.snapshot_blob = &hi->blob;
+      params.external_references = external_references();
+    }
+    hi->iso = v8::Isolate::New(params);
+  }
   hi->heap_limit = heap_limit_bytes;
   v8::Isolate* iso = hi->iso;
   iso->SetData(0, hi);
@@ -305,6 +353,7 @@ HowthIsolate* howth_isolate_new(size_t heap_limit_bytes, HostCallbacks cb) {
   // The isolate is entered for its whole life on its owning thread.
   iso->Enter();
   v8::HandleScope hs(iso);
+  // From a snapshot this is the snapshot's default context, globals and all.
   v8::Local<v8::Context> ctx = v8::Context::New(iso);
   ctx->Enter();
   hi->ctx.Reset(iso, ctx);
@@ -312,20 +361,74 @@ HowthIsolate* howth_isolate_new(size_t heap_limit_bytes, HostCallbacks cb) {
   return hi;
 }
 
-void howth_isolate_dispose(HowthIsolate* hi) {
+// Forgets every handle this side holds into the heap and leaves the context
+// and the isolate (the creator's own entry stays).
+static void release_heap(HowthIsolate* hi) {
   v8::Isolate* iso = hi->iso;
-  {
+  if (!hi->ctx.IsEmpty()) {
     v8::HandleScope hs(iso);
     hi->ctx.Get(iso)->Exit();
   }
   hi->rejections.clear();
   hi->modules.clear();
+  hi->module_by_hash.clear();
+  hi->resolved.clear();
   hi->ops.Reset();
   hi->ctx.Reset();
   iso->Exit();
-  iso->Dispose();
+}
+
+void howth_isolate_dispose(HowthIsolate* hi) {
+  if (hi->creator) {
+    if (!hi->ctx.IsEmpty()) release_heap(hi);
+    // Disposes the isolate; a creator that never made its blob is fine.
+    delete hi->creator;
+  } else {
+    release_heap(hi);
+    hi->iso->Dispose();
+  }
   delete hi->alloc;
   delete hi;
+}
+
+// Serialises the isolate's context (with `data` retrievable through
+// howth_snapshot_data) into out_sink. Afterwards the isolate runs no more
+// code; only howth_isolate_dispose may follow. Returns 0 on failure.
+int howth_snapshot_create(HowthIsolate* hi, HowthValue* data, void* out_sink) {
+  if (!hi->creator || hi->ctx.IsEmpty()) {
+    delete data;
+    return 0;
+  }
+  v8::Isolate* iso = hi->iso;
+  {
+    v8::HandleScope hs(iso);
+    v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+    hi->creator->AddData(ctx, data->Get(iso));
+    hi->creator->SetDefaultContext(ctx);
+  }
+  delete data;
+  // CreateBlob wants no handles into the heap besides the ones it was given.
+  release_heap(hi);
+  // kClear: no bytecode in the snapshot. Module bodies never run again and
+  // what a run calls compiles lazily; keeping it made a bigger blob that
+  // took as long to load.
+  v8::StartupData blob =
+      hi->creator->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kClear);
+  int ok = blob.data != nullptr && blob.raw_size > 0;
+  if (ok) howth_sink_write(out_sink, blob.data, static_cast<size_t>(blob.raw_size));
+  delete[] blob.data;
+  return ok;
+}
+
+// The value given to howth_snapshot_create, once; null when the isolate did
+// not start from a snapshot.
+HowthValue* howth_snapshot_data(HowthIsolate* hi) {
+  if (hi->blob.raw_size == 0) return nullptr;
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Value> v;
+  if (!hi->ctx.Get(iso)->GetDataFromSnapshotOnce<v8::Value>(0).ToLocal(&v)) return nullptr;
+  return new HowthValue(iso, v);
 }
 
 // Thread-safe: the watchdog calls these from another thread.

@@ -17,7 +17,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 pub use howth_engine::v8_version;
 pub use howth_engine::{
     CallArgs, ErrorKind, Hooks, Isolate, IsolateOptions, JsError, Kind, ModuleId, Modules, NativeFn,
-    PlatformOptions, PromiseState, TerminateHandle, Value,
+    PlatformOptions, PromiseState, Startup, TerminateHandle, Value,
 };
 pub use ops::host::{HostCalls, HostFn, HostFunctions, HostResult, HostValue};
 pub use timers::Timers;
@@ -168,9 +168,20 @@ impl<X: 'static> Runtime<X> {
     /// adds its ops through [`Runtime::isolate`] before [`Runtime::run_main`].
     pub fn new(ext: X, opts: &RuntimeOptions) -> Runtime<X> {
         let t0 = Instant::now();
+        let mut platform = opts.platform.clone();
+        if let Some(flags) = modules::snapshot::snapshot_flags() {
+            platform.flags = format!("{} {flags}", platform.flags).trim_start().to_string();
+        }
+        let v8_flags = format!("{} threads={}", platform.flags, platform.background_threads);
+        let startup = match modules::snapshot::startup_snapshot(&platform, &v8_flags) {
+            Some(blob) => Startup::Snapshot(blob),
+            None => Startup::Empty,
+        };
+        startup_trace("ts-lib snapshot read", t0);
         let iso_opts = IsolateOptions {
             heap_limit: opts.heap_limit,
-            platform: opts.platform.clone(),
+            platform,
+            startup,
         };
         let state = RuntimeState {
             loader: ModuleLoader::new(),
@@ -206,10 +217,7 @@ impl<X: 'static> Runtime<X> {
             after_main: None,
             main: MainState::NotStarted,
             bootstrapped: false,
-            v8_flags: format!(
-                "{} threads={}",
-                opts.platform.flags, opts.platform.background_threads
-            ),
+            v8_flags,
         }
     }
 
@@ -245,24 +253,10 @@ impl<X: 'static> Runtime<X> {
             self.iso.state().boot_info = v.to_string();
         }
         let t0 = Instant::now();
-        let (mut m, state) = self.iso.modules_and_state();
-        state.loader.code_cache = modules::code_cache::CodeCache::open(
-            modules::TS_LIB,
-            &howth_engine::v8_version(),
-            &self.v8_flags,
-        );
-        let id = state
-            .loader
-            .load_internal(&mut m, "howth:internal/bootstrap")
-            .map_err(|e| RuntimeError::Load(e.to_string()))?;
-        startup_trace("ts-lib compiled and linked", t0);
-        m.evaluate(id).map_err(RuntimeError::Uncaught)?;
-        startup_trace("ts-lib evaluated", t0);
-        let ns = m.namespace(id);
-        let bootstrap = self
-            .iso
-            .get(&ns, "bootstrap")
-            .ok_or_else(|| RuntimeError::Load("ts-lib: bootstrap module exports no bootstrap()".into()))?;
+        let bootstrap = match self.iso.snapshot_data() {
+            Some(bootstrap) => bootstrap,
+            None => self.evaluate_ts_lib(t0)?,
+        };
         let ops = self.iso.ops_object();
         let hooks = self.iso.call(&bootstrap, &[&ops]).map_err(|e| self.failure(e))?;
         self.after_main = self.iso.get(&hooks, "afterMain");
@@ -271,6 +265,33 @@ impl<X: 'static> Runtime<X> {
         let (mut m, state) = self.iso.modules_and_state();
         state.loader.save_code_cache(&mut m);
         Ok(())
+    }
+
+    /// Compiles and evaluates ts-lib in this isolate and runs its
+    /// `prepare()` (no snapshot to start from); returns `bootstrap`.
+    fn evaluate_ts_lib(&mut self, t0: Instant) -> Result<Value, RuntimeError> {
+        let (mut m, state) = self.iso.modules_and_state();
+        state.loader.code_cache = modules::code_cache::CodeCache::open(
+            modules::TS_LIB,
+            &howth_engine::v8_version(),
+            &self.v8_flags,
+        );
+        let id = state
+            .loader
+            .load_internal(&mut m, modules::snapshot::BOOTSTRAP_MODULE)
+            .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        startup_trace("ts-lib compiled and linked", t0);
+        m.evaluate(id).map_err(RuntimeError::Uncaught)?;
+        startup_trace("ts-lib evaluated", t0);
+        let ns = m.namespace(id);
+        let export = |iso: &mut Isolate<RuntimeState<X>>, name: &str| {
+            iso.get(&ns, name).ok_or_else(|| {
+                RuntimeError::Load(format!("ts-lib: the bootstrap module exports no {name}()"))
+            })
+        };
+        let prepare = export(&mut self.iso, "prepare")?;
+        self.iso.call(&prepare, &[]).map_err(|e| self.failure(e))?;
+        export(&mut self.iso, "bootstrap")
     }
 
     /// Loads and starts evaluating the entry module. Evaluation finishes in

@@ -48,7 +48,20 @@ extern "C" {
     pub fn howth_v8_init(flags: *const c_char, single_threaded: c_int);
     pub fn howth_v8_version() -> *const c_char;
 
-    pub fn howth_isolate_new(heap_limit: usize, cb: HostCallbacks) -> *mut HowthIsolate;
+    pub fn howth_isolate_new(
+        heap_limit: usize,
+        cb: HostCallbacks,
+        snapshot: *const c_char,
+        snapshot_len: usize,
+        for_snapshot: c_int,
+    ) -> *mut HowthIsolate;
+    pub fn howth_snapshot_create(
+        hi: *mut HowthIsolate,
+        data: *mut HowthValue,
+        out_sink: *mut c_void,
+    ) -> c_int;
+    pub fn howth_snapshot_supported() -> c_int;
+    pub fn howth_snapshot_data(hi: *mut HowthIsolate) -> *mut HowthValue;
     pub fn howth_isolate_dispose(hi: *mut HowthIsolate);
     pub fn howth_isolate_raw(hi: *mut HowthIsolate) -> *mut c_void;
     pub fn howth_terminate_raw(iso: *mut c_void);

@@ -2,6 +2,7 @@ use std::cell::{Cell, UnsafeCell};
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::ptr::NonNull;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::Once;
 
 use crate::args::CallArgs;
@@ -30,6 +31,13 @@ pub fn init_platform(opts: &PlatformOptions) {
         // isolate exists, with a NUL-terminated flags string.
         unsafe { ffi::howth_v8_init(flags.as_ptr(), (!opts.background_threads) as c_int) }
     });
+}
+
+/// Whether this V8 can make and load startup snapshots of module graphs
+/// (see [`Startup`]).
+pub fn snapshots_supported() -> bool {
+    // SAFETY: looks up two symbols once; no V8 state is touched.
+    unsafe { ffi::howth_snapshot_supported() != 0 }
 }
 
 /// V8's version string, e.g. "10.2.154.26-node.36". Needs no initialisation.
@@ -70,12 +78,91 @@ impl<S> Default for Hooks<S> {
     }
 }
 
+/// The bytes of a startup snapshot, in memory or mapped from a file.
+pub struct SnapshotBlob {
+    bytes: BlobBytes,
+    start: usize,
+}
+
+enum BlobBytes {
+    Owned(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl SnapshotBlob {
+    pub fn from_vec(bytes: Vec<u8>) -> SnapshotBlob {
+        SnapshotBlob {
+            bytes: BlobBytes::Owned(bytes),
+            start: 0,
+        }
+    }
+
+    /// Maps `file` read-only: the page cache's pages are used as they are,
+    /// never copied. The caller must only ever replace the file (write
+    /// another and rename it over), never modify it in place.
+    pub fn map(file: &std::fs::File) -> std::io::Result<SnapshotBlob> {
+        // SAFETY: the mapping is read-only and private to this blob; the
+        // contract above (files are replaced, not rewritten) means the bytes
+        // cannot change under it: a rename leaves this inode as it was.
+        let map = unsafe { memmap2::Mmap::map(file)? };
+        Ok(SnapshotBlob {
+            bytes: BlobBytes::Mapped(map),
+            start: 0,
+        })
+    }
+
+    /// The same blob without its first `n` bytes (a file header).
+    pub fn skip(mut self, n: usize) -> SnapshotBlob {
+        self.start = (self.start + n).min(self.all().len());
+        self
+    }
+
+    fn all(&self) -> &[u8] {
+        match &self.bytes {
+            BlobBytes::Owned(v) => v,
+            BlobBytes::Mapped(m) => m,
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.all()[self.start..]
+    }
+}
+
+/// What a new isolate's heap starts from.
+#[derive(Clone, Default)]
+pub enum Startup {
+    /// V8's built-in snapshot: an empty context.
+    #[default]
+    Empty,
+    /// A snapshot made by [`Isolate::create_snapshot`] with the same V8 and
+    /// the same flags. Its context is the default context. The flags must
+    /// fix V8's hash seed (`--hash-seed=N`): with a seed of its own, V8 10.2
+    /// rehashes the snapshot's heap and intermittently loses names of a
+    /// module graph (an import binding reads as undefined).
+    Snapshot(Arc<SnapshotBlob>),
+    /// The isolate will end in [`Isolate::create_snapshot`]. It cannot have
+    /// native functions (a snapshot holds none) or a heap limit.
+    ForSnapshot,
+}
+
+impl std::fmt::Debug for Startup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Startup::Empty => f.write_str("Empty"),
+            Startup::Snapshot(b) => write!(f, "Snapshot({} bytes)", b.bytes().len()),
+            Startup::ForSnapshot => f.write_str("ForSnapshot"),
+        }
+    }
+}
+
 /// Options for one isolate.
 #[derive(Debug, Clone, Default)]
 pub struct IsolateOptions {
     /// Maximum heap size in bytes; 0 for V8's default.
     pub heap_limit: usize,
     pub platform: PlatformOptions,
+    pub startup: Startup,
 }
 
 /// What the shim's callbacks reach: the state, the hooks and the isolate.
@@ -104,6 +191,9 @@ pub struct Isolate<S: 'static> {
     // growing Vec would move unboxed entries.
     #[allow(clippy::vec_box)]
     natives: Vec<Box<NativeEntry<S>>>,
+    /// The snapshot V8 reads from for this isolate's whole life.
+    _snapshot: Option<Arc<SnapshotBlob>>,
+    for_snapshot: bool,
 }
 
 /// Stops running JavaScript from another thread (a watchdog).
@@ -202,16 +292,57 @@ impl<S: 'static> Isolate<S> {
             dynamic_import: dynamic_import_trampoline::<S>,
             import_meta: import_meta_trampoline::<S>,
         };
+        let snapshot = match &opts.startup {
+            Startup::Snapshot(bytes) => Some(bytes.clone()),
+            _ => None,
+        };
+        let (ptr, len) = snapshot.as_ref().map_or((std::ptr::null(), 0), |b| {
+            (b.bytes().as_ptr() as *const c_char, b.bytes().len())
+        });
+        let for_snapshot = matches!(opts.startup, Startup::ForSnapshot);
         // SAFETY: the platform is initialised; `cb.host` points into a Box
-        // that the returned Isolate owns and outlives the V8 isolate.
-        let raw = unsafe { ffi::howth_isolate_new(opts.heap_limit, cb) };
+        // that the returned Isolate owns and outlives the V8 isolate; the
+        // snapshot bytes are kept in the Isolate for as long as V8 lives.
+        let raw = unsafe { ffi::howth_isolate_new(opts.heap_limit, cb, ptr, len, for_snapshot as c_int) };
         let raw = NonNull::new(raw).expect("V8 failed to create an isolate");
         host.raw.set(raw.as_ptr());
         Isolate {
             raw,
             host,
             natives: Vec::new(),
+            _snapshot: snapshot,
+            for_snapshot,
         }
+    }
+
+    /// Serialises the isolate (made with [`Startup::ForSnapshot`]) into a
+    /// startup snapshot; `data` comes back from [`Isolate::snapshot_data`]
+    /// in isolates made from it. Values other than `data` must have been
+    /// dropped. None if V8 could not serialise the heap.
+    pub fn create_snapshot(self, data: Value) -> Option<Vec<u8>> {
+        assert!(self.for_snapshot, "create_snapshot needs Startup::ForSnapshot");
+        assert!(self.natives.is_empty(), "a snapshot cannot hold native functions");
+        let mut out: Vec<u8> = Vec::new();
+        // SAFETY: the isolate is live and idle (`&mut self`); the shim takes
+        // ownership of `data`'s handle; `out` is a valid sink for the call.
+        // Afterwards the only call on the isolate is the dispose in Drop.
+        let ok = unsafe {
+            ffi::howth_snapshot_create(
+                self.raw(),
+                data.into_raw(),
+                &mut out as *mut Vec<u8> as *mut c_void,
+            )
+        };
+        self.host.alive.set(false);
+        (ok != 0).then_some(out)
+    }
+
+    /// The value a snapshot was made with (see [`Isolate::create_snapshot`]);
+    /// None when the isolate did not start from a snapshot, or on a second call.
+    pub fn snapshot_data(&mut self) -> Option<Value> {
+        // SAFETY: the isolate is live; the shim returns a new Global or null.
+        let raw = unsafe { ffi::howth_snapshot_data(self.raw()) };
+        self.wrap(raw)
     }
 
     fn raw(&self) -> *mut ffi::HowthIsolate {
@@ -226,6 +357,7 @@ impl<S: 'static> Isolate<S> {
 
     /// Makes `name` a native function on the `ops` object.
     pub fn set_op(&mut self, name: &str, f: NativeFn<S>) {
+        assert!(!self.for_snapshot, "a snapshot cannot hold native functions");
         let entry = Box::new(NativeEntry {
             f,
             host: &*self.host as *const Host<S>,

@@ -31,7 +31,7 @@ mod value;
 pub use args::{CallArgs, ErrorKind, Kind};
 pub use error::JsError;
 pub use isolate::{
-    init_platform, v8_version, DynamicImportFn, HeapStats, Hooks, ImportMetaFn, Isolate, IsolateOptions,
-    ModuleId, Modules, NativeFn, PlatformOptions, TerminateHandle,
+    init_platform, snapshots_supported, v8_version, DynamicImportFn, HeapStats, Hooks, ImportMetaFn, Isolate,
+    IsolateOptions, ModuleId, Modules, NativeFn, PlatformOptions, SnapshotBlob, Startup, TerminateHandle,
 };
 pub use value::{PromiseState, Value};

@@ -21,6 +21,15 @@ impl Value {
             alive: alive.clone(),
         })
     }
+
+    /// Gives up ownership of the handle (the shim frees it).
+    pub(crate) fn into_raw(self) -> *mut ffi::HowthValue {
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped, so its Rc is read out and dropped
+        // exactly once, here.
+        drop(unsafe { std::ptr::read(&this.alive) });
+        this.raw.as_ptr()
+    }
 }
 
 impl Drop for Value {

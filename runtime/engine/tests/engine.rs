@@ -1,8 +1,23 @@
 //! The engine against a real V8: scripts, natives, exceptions, modules.
-use howth_engine::{Hooks, Isolate, IsolateOptions, Kind, ModuleId, Modules, PromiseState};
+use howth_engine::{
+    Hooks, Isolate, IsolateOptions, Kind, ModuleId, Modules, PlatformOptions, PromiseState, SnapshotBlob,
+    Startup,
+};
+
+/// Every test's V8 runs with a fixed hash seed, as snapshots need (see
+/// `Startup::Snapshot`); the first test to start initialises V8.
+fn options() -> IsolateOptions {
+    IsolateOptions {
+        platform: PlatformOptions {
+            flags: "--hash-seed=20261127".into(),
+            background_threads: false,
+        },
+        ..IsolateOptions::default()
+    }
+}
 
 fn isolate() -> Isolate<Vec<String>> {
-    let mut iso = Isolate::new(Vec::new(), &IsolateOptions::default(), Hooks::default());
+    let mut iso = Isolate::new(Vec::new(), &options(), Hooks::default());
     iso.set_op("log", |out: &mut Vec<String>, args| {
         let s = args.string(0);
         out.push(s);
@@ -208,7 +223,7 @@ fn dynamic_import_and_import_meta_use_the_hooks() {
         dynamic_import: Some(import),
         import_meta: Some(meta),
     };
-    let mut iso = Isolate::new(Vec::new(), &IsolateOptions::default(), hooks);
+    let mut iso = Isolate::new(Vec::new(), &options(), hooks);
     iso.set_op("log", |out: &mut Vec<String>, args| out.push(args.string(0)));
     let ops = iso.ops_object();
     let f = iso
@@ -337,4 +352,58 @@ fn strings_into_reads_a_whole_list_latin1_or_utf8() {
         iso.state().as_slice(),
         ["Some(3) [120, 97, 98, 233, 240, 159, 152, 128] [3, 4, 8]", "None"]
     );
+}
+
+#[test]
+fn a_snapshot_of_an_evaluated_module_graph_starts_new_isolates() {
+    let opts = IsolateOptions {
+        startup: Startup::ForSnapshot,
+        ..options()
+    };
+    let mut maker: Isolate<Vec<String>> = Isolate::new(Vec::new(), &opts, Hooks::default());
+    let files = [
+        // A namespace object (`import * as`) is in the heap too: V8 10.2
+        // needs the shim's extra external references for its accessors.
+        ("main", "import * as lib from 'lib'; globalThis.fromSnapshot = 'yes'; export function boot(ops) { return lib.greet(ops.name()); }"),
+        ("lib", "let count = 0; export function greet(n) { count += 1; return `hi ${n} #${count}`; }"),
+    ];
+    let (mut m, _) = maker.modules_and_state();
+    let id = load(&mut m, &files, "main");
+    drop(m.evaluate(id).unwrap());
+    let ns = m.namespace(id);
+    maker.run_microtasks();
+    let boot = maker.get(&ns, "boot").unwrap();
+    drop(ns);
+    let blob = maker.create_snapshot(boot).expect("snapshot");
+    assert!(blob.len() > 100_000, "a whole heap, not {} bytes", blob.len());
+    // Also through a file, mapped, behind a header, as the runtime keeps it.
+    let path = std::env::temp_dir().join(format!("howth-engine-snap-{}", std::process::id()));
+    std::fs::write(&path, [b"HEADER".as_slice(), &blob].concat()).unwrap();
+    let mapped = SnapshotBlob::map(&std::fs::File::open(&path).unwrap())
+        .unwrap()
+        .skip(6);
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(mapped.bytes(), blob.as_slice());
+    let blob = std::sync::Arc::new(mapped);
+
+    // Isolates from one blob each get their own copy of the module state.
+    for _ in 0..20 {
+        let opts = IsolateOptions {
+            startup: Startup::Snapshot(blob.clone()),
+            ..options()
+        };
+        let mut iso = Isolate::new(Vec::new(), &opts, Hooks::default());
+        iso.set_op("name", |_: &mut Vec<String>, args| args.return_str("howth"));
+        let boot = iso.snapshot_data().expect("the snapshot's data");
+        assert!(iso.snapshot_data().is_none(), "data is handed out once");
+        let ops = iso.ops_object();
+        let out = iso.call(&boot, &[&ops]).unwrap();
+        assert_eq!(iso.to_string(&out), "hi howth #1");
+        let v = iso.eval_script("g.js", "globalThis.fromSnapshot").unwrap();
+        assert_eq!(iso.to_string(&v), "yes");
+    }
+
+    // An isolate from V8's own snapshot has no data.
+    let mut plain = isolate();
+    assert!(plain.snapshot_data().is_none());
 }

@@ -22,7 +22,39 @@ pub struct CodeCache {
     pub stale: bool,
 }
 
-fn cache_dir() -> Option<PathBuf> {
+/// The file in Howth's cache directory for ts-lib's `kind` (an extension)
+/// built by this binary, V8 and flags: the name carries a hash of all of
+/// them, so a new binary never reads an old file.
+pub(crate) fn cache_file(
+    kind: &str,
+    sources: &[(&str, &str)],
+    v8_version: &str,
+    v8_flags: &str,
+) -> Option<PathBuf> {
+    let mut h = std::hash::DefaultHasher::new();
+    (crate::VERSION, v8_version, v8_flags).hash(&mut h);
+    for (name, code) in sources {
+        (name, code).hash(&mut h);
+    }
+    Some(cache_dir()?.join(format!("ts-lib-{:016x}.{kind}", h.finish())))
+}
+
+/// Writes `bytes` to `path` atomically (temp file + rename); false on any
+/// failure. Caches are an optimisation, never a requirement.
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> bool {
+    let Some(dir) = path.parent() else { return false };
+    if std::fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, path).is_ok() {
+        return true;
+    }
+    let _ = std::fs::remove_file(&tmp);
+    false
+}
+
+pub(crate) fn cache_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("HOWTH_CACHE_DIR") {
         return Some(PathBuf::from(dir));
     }
@@ -39,12 +71,7 @@ impl CodeCache {
         if std::env::var_os("HOWTH_CODE_CACHE").is_some_and(|v| v == "0") {
             return None;
         }
-        let mut h = std::hash::DefaultHasher::new();
-        (crate::VERSION, v8_version, v8_flags).hash(&mut h);
-        for (name, code) in sources {
-            (name, code).hash(&mut h);
-        }
-        let path = cache_dir()?.join(format!("ts-lib-{:016x}.v8cache", h.finish()));
+        let path = cache_file("v8cache", sources, v8_version, v8_flags)?;
         let entries = std::fs::read(&path)
             .ok()
             .and_then(|b| decode(&b))
@@ -67,13 +94,8 @@ impl CodeCache {
             bytes.extend_from_slice(&(data.len() as u32).to_le_bytes());
             bytes.extend_from_slice(data);
         }
-        let Some(dir) = self.path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
+        if !write_atomically(&self.path, &bytes) {
             return;
-        }
-        let tmp = self.path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &self.path).is_err() {
-            let _ = std::fs::remove_file(&tmp);
         }
         self.entries = entries.into_iter().collect();
         self.stale = false;

@@ -7,6 +7,7 @@ pub mod code_cache;
 pub mod compile;
 pub mod loader;
 pub mod resolve;
+pub mod snapshot;
 
 pub use compile::{compile, CompileError, Compiled, SourceKind, SourceMap};
 pub use loader::{LoadError, ModuleLoader, TS_LIB};
