@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // The `make bench` harness: the same HTTP app on Howth, Bun, Deno and Node,
-// loaded by oha (and wrk for pipelining) with the server pinned to CPU 0 and
-// the load generator on the other CPUs. See README.md beside this file.
+// loaded by oha or wrk (--load; wrk also for pipelining) with the server pinned
+// to CPU 0 and the load generator on the other CPUs. See README.md beside this file.
 //
-//   node benches/harness/bench.mjs [--quick] [--help]
+//   node benches/harness/bench.mjs [--quick] [--load oha|wrk] [--help]
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
@@ -23,11 +23,13 @@ import {
   parseOha,
   parseProcStat,
   parseProcStatus,
+  parseWrk,
   parseWrkPipeline,
   renderMarkdown,
   renderSvg,
   summarizeCell,
   withRatios,
+  wrkThreads,
   fmtInt,
   fmtNum,
 } from "./lib.mjs";
@@ -449,6 +451,27 @@ function ohaArgs(oha, pin, url, scenario, conns, seconds, echoFile) {
   return args;
 }
 
+function wrkArgs(wrk, pin, url, scenario, conns, seconds, echoFile) {
+  const sc = SCENARIOS[scenario];
+  const threads = String(wrkThreads(conns, pin.loadThreads));
+  const args = [...pin.load, wrk, "-t", threads, "-c", String(conns), "-d", `${seconds}s`, "--latency"];
+  // The body and its type as ohaArgs sends them; GET needs no script.
+  if (sc.method === "POST") args.push("-s", path.join(HERE, "request.lua"), url + sc.path, "--", "POST", "application/octet-stream", echoFile);
+  else args.push(url + sc.path);
+  return args;
+}
+
+/**
+ * The load generator of the main tables: its argv for a run, its parser, and
+ * the extension of its raw output files.
+ */
+function tableLoad(load, { oha, wrk }, pin, echoFile) {
+  if (load === "wrk") {
+    return { tool: "wrk", parse: parseWrk, ext: "txt", argv: (url, sc, c, s) => wrkArgs(wrk, pin, url, sc, c, s, echoFile) };
+  }
+  return { tool: "oha", parse: parseOha, ext: "json", argv: (url, sc, c, s) => ohaArgs(oha, pin, url, sc, c, s, echoFile) };
+}
+
 /** One measured run: the load generator's parsed report plus the server's CPU ticks over the window. */
 async function measure(server, argv, parse, seconds, rawFile, tool) {
   const cpuTimes = () => (SERVER_CPU ? parseCpuTimes(readProc("", "stat") ?? "")[SERVER_CPU] : null);
@@ -504,27 +527,38 @@ async function main() {
   MACHINE.pinning = pin.text;
   log(`pinning: ${pin.text}`);
 
-  // Tools.
+  // Tools: oha only when it loads the tables; wrk when it does or for the pipelined run.
   log("\n== tools");
-  const oha = findOha(opts.install);
-  if (!oha) {
-    console.error("oha is required and could not be found or installed (cargo install oha --locked --root .bench-tools)");
-    process.exit(1);
+  const tools = {};
+  let oha = null;
+  if (opts.load === "oha") {
+    oha = findOha(opts.install);
+    if (!oha) {
+      console.error("oha is required and could not be found or installed (cargo install oha --locked --root .bench-tools)");
+      process.exit(1);
+    }
+    tools.oha = firstLine(oha, ["--version"])?.replace(/^oha\s*/, "") ?? "?";
+    log(`oha: ${oha} (${tools.oha})`);
   }
-  const tools = { oha: firstLine(oha, ["--version"])?.replace(/^oha\s*/, "") ?? "?" };
-  log(`oha: ${oha} (${tools.oha})`);
   let wrk = null;
-  let pipelineSkipped = null;
-  if (opts.pipeline) {
+  if (opts.load === "wrk" || opts.pipeline) {
     wrk = findWrk(opts.install);
     if (wrk) {
       tools.wrk = /wrk (\S+)/.exec(firstLine(wrk, ["-v"]) ?? "")?.[1] ?? "?";
       log(`wrk: ${wrk} (${tools.wrk})`);
-    } else {
-      pipelineSkipped = "wrk not available";
-      warn("wrk not available: skipping the pipelined measurement");
     }
-  } else pipelineSkipped = "disabled with --no-pipeline";
+  }
+  if (opts.load === "wrk" && !wrk) {
+    console.error("wrk is required with --load wrk and could not be found or installed (apt-get install wrk)");
+    process.exit(1);
+  }
+  let pipelineSkipped = null;
+  if (!opts.pipeline) pipelineSkipped = "disabled with --no-pipeline";
+  else if (!wrk) {
+    pipelineSkipped = "wrk not available";
+    warn("wrk not available: skipping the pipelined measurement");
+  }
+  const pipeline = opts.pipeline && wrk !== null;
 
   const runtimes = {};
   const skipped = [];
@@ -555,10 +589,12 @@ async function main() {
 
   const echoFile = path.join(rawDir, "echo-16k.bin");
   writeFileSync(echoFile, echoBody());
+  const load = tableLoad(opts.load, { oha, wrk }, pin, echoFile);
+  log(`tables loaded by ${load.tool}${load.tool === "wrk" ? ` (${wrkThreads(opts.connections[0], pin.loadThreads)} thread(s) at ${opts.connections[0]} connections)` : ""}`);
 
   const perCell = opts.warmup + opts.reps * opts.duration;
   const nCells = order.length * opts.scenarios.length * opts.connections.length;
-  const pipeS = wrk ? order.length * (opts.warmup + opts.reps * opts.duration) : 0;
+  const pipeS = pipeline ? order.length * (opts.warmup + opts.reps * opts.duration) : 0;
   log(`\n== ${nCells} cells × ${perCell} s + pipelined ${pipeS} s: about ${Math.ceil((nCells * (perCell + 0.5) + pipeS + order.length * 2) / 60)} min`);
 
   const cells = [];
@@ -594,13 +630,13 @@ async function main() {
         const rssReset = resetPeakRss(server.pid);
         if (opts.warmup > 0) {
           process.stdout.write(`${tag} warm-up ${opts.warmup} s\n`);
-          const [c, ...a] = ohaArgs(oha, pin, url, scenario, conns, opts.warmup, echoFile);
+          const [c, ...a] = load.argv(url, scenario, conns, opts.warmup);
           await capture(c, a, (opts.warmup + 60) * 1000);
         }
         const reps = [];
         for (let i = 0; i < opts.reps; i++) {
-          const raw = path.join(rawDir, `${name}-${scenario}-c${conns}-rep${i + 1}.json`);
-          const r = await measure(server, ohaArgs(oha, pin, url, scenario, conns, opts.duration, echoFile), parseOha, opts.duration, raw, "oha");
+          const raw = path.join(rawDir, `${name}-${scenario}-c${conns}-rep${i + 1}.${load.ext}`);
+          const r = await measure(server, load.argv(url, scenario, conns, opts.duration), load.parse, opts.duration, raw, load.tool);
           reps.push(r);
           if (r.failed) log(`${tag} rep ${i + 1}/${opts.reps}: FAILED ${r.failed}`);
           else {
@@ -629,7 +665,7 @@ async function main() {
         );
       }
     }
-    if (wrk && server.exited === null) {
+    if (pipeline && server.exited === null) {
       const depth = opts.pipelineDepth;
       const conns = opts.pipelineConnections;
       const threads = Math.max(1, Math.min(pin.loadThreads, conns));
@@ -672,6 +708,8 @@ async function main() {
       connections: opts.connections,
       scenarios: opts.scenarios,
       quick: opts.quick,
+      load: opts.load,
+      loadThreads: pin.loadThreads,
       pipelineDepth: opts.pipelineDepth,
       pipelineConnections: opts.pipelineConnections,
     },

@@ -290,6 +290,88 @@ export function parseWrkPipeline(stdout) {
   };
 }
 
+/** wrk's time units (format_time_us in its units.c: "590.00us", "1.02ms", "1.20s", "1.05m") in ms. */
+const WRK_TIME_MS = { us: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
+/** wrk's byte units (format_binary: "2.73MB", powers of 1024). */
+const WRK_BYTES = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40, P: 2 ** 50 };
+
+/** A time as wrk prints it ("590.00us", "1.02ms", "1.20s", "1.05m") in milliseconds. */
+export function wrkTimeMs(text) {
+  const m = /^(\d+(?:\.\d+)?)(us|ms|s|m|h)$/.exec(String(text).trim());
+  if (!m) throw new Error(`not a wrk time: ${JSON.stringify(text)}`);
+  return Number(m[1]) * WRK_TIME_MS[m[2]];
+}
+
+/** The 50/75/90/99 lines under "Latency Distribution" (wrk --latency): { 50: ms, ... }. */
+function wrkLatencyDistribution(stdout) {
+  const at = stdout.indexOf("Latency Distribution");
+  const out = {};
+  if (at < 0) return out;
+  for (const line of stdout.slice(at).split("\n").slice(1)) {
+    const m = /^\s*(\d+(?:\.\d+)?)%\s+(\S+)\s*$/.exec(line);
+    if (!m) break;
+    out[Number(m[1])] = wrkTimeMs(m[2]);
+  }
+  return out;
+}
+
+/**
+ * Parses wrk's own report (`wrk --latency`, no script or one without done()),
+ * into the record parseOha makes. wrk counts a response with status > 399 as
+ * "Non-2xx or 3xx" and any other as fine (the scenarios never redirect, and
+ * the one real request before measuring wants a 200). All socket errors count:
+ * wrk ends a run by stopping its loop, not by failing the requests in flight,
+ * so there is no deadline noise to excuse as with oha; "timeout" is a response
+ * slower than --timeout (2 s by default), counted in the responses too.
+ */
+export function parseWrk(stdout) {
+  const done = /^\s*(\d+) requests in (\S+), (\d+(?:\.\d+)?)([KMGTP]?)B read\s*$/m.exec(stdout);
+  const perSec = /^Requests\/sec:\s*(\d+(?:\.\d+)?)\s*$/m.exec(stdout);
+  if (!done || !perSec) throw new Error('not wrk output: no "N requests in" or "Requests/sec" line');
+  const responses = Number(done[1]);
+  const wrkRps = Number(perSec[1]);
+  // "in 1.00s" has three digits; Requests/sec has two decimals, so
+  // responses ÷ it is the finer duration once it is above 100.
+  const durationS = responses > 0 && wrkRps >= 100 ? responses / wrkRps : wrkTimeMs(done[2]) / 1000;
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+  const errorKinds = {};
+  if (sock) {
+    ["connect", "read", "write", "timeout"].forEach((k, i) => {
+      if (Number(sock[i + 1]) > 0) errorKinds[k] = Number(sock[i + 1]);
+    });
+  }
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
+  const ok = responses - non2xx;
+  const lat = wrkLatencyDistribution(stdout);
+  // wrk prints 0 for a percentile of an empty histogram: report no figure then.
+  const pos = (v) => (v > 0 ? v : null);
+  return {
+    durationS,
+    responses,
+    ok,
+    non2xx,
+    statusCodes: {}, // wrk does not break responses down by status
+    errors: Object.values(errorKinds).reduce((a, n) => a + n, 0),
+    errorKinds,
+    deadlineAborted: 0,
+    rps: durationS > 0 ? ok / durationS : null,
+    wrkRps,
+    p50Ms: pos(lat[50]),
+    p99Ms: pos(lat[99]),
+    bytes: Math.round(Number(done[3]) * WRK_BYTES[done[4]]), // to wrk's three digits
+  };
+}
+
+/**
+ * wrk threads for C connections with at most `loadThreads` (the load
+ * generator's CPUs): wrk gives each thread C ÷ threads connections, rounded
+ * down, so pick a divisor of C to open all C. One on a 2-core machine.
+ */
+export function wrkThreads(connections, loadThreads) {
+  for (let t = Math.max(1, Math.min(loadThreads, connections)); t > 1; t--) if (connections % t === 0) return t;
+  return 1;
+}
+
 // ---------------------------------------------------------------- cells
 
 /**
@@ -387,9 +469,11 @@ export const DEFAULTS = {
   pipelineConnections: 50,
   install: true,
   out: "bench-results",
+  load: "oha",
 };
 export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scenarios: ["hello", "json"] };
 export const KNOWN_RUNTIMES = ["howth", "howth-nojs", "bun", "deno", "node", "c-floor"];
+export const LOAD_GENERATORS = ["oha", "wrk"];
 
 export const USAGE = `usage: node benches/harness/bench.mjs [options]
   --quick                 hello+json, 50 connections, 1 rep of 3 s (about a minute)
@@ -400,6 +484,8 @@ export const USAGE = `usage: node benches/harness/bench.mjs [options]
   --scenarios A,B         of ${SCENARIO_NAMES.join(",")} (default all)
   --runtimes A,B          of ${KNOWN_RUNTIMES.join(",")} (default ${DEFAULTS.runtimes.join(",")});
                           c-floor is the C epoll server of shared/proto, opt-in
+  --load oha|wrk          load generator of the tables (default ${DEFAULTS.load}); wrk needs less CPU
+                          per request, so it caps req/s later; whole-second --duration/--warmup
   --no-pipeline           skip the pipelined (wrk) measurement
   --pipeline-depth N      requests per round trip (default ${DEFAULTS.pipelineDepth})
   --howth PATH            the howth binary (default $HOWTH_BIN, else target/release/howth)
@@ -435,6 +521,7 @@ export function parseArgs(argv) {
       case "--connections": given.connections = list(next() ?? "").map((c) => num(a, c, { int: true, min: 1 })); break;
       case "--scenarios": given.scenarios = list(next() ?? ""); break;
       case "--runtimes": given.runtimes = list(next() ?? ""); break;
+      case "--load": given.load = next(); break;
       case "--no-pipeline": given.pipeline = false; break;
       case "--pipeline-depth": given.pipelineDepth = num(a, next(), { int: true, min: 1 }); break;
       case "--no-install": given.install = false; break;
@@ -450,6 +537,13 @@ export function parseArgs(argv) {
   if (opts.connections.length === 0) throw new Error("--connections is empty");
   if (opts.scenarios.length === 0) throw new Error("--scenarios is empty");
   if (opts.runtimes.length === 0) throw new Error("--runtimes is empty");
+  if (!LOAD_GENERATORS.includes(opts.load)) throw new Error(`--load needs one of ${LOAD_GENERATORS.join(", ")}, got ${JSON.stringify(opts.load)}`);
+  // wrk -d takes whole seconds ("1.5s" is a usage error).
+  if (opts.load === "wrk") {
+    for (const k of ["duration", "warmup"]) {
+      if (!Number.isInteger(opts[k])) throw new Error(`--${k} must be whole seconds with --load wrk, got ${opts[k]}`);
+    }
+  }
   return opts;
 }
 
@@ -488,6 +582,18 @@ function flagText(c) {
 
 // ---------------------------------------------------------------- Markdown
 
+/** Which load generator drove the main tables, and how; results from before --load were oha's. */
+export function tableLoadText(results) {
+  const load = results.config?.load ?? "oha";
+  const version = results.tools?.[load] ? ` ${results.tools[load]}` : "";
+  if (load === "wrk") {
+    const t = results.config?.loadThreads ?? 1;
+    const threads = t > 1 ? `-t${t} (or the largest divisor of C below)` : "-t1";
+    return `wrk${version}, \`wrk ${threads} -c C -d Ds --latency URL\` (POST through request.lua); non-2xx means status ≥ 400`;
+  }
+  return `oha${version}, \`oha -z Ds -c C URL\``;
+}
+
 /** The whole results.md from the results object that bench.mjs writes to results.json. */
 export function renderMarkdown(results) {
   const { machine, config, runtimes, skipped = [], baseline = "bun" } = results;
@@ -500,6 +606,7 @@ export function renderMarkdown(results) {
   L.push(`- **Runtimes:** ${Object.entries(runtimes).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}`);
   for (const s of skipped) L.push(`- **Skipped:** ${s.runtime}: ${s.reason}`);
   L.push(`- **Load generators:** ${Object.entries(results.tools ?? {}).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  L.push(`- **Tables loaded by:** ${tableLoadText(results)}`);
   L.push(
     `- **Settings:** ${config.reps} rep(s) × ${config.duration} s per cell after ${config.warmup} s warm-up; ` +
       `connections ${config.connections.join(", ")}; medians over reps`,
@@ -716,7 +823,7 @@ export function renderSvg(results) {
   const noisy = [...cells, ...pipe].some((c) => (c.serverCoreOther ?? 0) + (c.serverCoreSteal ?? 0) > 0.05);
   const height = y + (hasFlag ? 60 : 36) + (noisy ? 22 : 0);
   const m = results.machine ?? {};
-  const sub = `${m.cpuModel ?? "?"}, ${m.cores ?? "?"} cores, ${results.date ?? ""}; ${m.pinning ?? ""}`;
+  const sub = `${m.cpuModel ?? "?"}, ${m.cores ?? "?"} cores, ${results.date ?? ""}; ${m.pinning ?? ""}; load: ${results.config?.load ?? "oha"}`;
   const worst = Math.max(0, ...[...cells, ...pipe].map((c) => (c.serverCoreOther ?? 0) + (c.serverCoreSteal ?? 0)));
   const busy =
     worst > 0.05

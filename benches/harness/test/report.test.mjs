@@ -141,6 +141,31 @@ test("parseArgs: defaults, --quick, overrides and errors", () => {
   assert.throws(() => parseArgs(["--frobnicate"]), /unknown option/);
 });
 
+test("parseArgs: --load picks the tables' load generator, oha by default", () => {
+  assert.equal(parseArgs([]).load, "oha");
+  assert.equal(parseArgs(["--load", "wrk"]).load, "wrk");
+  assert.equal(parseArgs(["--load=oha"]).load, "oha");
+  const q = parseArgs(["--quick", "--load", "wrk"]);
+  assert.deepEqual([q.load, q.duration, q.warmup], ["wrk", 3, 1], "--quick keeps whole seconds");
+  assert.throws(() => parseArgs(["--load", "ab"]), /--load needs one of oha, wrk, got "ab"/);
+  assert.throws(() => parseArgs(["--load"]), /--load needs one of oha, wrk/);
+  // wrk -d takes whole seconds; oha does not mind
+  assert.throws(() => parseArgs(["--load", "wrk", "--duration", "1.5"]), /--duration must be whole seconds/);
+  assert.throws(() => parseArgs(["--load", "wrk", "--warmup", "0.5"]), /--warmup must be whole seconds/);
+  assert.equal(parseArgs(["--duration", "1.5"]).duration, 1.5);
+});
+
+test("Markdown names the load generator of the tables", () => {
+  const r = sampleResults();
+  assert.match(renderMarkdown(r), /- \*\*Tables loaded by:\*\* oha 1\.9\.0, `oha -z Ds -c C URL`/, "results without config.load were oha's");
+  r.config.load = "wrk";
+  r.config.loadThreads = 1;
+  const md = renderMarkdown(r);
+  assert.match(md, /- \*\*Tables loaded by:\*\* wrk 4\.1\.0, `wrk -t1 -c C -d Ds --latency URL`/);
+  assert.match(md, /non-2xx means status ≥ 400/);
+  assert.match(md, /- \*\*Load generators:\*\* oha 1\.9\.0, wrk 4\.1\.0/);
+});
+
 test("bench.mjs rejects a bad option with exit code 2 before doing anything", () => {
   const bench = fileURLToPath(new URL("../bench.mjs", import.meta.url));
   const r = spawnSync(process.execPath, [bench, "--scenarios", "nope"], { encoding: "utf8", timeout: 20000 });
