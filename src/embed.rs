@@ -214,6 +214,7 @@ impl Builder {
             serve_defaults: self.serve_defaults,
             workers: self.workers,
             signals: false,
+            exits_with_run: false,
         };
         let shown = plan
             .entry

@@ -575,6 +575,12 @@ impl EventLoop {
         &mut self.rt
     }
 
+    /// Ends the loop without V8's teardown (sockets still close): for a
+    /// process that exits as soon as this loop is done.
+    pub fn exit_without_teardown(self) {
+        self.rt.exit_without_teardown();
+    }
+
     /// The ports of the servers listening now, in start order.
     pub fn ports(&mut self) -> Vec<u16> {
         self.rt

@@ -173,6 +173,8 @@ impl<X: 'static> Runtime<X> {
             platform.flags = format!("{} {flags}", platform.flags).trim_start().to_string();
         }
         let v8_flags = format!("{} threads={}", platform.flags, platform.background_threads);
+        howth_engine::init_platform(&platform);
+        startup_trace("V8 initialised", t0);
         let startup = match modules::snapshot::startup_snapshot(&platform, &v8_flags) {
             Some(blob) => Startup::Snapshot(blob),
             None => Startup::Empty,
@@ -204,7 +206,7 @@ impl<X: 'static> Runtime<X> {
             import_meta: Some(import_meta::<X>),
         };
         let mut iso = Isolate::new(state, &iso_opts, hooks);
-        startup_trace("V8 initialised, isolate created", t0);
+        startup_trace("isolate created", t0);
         let handle = iso.terminate_handle();
         iso.state().terminate = Some(handle);
         ops::core::register(&mut iso);
@@ -219,6 +221,12 @@ impl<X: 'static> Runtime<X> {
             bootstrapped: false,
             v8_flags,
         }
+    }
+
+    /// Ends the runtime without V8's teardown: see
+    /// [`Isolate::exit_without_teardown`]. Only for a process about to exit.
+    pub fn exit_without_teardown(self) {
+        self.iso.exit_without_teardown();
     }
 
     pub fn isolate(&mut self) -> &mut Isolate<RuntimeState<X>> {

@@ -337,6 +337,24 @@ impl<S: 'static> Isolate<S> {
         (ok != 0).then_some(out)
     }
 
+    /// Ends the isolate without V8's teardown, for a process that is about
+    /// to exit and frees everything at once (V8's teardown unmaps its heap
+    /// page by page). The state is dropped as usual (sockets close); V8's
+    /// heap and the shim's records are left to the exit.
+    pub fn exit_without_teardown(self) {
+        self.host.alive.set(false);
+        let this = std::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never dropped, so each field below is read out
+        // and dropped exactly once; `raw` is deliberately not disposed. No
+        // JS can run again (the isolate is consumed), so V8 never calls the
+        // natives or hooks whose memory is freed here.
+        unsafe {
+            drop(std::ptr::read(&this.natives));
+            drop(std::ptr::read(&this.host));
+            drop(std::ptr::read(&this._snapshot));
+        }
+    }
+
     /// The value a snapshot was made with (see [`Isolate::create_snapshot`]);
     /// None when the isolate did not start from a snapshot, or on a second call.
     pub fn snapshot_data(&mut self) -> Option<Value> {
