@@ -755,15 +755,20 @@ impl EventLoop {
         // Parse and dispatch, one batch per server with JS work.
         let mut batches = 0;
         let mut next = 0;
-        while next < self.to_parse.len() {
+        loop {
             let ext = &mut self.rt.state().ext;
-            let server = match ext.conns.get(self.to_parse[next]) {
-                Some(c) => c.server,
-                None => {
-                    next += 1;
-                    continue;
-                }
+            // Skip to the first connection still to parse: the ones before
+            // it went out in earlier batches. Scanning from a parsed one
+            // again would make a turn quadratic in the ready connections.
+            while next < self.to_parse.len()
+                && !ext.conns.get(self.to_parse[next]).is_some_and(|c| c.to_parse)
+            {
+                next += 1;
+            }
+            let Some(&first) = self.to_parse.get(next) else {
+                break;
             };
+            let server = ext.conns[first].server;
             ext.batch.clear();
             ext.batch.server = server;
             let mut parsed_any = false;
@@ -779,7 +784,6 @@ impl EventLoop {
                     parsed_any = true;
                 }
             }
-            next += 1;
             if parsed_any && ext.batch.len > 0 {
                 batches += 1;
                 self.dispatch()?;
