@@ -129,6 +129,8 @@ export interface Ops {
   reqTarget(r: number): string;
   /** The Host header or "" */
   reqHost(r: number): string;
+  /** `http://<Host><target>` for an origin-form target with a Host header; "" otherwise. */
+  reqUrl(r: number): string;
   /** One header by lower-case name (values of repeats joined with ", "), or null. */
   reqHeader(r: number, name: string): string | null;
   /** All headers, flat: [name0, value0, name1, value1, ...], names lower-cased. */

@@ -445,6 +445,9 @@ export function serverRequest(r: number, defaultHost: string): Request {
 
 function serverUrl(req: Request): string {
   const r = liveHandle(req);
+  // The usual case (origin-form target with a Host header), made in one op.
+  const url = ops.reqUrl(r);
+  if (url !== "") return url;
   const target = ops.reqTarget(r);
   let host = ops.reqHost(r);
   if (host === "") host = req._defaultHost!;

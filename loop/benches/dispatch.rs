@@ -165,6 +165,7 @@ fn register_bench_ops(rt: &mut Runtime<Bench>) {
     iso.set_op("reqMethod", op_req_method);
     iso.set_op("reqTarget", op_req_target);
     iso.set_op("reqHost", op_req_host);
+    iso.set_op("reqUrl", op_req_url);
     iso.set_op("reqHeader", op_req_header);
     iso.set_op("reqHeaders", op_unsupported);
     iso.set_op("reqBody", op_unsupported);
@@ -217,6 +218,21 @@ fn op_req_host(state: &mut State, args: &mut CallArgs<'_>) {
         Some((buf, head)) => args.return_latin1(head.host.map(|h| h.get(buf)).unwrap_or(b"")),
         None => args.return_undefined(),
     }
+}
+
+/// As the loop's: one flat `http://<Host><target>`, or "" to fall back.
+fn op_req_url(state: &mut State, args: &mut CallArgs<'_>) {
+    let ext = &mut state.ext;
+    let Some((buf, head)) = ext.request(args.int(0)) else {
+        return args.return_undefined();
+    };
+    let target = head.target.get(buf);
+    let host = head.host.map(|h| h.get(buf)).unwrap_or(b"");
+    if host.is_empty() || target.first() != Some(&b'/') {
+        return args.return_latin1(b"");
+    }
+    let url = [b"http://".as_slice(), host, target].concat();
+    args.return_latin1(&url);
 }
 
 /// As the loop's: the name is compared without case; repeats are joined.

@@ -27,6 +27,7 @@ pub fn register(iso: &mut Isolate<State>) {
     iso.set_op("reqMethod", op_req_method);
     iso.set_op("reqTarget", op_req_target);
     iso.set_op("reqHost", op_req_host);
+    iso.set_op("reqUrl", op_req_url);
     iso.set_op("reqHeader", op_req_header);
     iso.set_op("reqHeaders", op_req_headers);
     iso.set_op("reqBody", op_req_body);
@@ -146,6 +147,27 @@ fn op_req_host(state: &mut State, args: &mut CallArgs<'_>) {
         Some(v) => args.return_latin1(v.head.host.map(|h| h.get(v.base)).unwrap_or(b"")),
         None => args.return_undefined(),
     }
+}
+
+/// `http://<Host><target>` for the usual request (origin-form target, a
+/// Host header), built here as one flat string: joining the parts in JS
+/// cost two more op calls and a rope that the handler's first `indexOf`
+/// flattened again. "" for anything else (ts-lib then builds it).
+fn op_req_url(state: &mut State, args: &mut CallArgs<'_>) {
+    let Some(v) = view(&state.ext, args.int(0)) else {
+        return args.return_undefined();
+    };
+    let target = v.head.target.get(v.base);
+    let host = v.head.host.map(|h| h.get(v.base)).unwrap_or(b"");
+    if host.is_empty() || target.first() != Some(&b'/') {
+        return args.return_latin1(b"");
+    }
+    let url = &mut state.scratch;
+    url.clear();
+    url.extend_from_slice(b"http://");
+    url.extend_from_slice(host);
+    url.extend_from_slice(target);
+    args.return_latin1(url);
 }
 
 fn op_req_header(state: &mut State, args: &mut CallArgs<'_>) {
