@@ -292,9 +292,10 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
   const noHowth = `${path.relative(ROOT, howth)} not found; build it first (make build)`;
   switch (name) {
     case "howth":
+    case "howth-web":
     case "howth-nojs": {
       if (!existsSync(howth)) return { skip: noHowth };
-      const app = path.join(APPS, name === "howth" ? "howth.ts" : "howth-nojs.ts");
+      const app = path.join(APPS, `${name}.ts`);
       return {
         cmd: (port) => [howth, "run", "--port", String(port), app],
         version: () => firstLine(howth, ["--version"])?.replace(/^howth\s*/i, "") ?? "unknown",

@@ -463,7 +463,7 @@ export const DEFAULTS = {
   reps: 3,
   connections: [50, 200, 1000],
   scenarios: SCENARIO_NAMES,
-  runtimes: ["howth", "howth-nojs", "bun", "deno", "node"],
+  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node"],
   pipeline: true,
   pipelineDepth: 16,
   pipelineConnections: 50,
@@ -472,7 +472,7 @@ export const DEFAULTS = {
   load: "oha",
 };
 export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scenarios: ["hello", "json"] };
-export const KNOWN_RUNTIMES = ["howth", "howth-nojs", "bun", "deno", "node", "c-floor"];
+export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "c-floor"];
 export const LOAD_GENERATORS = ["oha", "wrk"];
 
 export const USAGE = `usage: node benches/harness/bench.mjs [options]
@@ -663,6 +663,7 @@ export function renderMarkdown(results) {
 
 export const COLORS = {
   howth: "#e4572e",
+  "howth-web": "#b5179e",
   "howth-nojs": "#f4a582",
   bun: "#e9b949",
   deno: "#2a9d8f",
