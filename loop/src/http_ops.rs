@@ -1,7 +1,7 @@
 //! The HTTP ops ts-lib calls (see ts-lib/ops.d.ts): serving, reading the
 //! request fields lazily, and serialising responses straight into the
 //! connection's write buffer.
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use howth_parser::{is_valid_header_name, is_valid_header_value, RequestHead};
 use howth_runtime::{CallArgs, ErrorKind, Isolate, Kind, RuntimeState};
@@ -371,8 +371,15 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
         conn.read_closed = true;
     }
     ext.mark_dirty(reply.conn);
-    if ext.batch_start.elapsed() > BATCH_FLUSH_AFTER && ext.in_batch {
-        ext.flush_dirty();
+    if ext.in_batch {
+        // At most one early flush per BATCH_FLUSH_AFTER: flushing after
+        // every response once a batch ran long wrote pipelined responses
+        // one syscall each (3.5 per sendto instead of 16).
+        let now = Instant::now();
+        if now.duration_since(ext.last_flush) > BATCH_FLUSH_AFTER {
+            ext.flush_dirty();
+            ext.last_flush = now;
+        }
     }
 }
 

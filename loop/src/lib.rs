@@ -116,6 +116,9 @@ pub struct LoopState {
     /// Drain callbacks owed to JS: (request handle, client gone).
     notify: Vec<(i32, bool)>,
     batch_start: Instant,
+    /// When the running batch last wrote what was ready (its start, at
+    /// first): a long batch writes early once per BATCH_FLUSH_AFTER.
+    last_flush: Instant,
     in_batch: bool,
     next_conn_id: u64,
     hdr_bytes: Vec<u8>,
@@ -159,6 +162,7 @@ impl LoopState {
             drain_callback: None,
             notify: Vec::with_capacity(64),
             batch_start: Instant::now(),
+            last_flush: Instant::now(),
             in_batch: false,
             next_conn_id: 0,
             hdr_bytes: Vec::new(),
@@ -870,6 +874,7 @@ impl EventLoop {
             .get(ext.batch.server)
             .map_or(Duration::ZERO, |s| s.options.max_handler);
         ext.batch_start = Instant::now();
+        ext.last_flush = ext.batch_start;
         ext.in_batch = true;
         ext.arm(limit, ext.batch_start);
         let result = self.rt.isolate().call_with_int(&dispatch, n);
