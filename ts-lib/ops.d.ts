@@ -8,6 +8,9 @@
 // `defer`red first: that copies the request out and returns a negative
 // handle that stays valid until the response is sent.
 
+/** Response headers for respond/respondStart: flat [name, value, ...], none, or a built-in set by number (1: content-type application/json). */
+export type ResponseHeaders = string[] | 1 | undefined;
+
 export interface Ops {
   // ---- process ----------------------------------------------------------
   /** Writes text (UTF-8) to fd 1 (stdout) or 2 (stderr). */
@@ -147,19 +150,20 @@ export interface Ops {
   reqClosed(r: number): boolean;
 
   /**
-   * Sends a whole response. `headers` is flat [name, value, ...] or undefined;
-   * when it is undefined and body is a string, content-type text/plain;charset=utf-8
-   * is sent. Content-Length and Date are always added by Rust; a HEAD
+   * Sends a whole response. `headers` is flat [name, value, ...], undefined,
+   * or HEADERS_JSON (1: content-type application/json, without an array
+   * for Rust to read element by element); when it is undefined and body is
+   * a string, content-type text/plain;charset=utf-8 is sent. Content-Length and Date are always added by Rust; a HEAD
    * request gets no body. Throws TypeError for invalid header names/values.
    */
   respond(r: number, status: number, body: string | ArrayBufferView | ArrayBuffer | null | undefined,
-          headers: string[] | undefined): void;
+          headers: ResponseHeaders): void;
   /**
    * Starts a streamed (chunked) response. Returns the handle to pass to
    * respondChunk/respondEnd (a batch request is deferred by this call, so
    * the returned handle differs from `r` when r >= 0).
    */
-  respondStart(r: number, status: number, headers: string[] | undefined): number;
+  respondStart(r: number, status: number, headers: ResponseHeaders): number;
   /** Sends one chunk; returns false when the connection's buffer is over its high-water mark (wait for the drain callback). */
   respondChunk(r: number, chunk: string | ArrayBufferView | ArrayBuffer): boolean;
   /** Ends a streamed response. */

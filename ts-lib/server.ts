@@ -11,6 +11,7 @@
 // and it first `defer`s the request so that its bytes outlive the batch.
 
 import { ops } from "./core_ops.ts";
+import type { ResponseHeaders } from "./ops.d.ts";
 import { Request, abortRequest, onAnswered, onDeferred, serverRequest } from "./request.ts";
 import { Response } from "./response.ts";
 import { Headers, headerList } from "./headers.ts";
@@ -49,7 +50,8 @@ export function registerServer(id: number, entry: ServerEntry): void {
 // A reused array for the headers of plain-object responses: ops.respond
 // reads it before returning, so one array serves every request.
 const scratch: string[] = [];
-const JSON_HEADERS = Object.freeze(["content-type", APPLICATION_JSON]) as unknown as string[];
+// ops.respond's built-in header set for `content-type: application/json`.
+const JSON_HEADERS = 1;
 
 function dispatch(n: number): void {
   const entry = servers[ops.batchServer()]!;
@@ -178,14 +180,14 @@ function sendResponse(entry: ServerEntry, r: number, req: Request, res: Response
 }
 
 /** The headers of a Response whose Headers object was never made. */
-function impliedHeaders(ctype: string | null): string[] | undefined {
+function impliedHeaders(ctype: string | null): ResponseHeaders {
   // No headers: Rust adds text/plain;charset=utf-8 for a string body.
   if (ctype === null || ctype === TEXT_PLAIN) return undefined;
   if (ctype === APPLICATION_JSON) return JSON_HEADERS;
   return ["content-type", ctype];
 }
 
-function responseHeaders(res: Response): string[] | undefined {
+function responseHeaders(res: Response): ResponseHeaders {
   const h = res._headers;
   return h === null ? impliedHeaders(res._ctype) : headerList(h);
 }
@@ -236,7 +238,7 @@ function sendStream(
   r: number,
   req: Request,
   status: number,
-  headers: string[] | undefined,
+  headers: ResponseHeaders,
   stream: ReadableStream<Uint8Array>,
 ): void {
   // respondStart defers a batch request itself and returns the handle.

@@ -285,6 +285,12 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
             Some(n) if n % 2 == 0 => true,
             _ => return args.throw(ErrorKind::TypeError, "headers must be name/value pairs"),
         },
+        // The loop's built-in set 1: content-type: application/json.
+        Kind::Int if args.int(3) == 1 => {
+            ext.hdr_bytes.extend_from_slice(b"content-typeapplication/json");
+            ext.hdr_ends.extend_from_slice(&[12, 28]);
+            true
+        }
         _ => return args.throw(ErrorKind::TypeError, "headers must be an array of strings"),
     };
     let body_kind = args.kind(2);

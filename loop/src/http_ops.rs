@@ -262,12 +262,25 @@ fn op_defer(state: &mut State, args: &mut CallArgs<'_>) {
 
 /// Reads the flat [name, value, ...] header list of argument `i` into the
 /// loop's scratch vectors and validates it. Returns Ok(false) for no list.
+/// `headers` = 1 in respond/respondStart: `content-type: application/json`
+/// (Response.json's), without an array to read element by element.
+const HEADERS_JSON: i32 = 1;
+
 fn read_headers(ext: &mut LoopState, args: &CallArgs<'_>, i: usize) -> Result<bool, String> {
     ext.hdr_bytes.clear();
     ext.hdr_ends.clear();
     match args.kind(i) {
         Kind::Undefined | Kind::Null => return Ok(false),
         Kind::Array => {}
+        Kind::Int if args.int(i) == HEADERS_JSON => {
+            const NAME: &[u8] = b"content-type";
+            const VALUE: &[u8] = b"application/json";
+            ext.hdr_bytes.extend_from_slice(NAME);
+            ext.hdr_bytes.extend_from_slice(VALUE);
+            ext.hdr_ends.push(NAME.len() as u32);
+            ext.hdr_ends.push((NAME.len() + VALUE.len()) as u32);
+            return Ok(true);
+        }
         _ => return Err("headers must be an array of strings".into()),
     }
     let n = args
@@ -321,6 +334,7 @@ fn append_body(args: &CallArgs<'_>, i: usize, out: &mut Vec<u8>) {
 
 fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
     let ext = &mut state.ext;
+    let text = &mut state.scratch;
     let r = args.int(0);
     let status = args.int(1);
     if !(100..=999).contains(&status) {
@@ -330,14 +344,22 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
         Ok(h) => h,
         Err(e) => return args.throw(ErrorKind::TypeError, &e),
     };
-    let len = match body_len(args, 2) {
-        Ok(n) => n,
-        Err(e) => return args.throw(ErrorKind::TypeError, e),
+    // A string body is made UTF-8 once, here: its length goes in the head,
+    // its bytes are copied after it.
+    let is_text = args.kind(2) == Kind::String;
+    let len = if is_text {
+        text.clear();
+        args.append_utf8(2, text)
+    } else {
+        match body_len(args, 2) {
+            Ok(n) => n,
+            Err(e) => return args.throw(ErrorKind::TypeError, e),
+        }
     };
     let Some(reply) = ext.take_reply(r) else {
         return;
     };
-    let default_text = !has_headers && args.kind(2) == Kind::String;
+    let default_text = !has_headers && is_text;
     let LoopState {
         conns,
         date,
@@ -363,7 +385,11 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
         &reply,
     );
     if framing.body_allowed && !reply.is_head {
-        append_body(args, 2, out);
+        if is_text {
+            out.extend_from_slice(text);
+        } else {
+            append_body(args, 2, out);
+        }
     }
     conn.finish(reply.seq);
     if framing.close {

@@ -556,15 +556,45 @@ size_t howth_arg_utf8_len(const void* a, int i) {
   return s->Utf8Length(info.GetIsolate());
 }
 
-// Writes a string argument as UTF-8 into dst (which has room for cap bytes);
-// returns the bytes written. Lone surrogates become U+FFFD.
-size_t howth_arg_write_utf8(const void* a, int i, char* dst, size_t cap) {
+// Appends a string argument as UTF-8 to the Rust Vec `sink` in one pass
+// over the string; returns the bytes added (0 for non-strings). A one-byte
+// string is copied as its Latin-1 bytes and widened in place only where a
+// byte is not ASCII, which JSON and most text never have; Utf8Length +
+// WriteUtf8 walked every string twice. Lone surrogates become U+FFFD.
+size_t howth_arg_append_utf8(const void* a, int i, void* sink) {
   const Args& info = *static_cast<const Args*>(a);
   v8::Local<v8::Value> v = info[i];
   if (!v->IsString()) return 0;
-  return v.As<v8::String>()->WriteUtf8(
-      info.GetIsolate(), dst, (int)cap, nullptr,
-      v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::String> s = v.As<v8::String>();
+  size_t len = static_cast<size_t>(s->Length());
+  if (len == 0) return 0;
+  if (s->IsOneByte()) {
+    // Latin-1 takes at most two UTF-8 bytes a character.
+    uint8_t* dst = reinterpret_cast<uint8_t*>(howth_sink_reserve(sink, len * 2));
+    s->WriteOneByte(iso, dst, 0, static_cast<int>(len), v8::String::NO_NULL_TERMINATION);
+    size_t wide = 0;
+    for (size_t k = 0; k < len; k++) wide += dst[k] >> 7;
+    // Back to front, so no byte is overwritten before it is read.
+    for (size_t k = len, w = len + wide; wide != 0 && k-- > 0;) {
+      uint8_t c = dst[k];
+      if (c < 0x80) {
+        dst[--w] = c;
+      } else {
+        dst[--w] = static_cast<uint8_t>(0x80 | (c & 0x3f));
+        dst[--w] = static_cast<uint8_t>(0xc0 | (c >> 6));
+        if (w == k) break;  // everything before is ASCII and in place
+      }
+    }
+    howth_sink_commit(sink, len + wide);
+    return len + wide;
+  }
+  // A UTF-16 unit never takes more than three UTF-8 bytes.
+  char* dst = howth_sink_reserve(sink, len * 3);
+  int wrote = s->WriteUtf8(iso, dst, static_cast<int>(len * 3), nullptr,
+                           v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  howth_sink_commit(sink, static_cast<size_t>(wrote));
+  return static_cast<size_t>(wrote);
 }
 
 // Byte length of an ArrayBuffer or view argument.

@@ -96,24 +96,12 @@ impl<'a> CallArgs<'a> {
     }
 
     /// Appends a string argument as UTF-8 to `out`; returns the bytes added
-    /// (0 for non-strings). Lone surrogates become U+FFFD.
+    /// (0 for non-strings). Lone surrogates become U+FFFD. One pass over
+    /// the string (see the shim's howth_arg_append_utf8).
     pub fn append_utf8(&self, i: usize, out: &mut Vec<u8>) -> usize {
-        // SAFETY: as in `len`.
-        let need = unsafe { ffi::howth_arg_utf8_len(self.raw, i as c_int) };
-        if need == 0 {
-            return 0;
-        }
-        out.reserve(need);
-        let at = out.len();
-        // SAFETY: `reserve` made room for `need` bytes past `at`; the shim
-        // writes at most `need` bytes there and returns how many it wrote,
-        // which is all that becomes part of the vector.
-        unsafe {
-            let dst = out.as_mut_ptr().add(at) as *mut c_char;
-            let n = ffi::howth_arg_write_utf8(self.raw, i as c_int, dst, need);
-            out.set_len(at + n);
-            n
-        }
+        // SAFETY: as in `len`; `out` is a live Vec<u8>, the shim's sink type,
+        // which it only grows through howth_sink_reserve/commit.
+        unsafe { ffi::howth_arg_append_utf8(self.raw, i as c_int, out as *mut Vec<u8> as *mut c_void) }
     }
 
     /// UTF-8 length of a string argument (0 for non-strings).

@@ -87,8 +87,8 @@ extern "C" {
     pub fn howth_arg_number(a: *const c_void, i: c_int) -> f64;
     pub fn howth_arg_int32(a: *const c_void, i: c_int) -> i32;
     pub fn howth_arg_bool(a: *const c_void, i: c_int) -> c_int;
+    pub fn howth_arg_append_utf8(a: *const c_void, i: c_int, sink: *mut c_void) -> usize;
     pub fn howth_arg_utf8_len(a: *const c_void, i: c_int) -> usize;
-    pub fn howth_arg_write_utf8(a: *const c_void, i: c_int, dst: *mut c_char, cap: usize) -> usize;
     pub fn howth_arg_strings_into(a: *const c_void, i: c_int, bytes: *mut c_void, ends: *mut c_void)
         -> c_int;
     pub fn howth_arg_bytes_len(a: *const c_void, i: c_int) -> usize;

@@ -407,3 +407,37 @@ fn a_snapshot_of_an_evaluated_module_graph_starts_new_isolates() {
     let mut plain = isolate();
     assert!(plain.snapshot_data().is_none());
 }
+
+#[test]
+fn append_utf8_encodes_latin1_two_byte_and_lone_surrogates() {
+    let mut iso = isolate();
+    iso.set_op("utf8", |out: &mut Vec<String>, args| {
+        let mut bytes = b"prefix:".to_vec();
+        let n = args.append_utf8(0, &mut bytes);
+        assert_eq!(n, bytes.len() - 7);
+        out.push(bytes.iter().map(|b| format!("{b:02x}")).collect());
+    });
+    let cases = [
+        ("''", ""),
+        ("'abc'", "616263"),
+        // One-byte strings with non-ASCII Latin-1: widened in place.
+        ("'\\u00e9a\\u00ff'", "c3a961c3bf"),
+        ("'\\u00e9'.repeat(3) + 'z'", "c3a9c3a9c3a97a"),
+        ("'a'.repeat(5) + '\\u00e9'", "6161616161c3a9"),
+        // Two-byte strings, and a lone surrogate replaced by U+FFFD.
+        ("'\\u20ac\\ud83d\\ude00'", "e282acf09f9880"),
+        ("'\\ud800x'", "efbfbd78"),
+    ];
+    let ops = iso.ops_object();
+    for (src, _) in cases {
+        let f = iso
+            .eval_script("u.js", &format!("(ops) => ops.utf8({src})"))
+            .unwrap();
+        iso.call(&f, &[&ops]).unwrap();
+    }
+    let want: Vec<String> = cases
+        .iter()
+        .map(|(_, hex)| format!("7072656669783a{hex}"))
+        .collect();
+    assert_eq!(iso.state().as_slice(), want.as_slice());
+}
