@@ -56,6 +56,28 @@ fn hundred_pipelined_requests_in_one_write_are_answered_in_order() {
     }
 }
 
+/// More requests in one turn than one call into JS takes (1,024): the
+/// batch is split between connections, and every connection's answers
+/// still come in order, each to its own request.
+#[test]
+fn a_turn_larger_than_one_batch_answers_everything_in_order() {
+    let server = Server::from_source(&serve_src(r#"(req) => new Response(new URL(req.url).pathname)"#));
+    let mut conns: Vec<_> = (0..40).map(|_| server.connect()).collect();
+    for (c, s) in conns.iter_mut().enumerate() {
+        let mut all = String::new();
+        for i in 0..60 {
+            all.push_str(&format!("GET /c{c}/r{i} HTTP/1.1\r\nHost: x\r\n\r\n"));
+        }
+        s.write_all(all.as_bytes()).unwrap();
+    }
+    for (c, s) in conns.iter_mut().enumerate() {
+        for i in 0..60 {
+            let r = read_response(s).unwrap();
+            assert_eq!(r.text(), format!("/c{c}/r{i}"));
+        }
+    }
+}
+
 #[test]
 fn async_responses_keep_pipelined_order() {
     // The first request answers last (after a timer); the second at once.
