@@ -226,12 +226,8 @@ fn op_req_url(state: &mut State, args: &mut CallArgs<'_>) {
     let Some((buf, head)) = ext.request(args.int(0)) else {
         return args.return_undefined();
     };
-    let target = head.target.get(buf);
-    let host = head.host.map(|h| h.get(buf)).unwrap_or(b"");
-    if host.is_empty() || target.first() != Some(&b'/') {
-        return args.return_latin1(b"");
-    }
-    let url = [b"http://".as_slice(), host, target].concat();
+    let mut url = Vec::new();
+    head.write_origin_url(buf, &mut url);
     args.return_latin1(&url);
 }
 

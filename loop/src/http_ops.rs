@@ -157,16 +157,9 @@ fn op_req_url(state: &mut State, args: &mut CallArgs<'_>) {
     let Some(v) = view(&state.ext, args.int(0)) else {
         return args.return_undefined();
     };
-    let target = v.head.target.get(v.base);
-    let host = v.head.host.map(|h| h.get(v.base)).unwrap_or(b"");
-    if host.is_empty() || target.first() != Some(&b'/') {
-        return args.return_latin1(b"");
-    }
     let url = &mut state.scratch;
     url.clear();
-    url.extend_from_slice(b"http://");
-    url.extend_from_slice(host);
-    url.extend_from_slice(target);
+    v.head.write_origin_url(v.base, url);
     args.return_latin1(url);
 }
 

@@ -191,6 +191,21 @@ impl RequestHead {
             .map(|(_, v)| v.get(buf))
     }
 
+    /// Appends `http://<Host><target>` to `out` for the usual request (an
+    /// origin-form target and a Host header) and returns true; returns
+    /// false, appending nothing, for any other.
+    pub fn write_origin_url(&self, buf: &[u8], out: &mut Vec<u8>) -> bool {
+        let target = self.target.get(buf);
+        let host = self.host.map_or(&b""[..], |h| h.get(buf));
+        if host.is_empty() || target.first() != Some(&b'/') {
+            return false;
+        }
+        out.extend_from_slice(b"http://");
+        out.extend_from_slice(host);
+        out.extend_from_slice(target);
+        true
+    }
+
     /// Every header as `(name, value)` bytes, in the order sent.
     pub fn headers<'a>(&'a self, buf: &'a [u8]) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
         self.headers.iter().map(move |(n, v)| (n.get(buf), v.get(buf)))

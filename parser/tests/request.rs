@@ -717,3 +717,26 @@ fn pipelined_batch_of_sixteen() {
     }
     assert_eq!((count, pos), (16, stream.len()));
 }
+
+#[test]
+fn origin_url_is_built_only_for_origin_form_targets_with_a_host() {
+    let url = |req: &[u8]| {
+        let head = complete(req);
+        let mut out = b"kept:".to_vec();
+        let made = head.write_origin_url(req, &mut out);
+        (made, String::from_utf8(out).unwrap())
+    };
+    assert_eq!(
+        url(b"GET /a/b?c=1 HTTP/1.1\r\nHost: example.com:8080\r\n\r\n"),
+        (true, "kept:http://example.com:8080/a/b?c=1".to_string())
+    );
+    assert_eq!(url(b"GET /a HTTP/1.0\r\n\r\n"), (false, "kept:".to_string()));
+    assert_eq!(
+        url(b"OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n"),
+        (false, "kept:".to_string())
+    );
+    assert_eq!(
+        url(b"GET http://other/x HTTP/1.1\r\nHost: h\r\n\r\n"),
+        (false, "kept:".to_string())
+    );
+}

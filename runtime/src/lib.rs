@@ -169,13 +169,15 @@ impl<X: 'static> Runtime<X> {
     pub fn new(ext: X, opts: &RuntimeOptions) -> Runtime<X> {
         let t0 = Instant::now();
         let mut platform = opts.platform.clone();
-        if let Some(flags) = modules::snapshot::snapshot_flags() {
+        let snapshot_flags = modules::snapshot::snapshot_flags();
+        if let Some(flags) = &snapshot_flags {
             platform.flags = format!("{} {flags}", platform.flags).trim_start().to_string();
         }
         let v8_flags = format!("{} threads={}", platform.flags, platform.background_threads);
         howth_engine::init_platform(&platform);
         startup_trace("V8 initialised", t0);
-        let startup = match modules::snapshot::startup_snapshot(&platform, &v8_flags) {
+        let snapshot = snapshot_flags.and_then(|_| modules::snapshot::startup_snapshot(&platform, &v8_flags));
+        let startup = match snapshot {
             Some(blob) => Startup::Snapshot(blob),
             None => Startup::Empty,
         };

@@ -83,15 +83,13 @@ fn binary_identity() -> String {
         .unwrap_or_default()
 }
 
-/// The snapshot for this process's V8 flags (which must include
-/// [`snapshot_flags`]): loaded from the cache, or made
-/// and saved on the first call. Worker threads share one copy.
+/// The snapshot for this process's V8 flags, which carry what
+/// [`snapshot_flags`] returned (call only when it returned some): loaded
+/// from the cache, or made and saved on the first call. Worker threads
+/// share one copy.
 pub fn startup_snapshot(platform: &PlatformOptions, v8_flags: &str) -> Option<Arc<SnapshotBlob>> {
     // V8's flags are process-wide, so one snapshot serves every isolate.
     static LOADED: Mutex<Option<Option<Arc<SnapshotBlob>>>> = Mutex::new(None);
-    if !snapshots_on() || !platform.flags.contains("--hash-seed=") {
-        return None;
-    }
     let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(snapshot) = loaded.as_ref() {
         return snapshot.clone();

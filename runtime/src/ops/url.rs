@@ -201,21 +201,36 @@ fn origin(u: &Url) -> String {
 /// The URL's components as the WHATWG getters show them, in COMPONENTS order.
 /// Origin is the only one not a slice of the serialization.
 pub fn components(u: &Url) -> ([&str; 10], String) {
+    let [username, password, host, hostname, port, pathname, search] = inner_components(u);
     (
         [
             quirks::href(u),
             quirks::protocol(u),
-            quirks::username(u),
-            quirks::password(u),
-            quirks::host(u),
-            quirks::hostname(u),
-            quirks::port(u),
-            quirks::pathname(u),
-            quirks::search(u),
+            username,
+            password,
+            host,
+            hostname,
+            port,
+            pathname,
+            search,
             quirks::hash(u),
         ],
         origin(u),
     )
+}
+
+/// The components between protocol and hash, in COMPONENTS order: the ones
+/// `offsets` locates as (start, end) pairs.
+fn inner_components(u: &Url) -> [&str; 7] {
+    [
+        quirks::username(u),
+        quirks::password(u),
+        quirks::host(u),
+        quirks::hostname(u),
+        quirks::port(u),
+        quirks::pathname(u),
+        quirks::search(u),
+    ]
 }
 
 /// Where each component lies in the href, as UTF-16 offsets (the href is
@@ -246,16 +261,7 @@ pub fn offsets(u: &Url) -> [u32; OFFSETS] {
     };
     let mut o = [0u32; OFFSETS];
     o[0] = quirks::protocol(u).len() as u32;
-    let parts = [
-        quirks::username(u),
-        quirks::password(u),
-        quirks::host(u),
-        quirks::hostname(u),
-        quirks::port(u),
-        quirks::pathname(u),
-        quirks::search(u),
-    ];
-    for (k, part) in parts.iter().enumerate() {
+    for (k, part) in inner_components(u).iter().enumerate() {
         let (a, b) = span(part);
         o[1 + 2 * k] = a;
         o[2 + 2 * k] = b;
