@@ -20,6 +20,7 @@ const HANDLER: &str = r#"(req) => {
   if (p === "/echo") return req.text().then((t) => new Response(t));
   if (p === "/slow") return new Promise((r) => setTimeout(() => r(new Response("slow done")), 1000));
   if (p === "/spin") { for (;;) {} }
+  if (p === "/busy") { const end = Date.now() + 300; while (Date.now() < end) {} return new Response("busy done"); }
   if (p === "/spin-async") return Promise.resolve().then(() => { for (;;) {} });
   if (p === "/big") return new Response(BIG);
   if (p === "/bomb") { const a = []; for (;;) a.push(new Array(100000).fill(p)); }
@@ -709,6 +710,41 @@ fn a_runaway_handler_is_stopped_answered_503_and_the_loop_goes_on() {
     );
     assert!(err.contains("a promise callback ran past maxHandlerMs"), "{err}");
     healthy.finish(before);
+}
+
+/// A stopped handler costs only its own request: the requests read in the
+/// same turn after it never started, and run in a fresh call into JS.
+#[test]
+fn requests_batched_after_a_stopped_handler_are_answered() {
+    let server = server("maxHandlerMs: 1000");
+    let mut conns: Vec<TcpStream> = (0..5).map(|_| server.connect()).collect();
+    for c in conns.iter_mut() {
+        c.write_all(b"GET /healthy HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        assert_eq!(read_response(c).expect("accepted").text(), "ok");
+    }
+    let (busy, rest) = conns.split_first_mut().unwrap();
+    let (spin, healthy) = rest.split_first_mut().unwrap();
+    // While /busy holds the loop for 300 ms, the runaway request and then
+    // the healthy ones arrive: the next turn reads them into one batch.
+    busy.write_all(b"GET /busy HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    spin.write_all(b"GET /spin HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    for h in healthy.iter_mut() {
+        h.write_all(b"GET /healthy HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    }
+    assert_eq!(read_response(busy).expect("busy answered").text(), "busy done");
+    assert_eq!(read_response(spin).expect("spin answered").status, 503);
+    for h in healthy.iter_mut() {
+        let r = read_response(h).expect("healthy answered");
+        assert_eq!((r.status, r.text().as_str()), (200, "ok"));
+    }
+    let err = server.stderr();
+    assert!(
+        err.contains("handler for GET /spin ran past maxHandlerMs (1000 ms)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("ran past maxHandlerMs").count(), 1, "{err}");
 }
 
 #[test]

@@ -73,6 +73,21 @@ impl Batch {
         (&mut entries[*len - 1], arena)
     }
 
+    /// Makes the entries from `from` on that `keep` accepts the whole batch,
+    /// in their order, and returns how many there are. The entries dropped
+    /// stay allocated past `len` for reuse.
+    pub fn keep_from(&mut self, from: usize, keep: impl Fn(&ReplyTo) -> bool) -> usize {
+        let mut kept = 0;
+        for i in from..self.len {
+            if keep(&self.entries[i].reply) {
+                self.entries.swap(kept, i);
+                kept += 1;
+            }
+        }
+        self.len = kept;
+        kept
+    }
+
     pub fn active(&self) -> &[BatchEntry] {
         &self.entries[..self.len]
     }

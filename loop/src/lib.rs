@@ -866,11 +866,29 @@ impl EventLoop {
         Ok(())
     }
 
-    /// The one call into JS for this batch, watched by the watchdog. Then
-    /// every request the handler neither answered nor deferred gets an
-    /// error status, so no client hangs: 500 when the dispatch failed, 503
-    /// when it was stopped (runaway handler, heap limit).
+    /// Calls into JS for this batch, watched by the watchdog, until every
+    /// request was run. A request the handler neither answered nor deferred
+    /// gets an error status, so no client hangs: 500 when the dispatch
+    /// failed; when a handler was stopped (runaway handler, heap limit), 503
+    /// for its request only, and the requests after it in the batch, which
+    /// never started, run in a fresh call.
     fn dispatch(&mut self) -> Result<(), RuntimeError> {
+        loop {
+            let Some(running) = self.dispatch_once()? else {
+                return Ok(());
+            };
+            let LoopState { batch, conns, .. } = &mut self.rt.state().ext;
+            let still_owed = |r: &ReplyTo| conns.get(r.conn).is_some_and(|c| c.owes(r));
+            if batch.keep_from(running + 1, still_owed) == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// One call into JS for the batch. Returns the index of the request
+    /// whose handler was stopped (answered 503 here); None when the call
+    /// ran to the end or failed (its unanswered requests answered 500).
+    fn dispatch_once(&mut self) -> Result<Option<usize>, RuntimeError> {
         let ext = &mut self.rt.state().ext;
         let n = ext.batch.len as i32;
         let Some(dispatch) = ext.dispatch.take() else {
@@ -891,15 +909,15 @@ impl EventLoop {
         let fired = state.ext.disarm();
         state.ext.dispatch = Some(dispatch);
         state.ext.in_batch = false;
-        let mut status = 500;
         let mut heap_hit = false;
-        match result {
+        let stopped = match result {
             Ok(()) => {
                 if fired {
                     // The deadline passed as the batch returned: the
                     // termination hit nothing, but must not hit the next call.
                     self.rt.isolate().cancel_terminate();
                 }
+                false
             }
             Err(e) => {
                 if let Some(code) = state.exit_code {
@@ -908,27 +926,39 @@ impl EventLoop {
                 if e.terminated || fired {
                     self.rt.isolate().cancel_terminate();
                     heap_hit = self.rt.isolate().take_heap_limit_hit();
-                    status = 503;
                     self.report_stopped_batch(fired && !heap_hit, limit);
+                    true
                 } else {
                     eprintln!("error: request dispatch failed: {e}");
+                    false
                 }
             }
-        }
+        };
         let ext = &mut self.rt.state().ext;
-        for i in 0..ext.batch.len {
-            let e = &ext.batch.entries[i];
-            if !e.answered && !e.deferred {
-                let reply = e.reply;
-                ext.batch.entries[i].answered = true;
-                answer_error(ext, &reply, status);
-            }
+        // Dispatch runs requests in order: the first one neither answered
+        // nor deferred is the one that was running when JS stopped.
+        let running = ext.batch.active().iter().position(|e| !e.answered && !e.deferred);
+        if !stopped {
+            answer_unanswered(ext, 0, 500);
+            return Ok(None);
         }
+        let Some(running) = running else {
+            return Ok(None);
+        };
+        let entry = &mut ext.batch.entries[running];
+        entry.answered = true;
+        let reply = entry.reply;
+        answer_error(ext, &reply, 503);
         if heap_hit {
             ext.flush_dirty();
-            self.recover_heap()?;
+            if let Err(exit) = self.recover_heap() {
+                let ext = &mut self.rt.state().ext;
+                answer_unanswered(ext, running + 1, 503);
+                ext.flush_dirty();
+                return Err(exit);
+            }
         }
-        Ok(())
+        Ok(Some(running))
     }
 
     /// Logs which request was running when a batch was stopped: the first
@@ -937,22 +967,16 @@ impl EventLoop {
         let ext = &self.rt.state().ext;
         let active = ext.batch.active();
         let running = active.iter().position(|e| !e.answered && !e.deferred);
-        let waiting = active.iter().filter(|e| !e.answered && !e.deferred).count();
         let what = running.map_or_else(|| "a request".to_string(), |i| ext.describe_request(i));
-        let others = match waiting.saturating_sub(1) {
-            0 => String::new(),
-            1 => " (and 1 more request of its batch)".into(),
-            n => format!(" (and {n} more requests of its batch)"),
-        };
         if by_watchdog {
             eprintln!(
-                "error: handler for {what} ran past maxHandlerMs ({} ms) and was stopped; answered 503{others}",
+                "error: handler for {what} ran past maxHandlerMs ({} ms) and was stopped; answered 503",
                 limit.as_millis()
             );
         } else {
             let s = self.rt.isolate().heap_stats();
             eprintln!(
-                "error: heap limit reached while handling {what} (heap {} MiB, limit {} MiB); handler stopped, answered 503{others}",
+                "error: heap limit reached while handling {what} (heap {} MiB, limit {} MiB); handler stopped, answered 503",
                 mib(s.used),
                 mib(self.heap_limit0)
             );
@@ -1295,6 +1319,19 @@ fn accept_all(ext: &mut LoopState, server: usize) {
                     return;
                 }
             },
+        }
+    }
+}
+
+/// Answers `status` to the batch's requests from `from` on that JS neither
+/// answered nor deferred.
+fn answer_unanswered(ext: &mut LoopState, from: usize, status: u16) {
+    for i in from..ext.batch.len {
+        let e = &mut ext.batch.entries[i];
+        if !e.answered && !e.deferred {
+            e.answered = true;
+            let reply = e.reply;
+            answer_error(ext, &reply, status);
         }
     }
 }
