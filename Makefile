@@ -1,12 +1,14 @@
 # Howth — see README.md. One cargo profile (release) for build, test and bench.
 SHELL := /bin/bash
 LIBNODE_DIR := $(CURDIR)/.deps/libnode/usr/lib/x86_64-linux-gnu
-# Doctests link in temporary folders the rpath cannot reach.
-export LD_LIBRARY_PATH := $(LIBNODE_DIR)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+LIBNODE_LAZY_DIR := $(CURDIR)/.deps/libnode-lazy
+# Doctests link in temporary folders the rpath cannot reach; same order as the
+# rpath (.cargo/config.toml), so tests load the libnode the binary ships with.
+export LD_LIBRARY_PATH := $(LIBNODE_LAZY_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run test test-rust test-js lint bench fuzz soak clean
+.PHONY: deps build run test test-rust test-js lint bench bench-startup fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -27,10 +29,14 @@ test: deps
 	@bash scripts/test-js.sh $(HOWTH)
 	@bash scripts/fuzz.sh 200000
 	@bash tests/js/golden/check.sh $(HOWTH)
-	node --test benches/harness/test/
+	node --test benches/harness/test/ scripts/test/
 
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)
+
+# `howth run empty.ts` next to the libnode floor, node and bun (hyperfine).
+bench-startup: build
+	bash benches/startup/run.sh
 
 # FUZZ_RUNS executions of every fuzz target (parser and connection).
 fuzz:

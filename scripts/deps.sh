@@ -64,6 +64,22 @@ else
   fi
 fi
 
+# A copy of libnode.so.108 with its PLT bound on first call instead of at
+# load (scripts/lazy-libnode.mjs says why: it halves the loader's work). The
+# binary's rpath looks in .deps/libnode-lazy first and falls back to the
+# original, so a copy that cannot be made only costs start-up time.
+if have_system; then libnode="/$lib_rel/libnode.so.108"; else libnode="$dest/$lib_rel/libnode.so.108"; fi
+lazy="$here/.deps/libnode-lazy/libnode.so.108"
+if [ ! -e "$lazy" ] || [ "$libnode" -nt "$lazy" ] || [ "$here/scripts/lazy-libnode.mjs" -nt "$lazy" ]; then
+  mkdir -p "$(dirname "$lazy")"
+  if node "$here/scripts/lazy-libnode.mjs" "$libnode" "$lazy"; then
+    echo "deps: lazily bound libnode in $(dirname "$lazy")"
+  else
+    rm -f "$lazy"
+    echo "deps: keeping libnode's eager binding (see above)"
+  fi
+fi
+
 # TypeScript for `tsc --noEmit` (pinned by package-lock.json).
 if [ -f "$here/package.json" ] && [ ! -x "$here/node_modules/.bin/tsc" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)

@@ -243,3 +243,28 @@ fn startup_snapshot_is_made_once_reused_and_checked() {
         "[[\"d\"],\"fourth\",\"function\",\"function\",\"d\"]\n"
     );
 }
+
+/// `make deps` writes a lazily bound copy of libnode (scripts/lazy-libnode.mjs)
+/// and the binary's rpath prefers it: the process that serves maps that
+/// copy, not the distribution's eagerly bound one, and works on it.
+#[test]
+fn binary_loads_the_lazily_bound_libnode() {
+    let server =
+        Server::from_source("Howth.serve({ port: 0 }, (req) => ({ body: new URL(req.url).pathname }));");
+    let res = server.get("/lazy");
+    assert_eq!(res.status, 200);
+    assert_eq!(res.text(), "/lazy");
+    let maps = std::fs::read_to_string(format!("/proc/{}/maps", server.child.id())).unwrap();
+    let libnode: Vec<&str> = maps
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(5))
+        .filter(|p| p.ends_with("/libnode.so.108"))
+        .collect();
+    assert!(!libnode.is_empty(), "libnode not mapped:\n{maps}");
+    assert!(
+        libnode
+            .iter()
+            .all(|p| p.ends_with(".deps/libnode-lazy/libnode.so.108")),
+        "expected the lazily bound copy, got {libnode:?}"
+    );
+}
