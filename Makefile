@@ -1,10 +1,10 @@
 # Howth — see README.md. One cargo profile (release) for build, test and bench.
 SHELL := /bin/bash
 LIBNODE_DIR := $(CURDIR)/.deps/libnode/usr/lib/x86_64-linux-gnu
-LIBNODE_LAZY_DIR := $(CURDIR)/.deps/libnode-lazy
+LIBNODE_SYMBOLIC_DIR := $(CURDIR)/.deps/libnode-symbolic
 # Doctests link in temporary folders the rpath cannot reach; same order as the
 # rpath (.cargo/config.toml), so tests load the libnode the binary ships with.
-export LD_LIBRARY_PATH := $(LIBNODE_LAZY_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
+export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRARY_PATH),:$(LD_LIBRARY_PATH))
 CARGO ?= cargo
 HOWTH := target/release/howth
 

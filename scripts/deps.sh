@@ -64,19 +64,18 @@ else
   fi
 fi
 
-# A copy of libnode.so.108 with its PLT bound on first call instead of at
-# load (scripts/lazy-libnode.mjs says why: it halves the loader's work). The
-# binary's rpath looks in .deps/libnode-lazy first and falls back to the
-# original, so a copy that cannot be made only costs start-up time.
+# A copy of libnode.so.108 whose references to its own functions are bound
+# at build time (scripts/symbolic-libnode.mjs says why: it removes most of
+# the loader's work at every start). The binary's rpath looks in
+# .deps/libnode-symbolic first and falls back to the original, so a copy that
+# cannot be made only costs start-up time.
 if have_system; then libnode="/$lib_rel/libnode.so.108"; else libnode="$dest/$lib_rel/libnode.so.108"; fi
-lazy="$here/.deps/libnode-lazy/libnode.so.108"
-if [ ! -e "$lazy" ] || [ "$libnode" -nt "$lazy" ] || [ "$here/scripts/lazy-libnode.mjs" -nt "$lazy" ]; then
-  mkdir -p "$(dirname "$lazy")"
-  if node "$here/scripts/lazy-libnode.mjs" "$libnode" "$lazy"; then
-    echo "deps: lazily bound libnode in $(dirname "$lazy")"
-  else
-    rm -f "$lazy"
-    echo "deps: keeping libnode's eager binding (see above)"
+symbolic="$here/.deps/libnode-symbolic/libnode.so.108"
+if [ ! -e "$symbolic" ] || [ "$libnode" -nt "$symbolic" ] || [ "$here/scripts/symbolic-libnode.mjs" -nt "$symbolic" ]; then
+  mkdir -p "$(dirname "$symbolic")"
+  if ! node "$here/scripts/symbolic-libnode.mjs" "$libnode" "$symbolic"; then
+    rm -f "$symbolic"
+    echo "deps: using libnode as Debian linked it (see above)"
   fi
 fi
 

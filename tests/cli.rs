@@ -244,16 +244,16 @@ fn startup_snapshot_is_made_once_reused_and_checked() {
     );
 }
 
-/// `make deps` writes a lazily bound copy of libnode (scripts/lazy-libnode.mjs)
-/// and the binary's rpath prefers it: the process that serves maps that
-/// copy, not the distribution's eagerly bound one, and works on it.
+/// `make deps` writes a copy of libnode bound to its own functions
+/// (scripts/symbolic-libnode.mjs) and the binary's rpath prefers it: the
+/// process that serves maps that copy, not Debian's, and works on it.
 #[test]
-fn binary_loads_the_lazily_bound_libnode() {
+fn binary_loads_the_self_bound_libnode() {
     let server =
         Server::from_source("Howth.serve({ port: 0 }, (req) => ({ body: new URL(req.url).pathname }));");
-    let res = server.get("/lazy");
+    let res = server.get("/symbolic");
     assert_eq!(res.status, 200);
-    assert_eq!(res.text(), "/lazy");
+    assert_eq!(res.text(), "/symbolic");
     let maps = std::fs::read_to_string(format!("/proc/{}/maps", server.child.id())).unwrap();
     let libnode: Vec<&str> = maps
         .lines()
@@ -264,7 +264,7 @@ fn binary_loads_the_lazily_bound_libnode() {
     assert!(
         libnode
             .iter()
-            .all(|p| p.ends_with(".deps/libnode-lazy/libnode.so.108")),
-        "expected the lazily bound copy, got {libnode:?}"
+            .all(|p| p.ends_with(".deps/libnode-symbolic/libnode.so.108")),
+        "expected the self-bound copy, got {libnode:?}"
     );
 }

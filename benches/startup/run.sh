@@ -17,7 +17,7 @@ stock_dir=$root/.deps/libnode/usr/lib/x86_64-linux-gnu
 [ -e "$stock_dir/libnode.so.108" ] || stock_dir=/usr/lib/x86_64-linux-gnu
 include=$root/.deps/libnode/usr/include/node
 [ -e "$include/v8.h" ] || include=/usr/include/node
-lazy_dir=$root/.deps/libnode-lazy
+symbolic_dir=$root/.deps/libnode-symbolic
 
 command -v hyperfine >/dev/null || { echo "bench-startup: hyperfine not found (apt-get install hyperfine)"; exit 1; }
 [ -x "$howth" ] || { echo "bench-startup: $howth not built (make build)"; exit 1; }
@@ -25,22 +25,22 @@ command -v hyperfine >/dev/null || { echo "bench-startup: hyperfine not found (a
 build=target/startup
 mkdir -p "$build" "$out"
 # The same program twice: against Debian's libnode (the floor as shipped)
-# and against the lazily bound copy `make deps` makes (the floor Howth has).
+# and against the self-bound copy `make deps` makes (the floor Howth has).
 g++ -O2 -I"$include" benches/startup/linkonly.cc -o "$build/linkonly" \
   -L"$stock_dir" -l:libnode.so.108 -Wl,-rpath,"$stock_dir"
-if [ -e "$lazy_dir/libnode.so.108" ]; then
-  g++ -O2 -I"$include" benches/startup/linkonly.cc -o "$build/linkonly-lazy" \
-    -L"$lazy_dir" -l:libnode.so.108 -Wl,-rpath,"$lazy_dir"
+if [ -e "$symbolic_dir/libnode.so.108" ]; then
+  g++ -O2 -I"$include" benches/startup/linkonly.cc -o "$build/linkonly-symbolic" \
+    -L"$symbolic_dir" -l:libnode.so.108 -Wl,-rpath,"$symbolic_dir"
 fi
 empty=$build/empty.ts
 : > "$empty"
 
 bun=$(ls .bench-tools/node_modules/@oven/bun-linux-x64/bin/bun 2>/dev/null || command -v bun || true)
 cmds=(-n "linkonly (Debian's libnode)" "$build/linkonly")
-[ -x "$build/linkonly-lazy" ] && cmds+=(-n "linkonly (lazily bound copy)" "$build/linkonly-lazy")
+[ -x "$build/linkonly-symbolic" ] && cmds+=(-n "linkonly (self-bound copy)" "$build/linkonly-symbolic")
 cmds+=(-n "howth --version" "$howth --version")
 cmds+=(-n "howth run empty.ts" "$howth run $empty")
-cmds+=(-n "howth run empty.ts, LD_BIND_NOW=1" "env LD_BIND_NOW=1 $howth run $empty")
+cmds+=(-n "howth run empty.ts on Debian's libnode" "env LD_LIBRARY_PATH=$stock_dir $howth run $empty")
 cmds+=(-n "howth run empty.ts, HOWTH_SNAPSHOT=0" "env HOWTH_SNAPSHOT=0 $howth run $empty")
 cmds+=(-n "node empty.ts" "node $empty")
 [ -n "$bun" ] && cmds+=(-n "bun empty.ts" "$bun $empty")
