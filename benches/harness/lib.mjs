@@ -488,6 +488,7 @@ export const USAGE = `usage: node benches/harness/bench.mjs [options]
                           per request, so it caps req/s later; whole-second --duration/--warmup
   --no-pipeline           skip the pipelined (wrk) measurement
   --pipeline-depth N      requests per round trip (default ${DEFAULTS.pipelineDepth})
+  --pipeline-connections N  connections of the pipelined run (default ${DEFAULTS.pipelineConnections})
   --howth PATH            the howth binary (default $HOWTH_BIN, else target/release/howth)
   --no-install            do not install missing tools; skip what is missing
   --out DIR               where results go (default ${DEFAULTS.out})`;
@@ -524,6 +525,7 @@ export function parseArgs(argv) {
       case "--load": given.load = next(); break;
       case "--no-pipeline": given.pipeline = false; break;
       case "--pipeline-depth": given.pipelineDepth = num(a, next(), { int: true, min: 1 }); break;
+      case "--pipeline-connections": given.pipelineConnections = num(a, next(), { int: true, min: 1 }); break;
       case "--no-install": given.install = false; break;
       case "--howth": given.howth = next(); break;
       case "--out": given.out = next(); break;

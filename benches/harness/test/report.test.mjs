@@ -138,6 +138,9 @@ test("parseArgs: defaults, --quick, overrides and errors", () => {
   assert.throws(() => parseArgs(["--scenarios", "nope"]), /unknown scenario/);
   assert.throws(() => parseArgs(["--runtimes", "java"]), /unknown runtime/);
   assert.throws(() => parseArgs(["--reps", "0"]), /--reps/);
+  assert.equal(d.pipelineConnections, 50);
+  assert.equal(parseArgs(["--pipeline-connections", "1000"]).pipelineConnections, 1000);
+  assert.throws(() => parseArgs(["--pipeline-connections", "0"]), /--pipeline-connections/);
   assert.throws(() => parseArgs(["--frobnicate"]), /unknown option/);
 });
 
