@@ -213,14 +213,14 @@ impl Conn {
         self.wbuf.len() - self.wpos
     }
 
-    /// The buffer a response with sequence `seq` is written into: the output
-    /// itself when it is next in line, else its place in the queue.
     /// Whether `reply` is for this connection and still to be written:
     /// not after a response that closes it, nor on a failed socket.
     pub fn owes(&self, reply: &crate::batch::ReplyTo) -> bool {
         self.id == reply.conn_id && !self.broken && self.close_after.is_none_or(|last| reply.seq <= last)
     }
 
+    /// The buffer a response with sequence `seq` is written into: the output
+    /// itself when it is next in line, else its place in the queue.
     pub fn out_for(&mut self, seq: u64) -> &mut Vec<u8> {
         if seq == self.write_seq {
             &mut self.wbuf
