@@ -926,7 +926,6 @@ impl EventLoop {
                 if e.terminated || fired {
                     self.rt.isolate().cancel_terminate();
                     heap_hit = self.rt.isolate().take_heap_limit_hit();
-                    self.report_stopped_batch(fired && !heap_hit, limit);
                     true
                 } else {
                     eprintln!("error: request dispatch failed: {e}");
@@ -935,16 +934,18 @@ impl EventLoop {
             }
         };
         let ext = &mut self.rt.state().ext;
-        // Dispatch runs requests in order: the first one neither answered
-        // nor deferred is the one that was running when JS stopped.
-        let running = ext.batch.active().iter().position(|e| !e.answered && !e.deferred);
         if !stopped {
             answer_unanswered(ext, 0, 500);
             return Ok(None);
         }
+        // Dispatch runs requests in order: the first one neither answered
+        // nor deferred is the one that was running when JS stopped.
+        let running = ext.batch.active().iter().position(|e| !e.answered && !e.deferred);
+        self.report_stopped_batch(running, fired && !heap_hit, limit);
         let Some(running) = running else {
             return Ok(None);
         };
+        let ext = &mut self.rt.state().ext;
         let entry = &mut ext.batch.entries[running];
         entry.answered = true;
         let reply = entry.reply;
@@ -961,12 +962,10 @@ impl EventLoop {
         Ok(Some(running))
     }
 
-    /// Logs which request was running when a batch was stopped: the first
-    /// one neither answered nor deferred (dispatch runs them in order).
-    fn report_stopped_batch(&mut self, by_watchdog: bool, limit: Duration) {
+    /// Logs which request (batch index `running`) was running when a batch
+    /// was stopped.
+    fn report_stopped_batch(&mut self, running: Option<usize>, by_watchdog: bool, limit: Duration) {
         let ext = &self.rt.state().ext;
-        let active = ext.batch.active();
-        let running = active.iter().position(|e| !e.answered && !e.deferred);
         let what = running.map_or_else(|| "a request".to_string(), |i| ext.describe_request(i));
         if by_watchdog {
             eprintln!(
