@@ -11,7 +11,9 @@ mod bench_cmd;
     name = "howth",
     version = howth::VERSION,
     about = "Run TypeScript HTTP servers on V8, faster than Bun",
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    // One line per flag in --help, whatever the terminal (docs/cli.md).
+    term_width = 0
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,9 +41,14 @@ enum Command {
         #[command(flatten)]
         limits: ServeFlags,
         /// The entry file: .ts, .mts, .js or .mjs
+        #[arg(help_heading = "Arguments")]
         file: PathBuf,
         /// Arguments for the script (Howth.args)
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        #[arg(
+            help_heading = "Arguments",
+            trailing_var_arg = true,
+            allow_hyphen_values = true
+        )]
         args: Vec<String>,
     },
     /// Measure one app against Howth alone (oha, or wrk when pipelining)
