@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run test test-rust test-js lint bench bench-startup fuzz soak clean
+.PHONY: deps build run install test test-rust test-js lint bench bench-startup fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -19,6 +19,11 @@ build: deps
 run: build
 	$(HOWTH) run examples/hello.ts
 
+# The binary and the libnode it loads, under PREFIX (docs/getting-started.md).
+PREFIX ?= /usr/local
+install: build
+	@bash scripts/install.sh $(PREFIX) $(HOWTH)
+
 test: deps
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
@@ -27,6 +32,7 @@ test: deps
 	npx --no-install tsc --strict --noEmit -p tests/js
 	$(CARGO) test --release --workspace
 	@bash scripts/test-js.sh $(HOWTH)
+	node scripts/check-docs.mjs $(HOWTH)
 	@bash scripts/fuzz.sh 200000
 	@bash tests/js/golden/check.sh $(HOWTH)
 	node --test benches/harness/test/ scripts/test/
