@@ -17,6 +17,7 @@ use howth::{HostValue, Howth};
 use serde_json::json;
 
 /// The TypeScript side: routes requests to the host's functions.
+// [docs:app]
 const APP: &str = r#"
 export default {
   async fetch(req: Request): Promise<Response> {
@@ -43,6 +44,7 @@ export default {
   },
 };
 "#;
+// [/docs:app]
 
 fn main() {
     let stock: Arc<Mutex<BTreeMap<String, u32>>> = Arc::new(Mutex::new(BTreeMap::from([
@@ -54,6 +56,7 @@ fn main() {
         .and_then(|p| p.parse().ok())
         .unwrap_or(3000);
 
+    // [docs:builder]
     let (for_item, for_take, for_report) = (stock.clone(), stock.clone(), stock.clone());
     let server = Howth::builder()
         .source("inventory.ts", APP)
@@ -91,6 +94,7 @@ fn main() {
                 .into())
         })
         .start();
+    // [/docs:builder]
     let server = match server {
         Ok(server) => server,
         Err(e) => {

@@ -172,7 +172,7 @@ export function checkLink(page, target, { dir = root, tracked, headingsOf }) {
     return [`no such file: ${target}`];
   }
   if (tracked && !tracked.has(rel) && ![...tracked].some((t) => t.startsWith(`${rel}/`))) {
-    return [`not in the repository (git does not track it): ${target}`];
+    return [`not in the repository (git does not track it; git add it?): ${target}`];
   }
   if (anchor !== undefined && rel.endsWith(".md") && statSync(path.join(dir, rel)).isFile()) {
     const heads = headingsOf(rel);
