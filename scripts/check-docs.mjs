@@ -32,6 +32,8 @@
 //   <!-- include examples/embed.rs:builder -->  the block is that file's
 //        region between `// [docs:builder]` and `// [/docs:builder]`
 //        (or the whole file without `:region`), character for character.
+//   <!-- file name.json -->  the block is written into the page's folder
+//        as that file, for the blocks after it to import; not run.
 //   <!-- norun: why -->  the block is shown, not run (keep these rare).
 // A response body after the status is compared exactly (trimmed); with a
 // leading `~` it need only contain the rest.
@@ -397,6 +399,12 @@ async function main() {
       if (d.startsWith("norun:")) {
         if (d.slice(6).trim() === "") say(page, b.line, "norun needs a reason");
         skipped++;
+        continue;
+      }
+      const file = /^file\s+(\S+)$/.exec(d);
+      if (file) {
+        dir ??= mkdtempSync(path.join(tmpdir(), "howth-docs-"));
+        writeFileSync(path.join(dir, file[1]), b.code);
         continue;
       }
       const inc = /^include\s+(\S+)$/.exec(d);
