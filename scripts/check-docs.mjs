@@ -322,13 +322,18 @@ function makeTargets() {
   return new Set([...text.matchAll(/^([a-z][a-z0-9-]*):/gm)].map((m) => m[1]));
 }
 
+/** Splits a command line into words as the shell would (quotes kept together, then removed). */
+export function shellWords(line) {
+  return [...line.matchAll(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g)].map((m) => m[0].replace(/["']/g, ""));
+}
+
 /** Checks the commands of a sh block against the Makefile and `--help`. */
 function checkShell(code, targets, helpOf) {
   const problems = [];
   for (let raw of code.split("\n")) {
     const l = raw.replace(/\s+#.*$/, "").replace(/^\$\s+/, "").trim();
     if (l === "" || l.startsWith("#")) continue;
-    const words = l.split(/\s+/);
+    const words = shellWords(l);
     if (words[0] === "make") {
       for (const w of words.slice(1)) {
         if (w.includes("=")) continue;

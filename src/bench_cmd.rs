@@ -10,7 +10,7 @@
 //! req/s, p50/p99 latency, CPU µs per request, peak RSS and the non-2xx and
 //! error counts. CPU µs per request is the figure that separates servers on
 //! a 2-core machine, where the load generator saturates first (see
-//! DESIGN.md, "Measuring on two cores").
+//! docs/benchmarks.md, "Method").
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
