@@ -261,7 +261,7 @@ async function request(port, { method, target, body }) {
 }
 
 /** Runs one ts/js block; returns a list of problems. */
-async function runBlock(howth, dir, block, spec) {
+export async function runBlock(howth, dir, block, spec) {
   const first = /^\/\/\s*file:\s*(\S+)/.exec(block.code);
   const name = first ? first[1] : `block-${block.line}.${block.lang === "js" ? "js" : "ts"}`;
   writeFileSync(path.join(dir, name), block.code);
