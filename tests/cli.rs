@@ -121,6 +121,73 @@ fn missing_import_names_importer_and_specifier() {
 }
 
 #[test]
+fn unknown_node_builtin_is_one_line_and_exit_1() {
+    let s = TempScript::new(
+        "main.mjs",
+        "import x from \"node:no-such-module\";\nconsole.log(x);\n",
+    );
+    let out = run(&s.path, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("No such built-in module: node:no-such-module"),
+        "{err}"
+    );
+    assert!(err.contains("main.mjs"), "{err}");
+}
+
+#[test]
+fn ts_lib_dir_override_is_compiled_at_start() {
+    // A copy of ts-lib with one module added: the override serves it as a
+    // built-in without a cargo build; without the override it is unknown.
+    let lib = TempScript::new("unused.ts", "");
+    let root = lib.dir.join("ts-lib");
+    copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ts-lib"),
+        &root,
+    );
+    std::fs::create_dir_all(root.join("node")).unwrap();
+    std::fs::write(
+        root.join("node/howth_probe.ts"),
+        "export const answer = 42;\nexport default { answer };\n",
+    )
+    .unwrap();
+    let s = TempScript::new(
+        "main.mjs",
+        "import p from \"node:howth_probe\";\nconsole.log(p.answer);\n",
+    );
+    let cache = TempScript::new("cache.txt", "");
+    let with = Command::new(howth())
+        .args(["run", s.path.to_str().unwrap()])
+        .env("HOWTH_TS_LIB_DIR", &root)
+        .env("HOWTH_CACHE_DIR", &cache.dir)
+        .output()
+        .unwrap();
+    assert!(with.status.success(), "{}", stderr(&with));
+    assert_eq!(stdout(&with).trim(), "42");
+    let without = run(&s.path, &[]);
+    assert_eq!(without.status.code(), Some(1));
+    assert!(
+        stderr(&without).contains("No such built-in module"),
+        "{}",
+        stderr(&without)
+    );
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
+
+#[test]
 fn modules_json_cycles_top_level_await_and_dynamic_import() {
     let s = TempScript::new(
         "main.ts",

@@ -282,7 +282,7 @@ impl<X: 'static> Runtime<X> {
     fn evaluate_ts_lib(&mut self, t0: Instant) -> Result<Value, RuntimeError> {
         let (mut m, state) = self.iso.modules_and_state();
         state.loader.code_cache = modules::code_cache::CodeCache::open(
-            modules::TS_LIB,
+            modules::ts_lib(),
             &howth_engine::v8_version(),
             &self.v8_flags,
         );

@@ -17,8 +17,8 @@ use super::compile::{compile, CompileError, SourceKind, SourceMap};
 use super::resolve::{path_to_file_url, resolve, ResolveError};
 
 mod ts_lib {
-    // `pub static TS_LIB: &[(&str, &str)]`: ("howth:internal/<stem>", js),
-    // written by runtime/build.rs from ts-lib/*.ts.
+    // `pub static TS_LIB: &[(&str, &str)]`: ("howth:internal/<path>", js),
+    // written by runtime/build.rs from ts-lib/**/*.ts.
     include!(concat!(env!("OUT_DIR"), "/ts_lib.rs"));
 }
 
@@ -26,6 +26,67 @@ pub use ts_lib::TS_LIB;
 
 /// The scheme of the runtime's embedded modules.
 const INTERNAL_PREFIX: &str = "howth:internal/";
+/// Where the Node API modules live among them: `node:fs/promises` is
+/// `howth:internal/node/fs_promises` (ts-lib/node/fs_promises.ts).
+const NODE_PREFIX: &str = "howth:internal/node/";
+
+/// ts-lib as this process runs it: the copy compiled into the binary, or,
+/// when `HOWTH_TS_LIB_DIR` names a ts-lib folder, that folder compiled now.
+///
+/// The override is for working on ts-lib: a change to a .ts file then needs
+/// no cargo build. Its code differs from the embedded copy, so the startup
+/// snapshot and code cache, whose names hash the code, are made anew for it
+/// and never mixed up with the binary's own. A file that does not compile
+/// is reported on stderr and the embedded copy is used.
+pub fn ts_lib() -> &'static [(&'static str, &'static str)] {
+    static LIB: std::sync::OnceLock<&'static [(&'static str, &'static str)]> = std::sync::OnceLock::new();
+    LIB.get_or_init(|| match std::env::var_os("HOWTH_TS_LIB_DIR") {
+        Some(dir) => ts_lib_from(Path::new(&dir)).unwrap_or_else(|e| {
+            eprintln!("warning: HOWTH_TS_LIB_DIR: {e}; using the ts-lib built into howth");
+            TS_LIB
+        }),
+        None => TS_LIB,
+    })
+}
+
+/// Compiles every module of a ts-lib folder; leaked, as it lives as long
+/// as the process (once per process).
+fn ts_lib_from(dir: &Path) -> Result<&'static [(&'static str, &'static str)], String> {
+    let files = super::ts_lib_files::ts_lib_files(dir);
+    if files.is_empty() {
+        return Err(format!("{} holds no .ts files", dir.display()));
+    }
+    let mut lib = Vec::with_capacity(files.len());
+    for (name, path) in files {
+        let shown = path.to_string_lossy();
+        let source = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+        let compiled = compile(&shown, &source, SourceKind::TypeScript).map_err(|e| e.one_line())?;
+        let name: &'static str = Box::leak(name.into_boxed_str());
+        let code: &'static str = Box::leak(compiled.code.into_boxed_str());
+        lib.push((name, code));
+    }
+    Ok(Box::leak(lib.into_boxed_slice()))
+}
+
+/// The built-in module a specifier names, by Node's rules: `node:x` always
+/// means the built-in (and is an error when there is none); a bare `x` only
+/// when a built-in of that name exists, so a package may still be called
+/// anything else. None: not a built-in.
+pub fn builtin_module(specifier: &str) -> Option<Result<&'static str, String>> {
+    let (name, prefixed) = match specifier.strip_prefix("node:") {
+        Some(name) => (name, true),
+        None => (specifier, false),
+    };
+    if name.is_empty() || name.starts_with('.') || name.starts_with('/') || name.contains('\\') {
+        return prefixed.then(|| Err(format!("No such built-in module: {specifier}")));
+    }
+    let internal = format!("{NODE_PREFIX}{}", name.replace('/', "_"));
+    match ts_lib().iter().find(|(n, _)| *n == internal) {
+        Some(&(n, _)) => Some(Ok(n)),
+        None if prefixed => Some(Err(format!("No such built-in module: {specifier}"))),
+        None => None,
+    }
+}
 
 /// Why a module graph could not be loaded.
 #[derive(Debug)]
@@ -268,19 +329,13 @@ impl ModuleLoader {
             specifier: specifier.to_string(),
             referrer: Some(referrer.to_string()),
         };
-        // Embedded modules import each other by full specifier or by
-        // relative path, as the .ts files in ts-lib/ do; user code may not
-        // reach into them.
+        // Embedded modules import each other by full specifier or by a path
+        // relative to their own folder, as the .ts files in ts-lib/ do; user
+        // code may not reach into them.
         let internal_name = if specifier.starts_with(INTERNAL_PREFIX) {
             Some(specifier.to_string())
-        } else if from_internal {
-            specifier.strip_prefix("./").map(|stem| {
-                let stem = stem
-                    .strip_suffix(".ts")
-                    .or_else(|| stem.strip_suffix(".js"))
-                    .unwrap_or(stem);
-                format!("{INTERNAL_PREFIX}{stem}")
-            })
+        } else if from_internal && (specifier.starts_with("./") || specifier.starts_with("../")) {
+            internal_relative(referrer, specifier)
         } else {
             None
         };
@@ -288,6 +343,17 @@ impl ModuleLoader {
             return internal_target(&name)
                 .filter(|_| from_internal)
                 .ok_or_else(no_internal);
+        }
+        // `node:fs`, `fs`, `node:fs/promises`: the Node API (ts-lib/node/).
+        if let Some(builtin) = builtin_module(specifier) {
+            let name = builtin.map_err(|reason| {
+                LoadError::Resolve(ResolveError::Unsupported {
+                    specifier: specifier.to_string(),
+                    referrer: referrer.to_string(),
+                    reason,
+                })
+            })?;
+            return internal_target(name).ok_or_else(no_internal);
         }
         // An embedded module may still import a user file by absolute path
         // or file URL (e.g. the entry module); nothing relative to itself.
@@ -451,12 +517,36 @@ impl ModuleLoader {
     }
 }
 
-/// `howth:internal/<stem>` → its embedded code.
+/// `howth:internal/<path>` → its embedded code.
 fn internal_target(specifier: &str) -> Option<Target> {
-    TS_LIB
+    ts_lib()
         .iter()
         .find(|(name, _)| *name == specifier)
         .map(|&(name, code)| Target::Internal { name, code })
+}
+
+/// The internal module a relative import of an internal module names:
+/// `./b.ts` from `howth:internal/node/a` is `howth:internal/node/b`,
+/// `../b.js` is `howth:internal/b`. None when it climbs out of ts-lib.
+fn internal_relative(referrer: &str, specifier: &str) -> Option<String> {
+    let referrer = referrer.strip_prefix(INTERNAL_PREFIX)?;
+    let mut parts: Vec<&str> = referrer.split('/').collect();
+    parts.pop(); // the referrer's own file name
+    for segment in specifier.split('/') {
+        match segment {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    let path = parts.join("/");
+    let stem = path
+        .strip_suffix(".ts")
+        .or_else(|| path.strip_suffix(".js"))
+        .unwrap_or(&path);
+    Some(format!("{INTERNAL_PREFIX}{stem}"))
 }
 
 /// Parses `:<line>:<col>` at `colon`; returns both and the end offset.
@@ -483,6 +573,37 @@ mod tests {
         assert_eq!(parse_line_col(b"a.ts:12:5)", 4), Some((12, 5, 9)));
         assert_eq!(parse_line_col(b"a.ts:12)", 4), None);
         assert_eq!(parse_line_col(b"a.ts::5", 4), None);
+    }
+
+    #[test]
+    fn internal_relative_imports_follow_folders() {
+        let r = |from: &str, spec: &str| internal_relative(from, spec);
+        assert_eq!(
+            r("howth:internal/bootstrap", "./url.ts").as_deref(),
+            Some("howth:internal/url")
+        );
+        assert_eq!(
+            r("howth:internal/node/fs", "./path.ts").as_deref(),
+            Some("howth:internal/node/path")
+        );
+        assert_eq!(
+            r("howth:internal/node/fs", "../errors.js").as_deref(),
+            Some("howth:internal/errors")
+        );
+        assert_eq!(r("howth:internal/node/fs", "../../x.ts"), None);
+    }
+
+    #[test]
+    fn builtins_resolve_by_nodes_rules() {
+        // ts-lib/node/ may not hold these yet; the rules hold either way.
+        assert!(matches!(builtin_module("node:no-such-module"), Some(Err(_))));
+        assert_eq!(builtin_module("no-such-package"), None);
+        assert!(matches!(builtin_module("node:"), Some(Err(_))));
+        assert_eq!(builtin_module("./fs"), None);
+        for (name, _) in ts_lib().iter().filter(|(n, _)| n.starts_with(NODE_PREFIX)) {
+            let bare = name[NODE_PREFIX.len()..].replace('_', "/");
+            assert_eq!(builtin_module(&format!("node:{bare}")), Some(Ok(*name)));
+        }
     }
 
     #[test]

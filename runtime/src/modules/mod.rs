@@ -8,7 +8,8 @@ pub mod compile;
 pub mod loader;
 pub mod resolve;
 pub mod snapshot;
+pub mod ts_lib_files;
 
 pub use compile::{compile, CompileError, Compiled, SourceKind, SourceMap};
-pub use loader::{LoadError, ModuleLoader, TS_LIB};
+pub use loader::{builtin_module, ts_lib, LoadError, ModuleLoader, TS_LIB};
 pub use resolve::{path_to_file_url, resolve, ResolveError};

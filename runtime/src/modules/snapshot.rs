@@ -36,7 +36,7 @@ use std::time::{Duration, SystemTime};
 use howth_engine::{Hooks, Isolate, IsolateOptions, PlatformOptions, SnapshotBlob, Startup};
 
 use super::code_cache::{cache_dir, cache_file, write_atomically};
-use super::loader::{ModuleLoader, TS_LIB};
+use super::loader::{ts_lib, ModuleLoader};
 
 const MAGIC: &[u8; 8] = b"HOWTHSN1";
 const HEADER: usize = 8 + 8 + 8;
@@ -95,7 +95,7 @@ pub fn startup_snapshot(platform: &PlatformOptions, v8_flags: &str) -> Option<Ar
         return snapshot.clone();
     }
     let key = format!("{v8_flags} {}", binary_identity());
-    let path = cache_file("v8snapshot", TS_LIB, &howth_engine::v8_version(), &key);
+    let path = cache_file("v8snapshot", ts_lib(), &howth_engine::v8_version(), &key);
     let snapshot = path
         .as_deref()
         .and_then(read)
