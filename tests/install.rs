@@ -30,7 +30,10 @@ fn installed_binary_serves_from_a_temporary_directory_with_its_own_libnode() {
 
     // A fresh folder elsewhere, and no LD_LIBRARY_PATH (make test sets one
     // that points into this checkout): only the rpath can find libnode.
-    let app = TempScript::new("hello.ts", "export default { fetch: () => new Response(\"Hi\") };\n");
+    let app = TempScript::new(
+        "hello.ts",
+        "export default { fetch: () => new Response(\"Hi\") };\n",
+    );
     let mut child = Command::new(&installed)
         .args(["run", "--port", "0", "hello.ts"])
         .current_dir(&app.dir)
