@@ -13,6 +13,8 @@
 //      file) and run with `howth run --port 0`. A script must exit 0; a
 //      server must print its address, answer the requests the directive
 //      before the block lists, then stop on SIGTERM with exit 0.
+//      Then all of them are type-checked with tsc --strict, as a user's
+//      project would be (examples/tsconfig.json's options, lib esnext).
 //    - rust: an include of a file under examples/ (see below), kept identical.
 //    - sh: each command is checked, not run: `make X` names a Makefile
 //      target, `howth ...` uses only commands and flags `--help` lists.
@@ -392,6 +394,7 @@ async function main() {
   let linkCount = 0;
 
   const all = pages();
+  const typed = [];
   for (const page of all) {
     const { blocks, prose } = parsedPage(page);
     for (const { line, target } of links(prose)) {
@@ -453,8 +456,27 @@ async function main() {
           say(page, b.line, `no rule for \`${b.lang}\` blocks: run it as ts, include it from examples/, or mark it <!-- norun: why -->`);
       }
     }
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir) typed.push(dir);
   }
+
+  // The TypeScript examples type-check as a user's project would: the
+  // options of examples/tsconfig.json, with lib.dom, ts-lib/howth.d.ts and
+  // the esnext library (Howth provides the built-ins V8 10.2 lacks).
+  const tsc = path.join(root, "node_modules/.bin/tsc");
+  if (typed.length && existsSync(tsc)) {
+    const cfg = path.join(typed[0], "..", `${path.basename(typed[0])}-tsconfig.json`);
+    const base = JSON.parse(readFileSync(path.join(root, "examples/tsconfig.json"), "utf8").replace(/^\s*\/\/.*$/gm, ""));
+    writeFileSync(
+      cfg,
+      JSON.stringify({ compilerOptions: { ...base.compilerOptions, lib: ["esnext", "dom", "dom.iterable"], resolveJsonModule: true }, include: [...typed.map((d) => `${d}/**/*.ts`), path.join(root, "ts-lib/howth.d.ts")] }),
+    );
+    const r = spawnSync(tsc, ["--strict", "--noEmit", "-p", cfg], { encoding: "utf8" });
+    if (r.status !== 0) {
+      for (const l of (r.stdout + r.stderr).trim().split("\n")) problems.push(`tsc: ${l}`);
+    }
+    rmSync(cfg, { force: true });
+  }
+  for (const d of typed) rmSync(d, { recursive: true, force: true });
 
   // Every page is in the README's list, and so is every pending page.
   const readmeTargets = new Set(links(parsedPage("README.md").prose).map((l) => l.target.split("#")[0]));
