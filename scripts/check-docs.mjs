@@ -18,6 +18,7 @@
 //    - rust: an include of a file under examples/ (see below), kept identical.
 //    - sh: each command is checked, not run: `make X` names a Makefile
 //      target, `howth ...` uses only commands and flags `--help` lists.
+//    - json: data shown; it must parse.
 //    - text: output, layouts and diagrams; never run.
 // 3. The command line. docs/cli.md lists every flag of `howth --help`,
 //    `howth run --help` and `howth bench http --help`, and no other, and
@@ -448,6 +449,13 @@ async function main() {
           for (const p of checkShell(b.code, targets, helpOf)) say(page, b.line, p);
           break;
         case "text":
+          break;
+        case "json":
+          try {
+            JSON.parse(b.code);
+          } catch (e) {
+            say(page, b.line, `not JSON: ${e.message}`);
+          }
           break;
         case "":
           say(page, b.line, "a code block without a language: name one (ts, sh, text, ...)");
