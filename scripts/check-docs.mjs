@@ -22,7 +22,9 @@
 //    - text: output, layouts and diagrams; never run.
 // 3. The command line. docs/cli.md lists every flag of `howth --help`,
 //    `howth run --help` and `howth bench http --help`, and no other, and
-//    `--help` gives each flag one line.
+//    `--help` gives each flag one line. Every HOWTH_* variable the Rust
+//    code reads is named in docs/, and every serve option (OPTION_NAMES in
+//    loop/src/server.rs) has a row in docs/serving.md.
 //
 // Directives are HTML comments on the lines just before a block (GitHub
 // does not show them):
@@ -320,6 +322,31 @@ export async function runBlock(howth, dir, block, spec) {
   }
 }
 
+/** HOWTH_* environment variables the Rust code reads. */
+export function envVariables(dir = root) {
+  const names = new Set();
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === "target" || e.name === "node_modules" || e.name.startsWith(".")) continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith(".rs")) {
+        for (const m of readFileSync(p, "utf8").matchAll(/env::var(?:_os)?\("(HOWTH_[A-Z0-9_]+)"/g)) names.add(m[1]);
+      }
+    }
+  };
+  for (const d of ["src", "runtime", "loop", "parser"]) if (existsSync(path.join(dir, d))) walk(path.join(dir, d));
+  return [...names].sort();
+}
+
+/** The serve options the loop understands (loop/src/server.rs, OPTION_NAMES). */
+export function serveOptions(dir = root) {
+  const src = readFileSync(path.join(dir, "loop/src/server.rs"), "utf8");
+  const list = /OPTION_NAMES: &\[&str\] = &\[([^\]]*)\]/.exec(src);
+  if (!list) throw new Error("loop/src/server.rs: OPTION_NAMES not found");
+  return [...list[1].matchAll(/"([A-Za-z]+)"/g)].map((m) => m[1]);
+}
+
 function makeTargets() {
   const text = readFileSync(path.join(root, "Makefile"), "utf8");
   return new Set([...text.matchAll(/^([a-z][a-z0-9-]*):/gm)].map((m) => m[1]));
@@ -511,6 +538,17 @@ async function main() {
     for (const f of help.flags) if (!doc.has(f)) say("docs/cli.md", 1, `\`${cmd} --help\` lists ${f}, the page does not`);
     for (const f of doc) if (!help.flags.has(f)) say("docs/cli.md", 1, `lists ${f}, \`${cmd} --help\` does not`);
     for (const l of help.bad) say("docs/cli.md", 1, `\`${cmd} --help\` gives a flag more (or less) than one line: ${l}`);
+  }
+
+  // What the code reads and the docs must name: every HOWTH_* variable, in
+  // docs/; every serve option, in docs/serving.md's table of limits.
+  const docsText = all.map((p) => readFileSync(path.join(root, p), "utf8")).join("\n");
+  for (const name of envVariables()) {
+    if (!docsText.includes(name)) say("docs/cli.md", 1, `the code reads ${name}, no page names it`);
+  }
+  const serving = readFileSync(path.join(root, "docs/serving.md"), "utf8");
+  for (const name of serveOptions()) {
+    if (!new RegExp(`^\\| \`${name}\` \\|`, "m").test(serving)) say("docs/serving.md", 1, `no row for the serve option ${name}`);
   }
 
   for (const p of problems) console.error(p);

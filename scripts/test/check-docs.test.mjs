@@ -14,7 +14,9 @@ import {
   parseTest,
   region,
   root,
+  envVariables,
   runBlock,
+  serveOptions,
   shellWords,
   slug,
 } from "../check-docs.mjs";
@@ -116,4 +118,12 @@ test("an example whose answer differs from its directive fails", { skip: !exists
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the variables and serve options the code reads are found", () => {
+  const env = envVariables();
+  assert.ok(env.includes("HOWTH_TRACE") && env.includes("HOWTH_SNAPSHOT"), env.join(" "));
+  assert.ok(env.every((n) => /^HOWTH_[A-Z0-9_]+$/.test(n)));
+  const opts = serveOptions();
+  assert.ok(opts.includes("maxBodyBytes") && opts.includes("shutdownTimeoutMs"), opts.join(" "));
 });
