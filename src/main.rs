@@ -41,11 +41,12 @@ enum Command {
         #[command(flatten)]
         limits: ServeFlags,
         /// The entry file: .ts, .mts, .js or .mjs
-        #[arg(help_heading = "Arguments")]
+        #[arg(help_heading = "Arguments", display_order = 1)]
         file: PathBuf,
         /// Arguments for the script (Howth.args)
         #[arg(
             help_heading = "Arguments",
+            display_order = 2,
             trailing_var_arg = true,
             allow_hyphen_values = true
         )]
