@@ -12,7 +12,8 @@
 //      page's blocks in order; a first line `// file: name.ts` names the
 //      file) and run with `howth run --port 0`. A script must exit 0; a
 //      server must print its address, answer the requests the directive
-//      before the block lists, then stop on SIGTERM with exit 0.
+//      before the block lists (without one: GET / -> 200), then stop on
+//      SIGTERM with exit 0.
 //      Then all of them are type-checked with tsc --strict, as a user's
 //      project would be (examples/tsconfig.json's options, lib esnext).
 //    - rust: an include of a file under examples/ (see below), kept identical.
