@@ -277,10 +277,10 @@ function findWrk(install) {
 }
 
 function buildCFloor() {
-  const out = path.join(TOOLS, "epoll_hi");
+  const out = path.join(TOOLS, "epoll_floor");
   if (existsSync(out)) return out;
-  const src = [path.resolve(ROOT, "../shared/proto/epoll_hi.c"), "/work/shared/proto/epoll_hi.c"].find((p) => existsSync(p));
-  if (!src || !which("gcc")) return null;
+  const src = path.join(ROOT, "benches/floor/epoll_floor.c");
+  if (!which("gcc")) return null;
   mkdirSync(TOOLS, { recursive: true });
   runVisible("gcc", ["-O2", "-o", out, src]);
   return existsSync(out) ? out : null;
@@ -320,8 +320,8 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       return { cmd: () => [process.execPath, path.join(APPS, "node.mjs")], version: () => process.version.replace(/^v/, "") };
     case "c-floor": {
       const bin = buildCFloor();
-      if (!bin) return { skip: "shared/proto/epoll_hi.c or gcc not found" };
-      return { cmd: (port) => [bin, String(port)], version: () => "shared/proto/epoll_hi.c", fixedText: "Hi" };
+      if (!bin) return { skip: "gcc not found (benches/floor/epoll_floor.c)" };
+      return { cmd: (port) => [bin, String(port)], version: () => "benches/floor/epoll_floor.c", fixedText: "Hi" };
     }
   }
   return { skip: "unknown runtime" };

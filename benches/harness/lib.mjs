@@ -483,7 +483,7 @@ export const USAGE = `usage: node benches/harness/bench.mjs [options]
   --connections A,B       connection counts (default ${DEFAULTS.connections.join(",")})
   --scenarios A,B         of ${SCENARIO_NAMES.join(",")} (default all)
   --runtimes A,B          of ${KNOWN_RUNTIMES.join(",")} (default ${DEFAULTS.runtimes.join(",")});
-                          c-floor is the C epoll server of shared/proto, opt-in
+                          c-floor is the C epoll server in benches/floor, opt-in
   --load oha|wrk          load generator of the tables (default ${DEFAULTS.load}); wrk needs less CPU
                           per request, so it caps req/s later; whole-second --duration/--warmup
   --no-pipeline           skip the pipelined (wrk) measurement
