@@ -79,6 +79,19 @@ if [ ! -e "$symbolic" ] || [ "$libnode" -nt "$symbolic" ] || [ "$here/scripts/sy
   fi
 fi
 
+# Real servers for the client-protocol tests (protocols/tests): Redis and
+# Postgres (initdb and postgres live in /usr/lib/postgresql/<version>/bin).
+servers=()
+command -v redis-server >/dev/null 2>&1 || servers+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || servers+=(redis-tools)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || servers+=(postgresql)
+command -v psql >/dev/null 2>&1 || servers+=(postgresql-client)
+if [ ${#servers[@]} -gt 0 ]; then
+  apt_update_once
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${servers[@]}"
+  echo "deps: installed ${servers[*]}"
+fi
+
 # TypeScript for `tsc --noEmit` (pinned by package-lock.json).
 if [ -f "$here/package.json" ] && [ ! -x "$here/node_modules/.bin/tsc" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
