@@ -28,7 +28,9 @@ struct Postgres {
 fn unprivileged(program_path: PathBuf, as_nobody: bool) -> Command {
     if as_nobody {
         let mut command = Command::new("setpriv");
-        command.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]).arg(program_path);
+        command
+            .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
+            .arg(program_path);
         command
     } else {
         Command::new(program_path)
@@ -42,7 +44,12 @@ fn postgres() -> Postgres {
     let password_file = dir.path().join("pw");
     std::fs::write(&password_file, SUPERUSER_PASSWORD).unwrap();
     if as_nobody {
-        let nobody = |what: &str| run(Command::new("id").args([what, "nobody"])).trim().parse::<u32>().unwrap();
+        let nobody = |what: &str| {
+            run(Command::new("id").args([what, "nobody"]))
+                .trim()
+                .parse::<u32>()
+                .unwrap()
+        };
         let (uid, gid) = (nobody("-u"), nobody("-g"));
         std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).unwrap();
         std::os::unix::fs::chown(&password_file, Some(uid), Some(gid)).unwrap();
@@ -50,7 +57,15 @@ fn postgres() -> Postgres {
     run(unprivileged(program("initdb"), as_nobody)
         .arg("-D")
         .arg(&data)
-        .args(["-U", "postgres", "-E", "UTF8", "--locale=C", "--auth=scram-sha-256", "--no-sync"])
+        .args([
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--auth=scram-sha-256",
+            "--no-sync",
+        ])
         .arg(format!("--pwfile={}", password_file.display())));
     std::fs::write(
         data.join("pg_hba.conf"),
@@ -65,7 +80,14 @@ fn postgres() -> Postgres {
     let mut child = unprivileged(program("postgres"), as_nobody)
         .arg("-D")
         .arg(&data)
-        .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"])
+        .args([
+            "-p",
+            &port.to_string(),
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "fsync=off",
+        ])
         .arg("-k")
         .arg(dir.path())
         .stdout(Stdio::null())
@@ -74,8 +96,16 @@ fn postgres() -> Postgres {
         .expect("postgres (make deps installs it)");
     let stderr = child.stderr.take().unwrap();
     let server = Server { child, port };
-    wait_for_line(stderr, "database system is ready to accept connections", "postgres");
-    let pg = Postgres { server, socket_dir: dir.path().to_owned(), _dir: dir };
+    wait_for_line(
+        stderr,
+        "database system is ready to accept connections",
+        "postgres",
+    );
+    let pg = Postgres {
+        server,
+        socket_dir: dir.path().to_owned(),
+        _dir: dir,
+    };
     pg.psql(
         "create role trustuser login; \
          create role clearuser login password 'clear pw'; \
@@ -92,7 +122,14 @@ impl Postgres {
         command
             .arg("-h")
             .arg(&self.socket_dir)
-            .args(["-p", &self.server.port.to_string(), "-U", "postgres", "-d", "postgres"])
+            .args([
+                "-p",
+                &self.server.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+            ])
             .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]);
         run(&mut command).trim_end().to_owned()
     }
@@ -108,7 +145,11 @@ impl Postgres {
             params: Vec::new(),
         });
         conn.start();
-        Conn { stream, conn, writes: 0 }
+        Conn {
+            stream,
+            conn,
+            writes: 0,
+        }
     }
 
     fn superuser(&self) -> Conn {
@@ -184,7 +225,7 @@ impl Conn {
 
 fn server_error(result: Result<QueryResult, Error>) -> howth_protocols::postgres::ServerError {
     match result {
-        Err(Error::Server(e)) => e,
+        Err(Error::Server(e)) => *e,
         other => panic!("expected a server error, got {other:?}"),
     }
 }
@@ -192,7 +233,12 @@ fn server_error(result: Result<QueryResult, Error>) -> howth_protocols::postgres
 #[test]
 fn every_authentication_method() {
     let pg = postgres();
-    for (user, password) in [("postgres", Some(SUPERUSER_PASSWORD)), ("trustuser", None), ("clearuser", Some("clear pw")), ("md5user", Some("md5 pw"))] {
+    for (user, password) in [
+        ("postgres", Some(SUPERUSER_PASSWORD)),
+        ("trustuser", None),
+        ("clearuser", Some("clear pw")),
+        ("md5user", Some("md5 pw")),
+    ] {
         let mut c = pg.connect(user, password);
         c.wait_ready().unwrap_or_else(|e| panic!("{user}: {e}"));
         assert_eq!(c.values("select current_user"), [Value::Text(user.into())]);
@@ -201,8 +247,14 @@ fn every_authentication_method() {
     }
     for user in ["postgres", "clearuser", "md5user"] {
         let e = pg.connect(user, Some("wrong")).wait_ready().unwrap_err();
-        assert!(matches!(&e, Error::Server(s) if s.code == "28P01" && s.severity == "FATAL"), "{user}: {e:?}");
-        assert!(matches!(pg.connect(user, None).wait_ready(), Err(Error::Auth(_))), "{user} without a password");
+        assert!(
+            matches!(&e, Error::Server(s) if s.code == "28P01" && s.severity == "FATAL"),
+            "{user}: {e:?}"
+        );
+        assert!(
+            matches!(pg.connect(user, None).wait_ready(), Err(Error::Auth(_))),
+            "{user} without a password"
+        );
     }
 }
 
@@ -210,12 +262,17 @@ fn every_authentication_method() {
 fn pipelined_queries_go_out_in_one_write_and_land_in_the_table() {
     let pg = postgres();
     let mut c = pg.superuser();
-    c.query("create table items (id int primary key, name text, tags jsonb)", &[]).unwrap();
+    c.query(
+        "create table items (id int primary key, name text, tags jsonb)",
+        &[],
+    )
+    .unwrap();
     let writes = c.writes;
     let ids: Vec<_> = (0..200)
         .map(|i| {
             let (id, name) = (i.to_string(), format!("item '{i}'"));
-            let params: [Option<&[u8]>; 3] = [Some(id.as_bytes()), Some(name.as_bytes()), Some(br#"["a", "b"]"#)];
+            let params: [Option<&[u8]>; 3] =
+                [Some(id.as_bytes()), Some(name.as_bytes()), Some(br#"["a", "b"]"#)];
             c.conn.query("insert into items values ($1, $2, $3)", &params)
         })
         .collect();
@@ -224,11 +281,25 @@ fn pipelined_queries_go_out_in_one_write_and_land_in_the_table() {
         assert_eq!((done.tag.as_str(), done.affected()), ("INSERT 0 1", Some(1)));
     }
     assert_eq!(c.writes - writes, 1, "200 queries, one write");
-    assert_eq!(pg.psql("select count(*), max(name), min(tags->>1) from items"), "200|item '99'|b");
-    let result = c.query("select id, name from items where id = any($1) order by id", &[Some("{3,1,2}")]).unwrap();
+    assert_eq!(
+        pg.psql("select count(*), max(name), min(tags->>1) from items"),
+        "200|item '99'|b"
+    );
+    let result = c
+        .query(
+            "select id, name from items where id = any($1) order by id",
+            &[Some("{3,1,2}")],
+        )
+        .unwrap();
     let names: Vec<_> = result.rows.iter().map(|r| r.value(1).unwrap()).collect();
-    assert_eq!(names, ["item '1'", "item '2'", "item '3'"].map(|n| Value::Text(n.into())));
-    assert_eq!(result.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["id", "name"]);
+    assert_eq!(
+        names,
+        ["item '1'", "item '2'", "item '3'"].map(|n| Value::Text(n.into()))
+    );
+    assert_eq!(
+        result.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
+        ["id", "name"]
+    );
 }
 
 #[test]
@@ -259,7 +330,9 @@ fn values_are_typed_by_oid() {
         Value::Date(19_782),
         Value::Timestamp(micros),
         Value::TimestampTz(micros),
-        Value::Uuid([0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11]),
+        Value::Uuid([
+            0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11,
+        ]),
         Value::Array(vec![Value::Int(1), Value::Null, Value::Int(3)]),
         Value::Array(vec![
             Value::Array(vec![Value::Text("a".into()), Value::Text("b c".into())]),
@@ -294,12 +367,18 @@ fn an_error_fails_only_its_query() {
     assert!(c.result(ok1).is_ok());
     let e = server_error(c.result(dup));
     assert_eq!((e.code.as_str(), e.severity.as_str()), ("23505", "ERROR"));
-    assert_eq!((e.constraint.as_deref(), e.table.as_deref()), (Some("u_pkey"), Some("u")));
+    assert_eq!(
+        (e.constraint.as_deref(), e.table.as_deref()),
+        (Some("u_pkey"), Some("u"))
+    );
     assert_eq!(e.detail.as_deref(), Some("Key (id)=(1) already exists."));
     let e = server_error(c.result(syntax));
     assert_eq!((e.code.as_str(), e.position), ("42601", Some(1)));
     assert!(c.result(ok2).is_ok());
-    assert_eq!(pg.psql("select string_agg(id::text, ',' order by id) from u"), "1,2");
+    assert_eq!(
+        pg.psql("select string_agg(id::text, ',' order by id) from u"),
+        "1,2"
+    );
     // A wrong parameter is the query's error too.
     let e = server_error(c.query("select $1::int", &[Some("not a number")]));
     assert_eq!(e.code, "22P02");
@@ -311,9 +390,15 @@ fn statements_are_prepared_once_per_connection() {
     let mut c = pg.superuser();
     for i in 0..3 {
         let n = i.to_string();
-        assert_eq!(c.query("select $1::int * 2", &[Some(&n)]).unwrap().rows[0].value(0).unwrap(), Value::Int(i * 2));
+        assert_eq!(
+            c.query("select $1::int * 2", &[Some(&n)]).unwrap().rows[0]
+                .value(0)
+                .unwrap(),
+            Value::Int(i * 2)
+        );
     }
-    let prepared = c.values("select count(*) from pg_prepared_statements where statement = 'select $1::int * 2'");
+    let prepared =
+        c.values("select count(*) from pg_prepared_statements where statement = 'select $1::int * 2'");
     assert_eq!(prepared, [Value::Int(1)]);
     // A statement that failed to prepare is not cached: once the table
     // exists, the same text works.
@@ -346,14 +431,26 @@ fn notifications_and_notices_arrive_as_events() {
     let pid = other.conn.backend_key().unwrap().0;
     // The notification comes on its own, with no query asked.
     match listener.next_event() {
-        Event::Notification { process_id, channel, payload } => {
-            assert_eq!((process_id, channel.as_str(), payload.as_str()), (pid, "jobs", "payload 1"))
+        Event::Notification {
+            process_id,
+            channel,
+            payload,
+        } => {
+            assert_eq!(
+                (process_id, channel.as_str(), payload.as_str()),
+                (pid, "jobs", "payload 1")
+            )
         }
         other => panic!("expected a notification, got {other:?}"),
     }
-    let id = listener.conn.query("do $$ begin raise notice 'careful: %', 42; end $$", &[]);
+    let id = listener
+        .conn
+        .query("do $$ begin raise notice 'careful: %', 42; end $$", &[]);
     match listener.next_event() {
-        Event::Notice(n) => assert_eq!((n.severity.as_str(), n.message.as_str()), ("NOTICE", "careful: 42")),
+        Event::Notice(n) => assert_eq!(
+            (n.severity.as_str(), n.message.as_str()),
+            ("NOTICE", "careful: 42")
+        ),
         other => panic!("expected a notice, got {other:?}"),
     }
     assert!(listener.result(id).is_ok());
@@ -376,7 +473,11 @@ fn a_cancel_request_stops_the_running_query() {
     let mut side = TcpStream::connect(("127.0.0.1", pg.server.port)).unwrap();
     side.write_all(&cancel).unwrap();
     assert_eq!(server_error(c.result(id)).code, "57014");
-    assert_eq!(c.values("select 1"), [Value::Int(1)], "the connection stays usable");
+    assert_eq!(
+        c.values("select 1"),
+        [Value::Int(1)],
+        "the connection stays usable"
+    );
 }
 
 #[test]
@@ -391,7 +492,10 @@ fn a_terminated_backend_fails_the_connection() {
             Event::Failed(e) => {
                 // FATAL 57P01 when the server's goodbye is read; otherwise
                 // the socket's end.
-                assert!(matches!(&e, Error::Server(s) if s.code == "57P01") || e == Error::Closed, "{e:?}");
+                assert!(
+                    matches!(&e, Error::Server(s) if s.code == "57P01") || e == Error::Closed,
+                    "{e:?}"
+                );
             }
             Event::Complete { id: got, result } => {
                 assert_eq!((got, result.unwrap_err()), (id, Error::Closed));

@@ -21,7 +21,16 @@ fn redis() -> Redis {
     let dir = TempDir::new("redis");
     let port = free_port();
     let mut child = Command::new(program("redis-server"))
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
         .args(["--requirepass", PASSWORD, "--daemonize", "no", "--dir"])
         .arg(dir.path())
         .stdout(Stdio::piped())
@@ -38,7 +47,9 @@ impl Redis {
     fn cli(&self, args: &[&str]) -> String {
         let port = self.server.port.to_string();
         let mut command = Command::new(program("redis-cli"));
-        command.args(["-p", &port, "--no-auth-warning", "-a", PASSWORD]).args(args);
+        command
+            .args(["-p", &port, "--no-auth-warning", "-a", PASSWORD])
+            .args(args);
         run(&mut command).trim_end().to_owned()
     }
 
@@ -48,12 +59,21 @@ impl Redis {
         let mut client = Client::new(config);
         let mut out = Vec::new();
         client.start(&mut out);
-        Conn { stream, client, out, writes: 0 }
+        Conn {
+            stream,
+            client,
+            out,
+            writes: 0,
+        }
     }
 }
 
 fn authed(protocol: Protocol) -> Config {
-    Config { protocol, password: Some(PASSWORD.into()), ..Config::default() }
+    Config {
+        protocol,
+        password: Some(PASSWORD.into()),
+        ..Config::default()
+    }
 }
 
 /// A blocking driver: what the loop does, one socket at a time.
@@ -122,12 +142,20 @@ fn pipelines_a_thousand_commands_in_one_write() {
     let redis = redis();
     let mut conn = redis.connect(authed(Protocol::Resp2));
     let ids: Vec<_> = (0..1000)
-        .map(|i| if i % 2 == 0 { conn.send(&["INCR", "counter"]) } else { conn.send(&["RPUSH", "list", &i.to_string()]) })
+        .map(|i| {
+            if i % 2 == 0 {
+                conn.send(&["INCR", "counter"])
+            } else {
+                conn.send(&["RPUSH", "list", &i.to_string()])
+            }
+        })
         .collect();
     conn.flush();
     assert_eq!(conn.writes, 1);
     for (i, id) in ids.into_iter().enumerate() {
-        let expected = if i % 2 == 0 { i as i64 / 2 + 1 } else { i as i64 / 2 + 1 };
+        // INCR counts the even commands, RPUSH's list length the odd ones:
+        // both are the command's rank among its kind.
+        let expected = i as i64 / 2 + 1;
         assert_eq!(conn.reply(id), Ok(Value::Int(expected)), "command {i}");
     }
     assert_eq!(redis.cli(&["GET", "counter"]), "500");
@@ -139,7 +167,10 @@ fn binary_values_round_trip_and_are_seen_by_redis_cli() {
     let redis = redis();
     let mut conn = redis.connect(authed(Protocol::Resp3));
     let value = "line\r\nbreak \u{1F600}";
-    assert_eq!(conn.call(&["SET", "k", value, "EX", "100"]), Ok(Value::Simple("OK".into())));
+    assert_eq!(
+        conn.call(&["SET", "k", value, "EX", "100"]),
+        Ok(Value::Simple("OK".into()))
+    );
     assert_eq!(conn.call(&["GET", "k"]), Ok(bulk(value)));
     assert_eq!(conn.call(&["GET", "missing"]), Ok(Value::Nil));
     assert_eq!(redis.cli(&["STRLEN", "k"]), value.len().to_string());
@@ -152,7 +183,9 @@ fn resp3_gives_typed_replies() {
     let redis = redis();
     let mut conn = redis.connect(authed(Protocol::Resp3));
     conn.call(&["HSET", "h", "b", "2", "a", "1"]).unwrap();
-    let Ok(Value::Map(pairs)) = conn.call(&["HGETALL", "h"]) else { panic!("HGETALL is a map in RESP3") };
+    let Ok(Value::Map(pairs)) = conn.call(&["HGETALL", "h"]) else {
+        panic!("HGETALL is a map in RESP3")
+    };
     let mut pairs: Vec<_> = pairs.into_iter().collect();
     pairs.sort_by(|x, y| x.0.as_bytes().cmp(&y.0.as_bytes()));
     assert_eq!(pairs, vec![(bulk("a"), bulk("1")), (bulk("b"), bulk("2"))]);
@@ -182,10 +215,23 @@ fn an_error_reply_fails_only_its_command() {
 fn a_wrong_password_fails_the_connection() {
     let redis = redis();
     for protocol in [Protocol::Resp2, Protocol::Resp3] {
-        let mut conn = redis.connect(Config { protocol, password: Some("wrong".into()), ..Config::default() });
+        let mut conn = redis.connect(Config {
+            protocol,
+            password: Some("wrong".into()),
+            ..Config::default()
+        });
         let id = conn.send(&["GET", "k"]);
-        assert!(matches!(conn.next_event(), Event::Failed(Error::Server(e)) if e.code == "WRONGPASS"), "{protocol:?}");
-        assert_eq!(conn.next_event(), Event::Reply { id, result: Err(Error::Closed) });
+        assert!(
+            matches!(conn.next_event(), Event::Failed(Error::Server(e)) if e.code == "WRONGPASS"),
+            "{protocol:?}"
+        );
+        assert_eq!(
+            conn.next_event(),
+            Event::Reply {
+                id,
+                result: Err(Error::Closed)
+            }
+        );
     }
     // Without a password the first command is refused, not the connection.
     let mut conn = redis.connect(Config::default());
@@ -195,7 +241,11 @@ fn a_wrong_password_fails_the_connection() {
 #[test]
 fn select_chooses_the_database() {
     let redis = redis();
-    let mut conn = redis.connect(Config { database: 3, client_name: Some("howth-test".into()), ..authed(Protocol::Resp2) });
+    let mut conn = redis.connect(Config {
+        database: 3,
+        client_name: Some("howth-test".into()),
+        ..authed(Protocol::Resp2)
+    });
     conn.call(&["SET", "where", "db3"]).unwrap();
     assert_eq!(redis.cli(&["-n", "3", "GET", "where"]), "db3");
     assert_eq!(redis.cli(&["-n", "0", "EXISTS", "where"]), "0");
@@ -221,10 +271,28 @@ fn pub_sub_delivers_messages_in_both_protocols() {
         }
         assert_eq!(publisher.call(&["PUBLISH", "sport", "goal"]), Ok(Value::Int(1)));
         assert_eq!(publisher.call(&["PUBLISH", "log.db", "slow"]), Ok(Value::Int(1)));
-        assert_eq!(sub.next_event(), Event::Push(vec![bulk("message"), bulk("sport"), bulk("goal")]), "{protocol:?}");
-        assert_eq!(sub.next_event(), Event::Push(vec![bulk("pmessage"), bulk("log.*"), bulk("log.db"), bulk("slow")]));
+        assert_eq!(
+            sub.next_event(),
+            Event::Push(vec![bulk("message"), bulk("sport"), bulk("goal")]),
+            "{protocol:?}"
+        );
+        assert_eq!(
+            sub.next_event(),
+            Event::Push(vec![
+                bulk("pmessage"),
+                bulk("log.*"),
+                bulk("log.db"),
+                bulk("slow")
+            ])
+        );
         let unsub = sub.send(&["UNSUBSCRIBE"]);
-        let Event::Reply { id: got, result: Ok(_) } = sub.next_event() else { panic!() };
+        let Event::Reply {
+            id: got,
+            result: Ok(_),
+        } = sub.next_event()
+        else {
+            panic!()
+        };
         assert_eq!(got, unsub, "both channels confirmed before the reply");
         assert_eq!(publisher.call(&["PUBLISH", "news", "gone"]), Ok(Value::Int(0)));
     }

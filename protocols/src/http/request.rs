@@ -109,7 +109,12 @@ pub fn write_request_head<V: AsRef<[u8]>>(
 mod tests {
     use super::*;
 
-    fn head(method: &str, target: &str, headers: &[(&str, &[u8])], framing: Framing) -> Result<Vec<u8>, RequestError> {
+    fn head(
+        method: &str,
+        target: &str,
+        headers: &[(&str, &[u8])],
+        framing: Framing,
+    ) -> Result<Vec<u8>, RequestError> {
         let mut out = Vec::new();
         write_request_head(&mut out, method, target, "h:8080", headers, framing).map(|()| out)
     }
@@ -117,7 +122,13 @@ mod tests {
     #[test]
     fn writes_framing_headers() {
         assert_eq!(
-            head("POST", "/x?a=1", &[("content-type", b"text/plain")], Framing::Length(5)).unwrap(),
+            head(
+                "POST",
+                "/x?a=1",
+                &[("content-type", b"text/plain")],
+                Framing::Length(5)
+            )
+            .unwrap(),
             b"POST /x?a=1 HTTP/1.1\r\nhost: h:8080\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\n"
         );
         assert_eq!(
@@ -129,13 +140,19 @@ mod tests {
     #[test]
     fn refuses_what_would_split_the_request() {
         assert_eq!(head("GET", "/a b", &[], Framing::None), Err(RequestError::Target));
-        assert_eq!(head("GET", "/\r\nX: y", &[], Framing::None), Err(RequestError::Target));
+        assert_eq!(
+            head("GET", "/\r\nX: y", &[], Framing::None),
+            Err(RequestError::Target)
+        );
         assert_eq!(head("G T", "/", &[], Framing::None), Err(RequestError::Method));
         assert_eq!(
             head("GET", "/", &[("x-a", b"1\r\nx-b: 2")], Framing::None),
             Err(RequestError::HeaderValue("x-a".into()))
         );
-        assert_eq!(head("GET", "/", &[("x a", b"1")], Framing::None), Err(RequestError::HeaderName("x a".into())));
+        assert_eq!(
+            head("GET", "/", &[("x a", b"1")], Framing::None),
+            Err(RequestError::HeaderName("x a".into()))
+        );
         assert_eq!(
             head("GET", "/", &[("Content-Length", b"1")], Framing::None),
             Err(RequestError::ReservedHeader("Content-Length".into()))

@@ -26,7 +26,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_head: 64 * 1024, max_body: u64::MAX, max_informational: 16 }
+        Limits {
+            max_head: 64 * 1024,
+            max_body: u64::MAX,
+            max_informational: 16,
+        }
     }
 }
 
@@ -54,11 +58,17 @@ pub struct ResponseHead {
 impl ResponseHead {
     /// The first value of header `name` (any case).
     pub fn header(&self, name: &str) -> Option<&[u8]> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| &v[..])
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| &v[..])
     }
 
     fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| &v[..])
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| &v[..])
     }
 
     /// The comma-separated tokens of every `name` field, trimmed and in
@@ -125,7 +135,9 @@ impl std::error::Error for Error {}
 
 #[derive(Clone, Debug)]
 enum State {
-    Head { interim: usize },
+    Head {
+        interim: usize,
+    },
     /// The head is out; nothing follows it (HEAD, 204, 304, length 0).
     Empty,
     Length(u64),
@@ -154,7 +166,12 @@ impl ResponseDecoder {
     }
 
     pub fn with_limits(method: RequestMethod, limits: Limits) -> Self {
-        ResponseDecoder { method, limits, state: State::Head { interim: 0 }, keep_alive: false }
+        ResponseDecoder {
+            method,
+            limits,
+            state: State::Head { interim: 0 },
+            keep_alive: false,
+        }
     }
 
     /// Decodes from the start of `input`, appending body bytes to `body`,
@@ -257,7 +274,11 @@ impl ResponseDecoder {
             version: response.version.unwrap_or(1),
             status: response.code.unwrap_or(0),
             reason: response.reason.unwrap_or("").to_owned(),
-            headers: response.headers.iter().map(|h| (h.name.to_owned(), h.value.to_vec())).collect(),
+            headers: response
+                .headers
+                .iter()
+                .map(|h| (h.name.to_owned(), h.value.to_vec()))
+                .collect(),
         };
         if !(100..=999).contains(&head.status) {
             return Err(Error::Malformed("status code out of range"));
@@ -278,7 +299,11 @@ impl ResponseDecoder {
     fn framing(&mut self, head: &ResponseHead) -> Result<State, Error> {
         let connection = head.tokens("connection");
         let has = |token: &[u8]| connection.iter().any(|t| t == token);
-        self.keep_alive = if head.version == 1 { !has(b"close") } else { has(b"keep-alive") };
+        self.keep_alive = if head.version == 1 {
+            !has(b"close")
+        } else {
+            has(b"keep-alive")
+        };
 
         let status = head.status;
         if status == 101 || (self.method == RequestMethod::Connect && (200..300).contains(&status)) {
@@ -305,7 +330,11 @@ impl ResponseDecoder {
             if length > self.limits.max_body {
                 return Err(Error::BodyTooLarge);
             }
-            return Ok(if length == 0 { State::Empty } else { State::Length(length) });
+            return Ok(if length == 0 {
+                State::Empty
+            } else {
+                State::Length(length)
+            });
         }
         Ok(State::UntilClose(0))
     }
@@ -349,7 +378,12 @@ mod tests {
 
     /// Decodes `input` fed in pieces of `step` bytes (as a socket might),
     /// keeping unused bytes for the next call like a connection would.
-    fn run(method: RequestMethod, input: &[u8], step: usize, eof: bool) -> Result<(Vec<Event>, Vec<u8>), Error> {
+    fn run(
+        method: RequestMethod,
+        input: &[u8],
+        step: usize,
+        eof: bool,
+    ) -> Result<(Vec<Event>, Vec<u8>), Error> {
         let mut decoder = ResponseDecoder::new(method);
         let mut events = Vec::new();
         let mut body = Vec::new();
@@ -383,7 +417,11 @@ mod tests {
     fn every_split(input: &[u8], eof: bool) -> Result<(Vec<Event>, Vec<u8>), Error> {
         let whole = run(RequestMethod::Other, input, input.len().max(1), eof);
         for step in 1..8 {
-            assert_eq!(run(RequestMethod::Other, input, step, eof), whole, "fed {step} bytes at a time");
+            assert_eq!(
+                run(RequestMethod::Other, input, step, eof),
+                whole,
+                "fed {step} bytes at a time"
+            );
         }
         whole
     }
@@ -400,7 +438,11 @@ mod tests {
 
     #[test]
     fn content_length_body() {
-        let (events, body) = every_split(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1", false).unwrap();
+        let (events, body) = every_split(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloHTTP/1.1",
+            false,
+        )
+        .unwrap();
         assert_eq!(body, b"hello");
         assert_eq!(events.last(), Some(&Event::End { reusable: true }));
     }
@@ -434,21 +476,35 @@ mod tests {
         let (events, body) = run(RequestMethod::Head, input, 1, false).unwrap();
         assert!(body.is_empty());
         assert_eq!(events.last(), Some(&Event::End { reusable: true }));
-        let (_, body) = every_split(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\nXX", false).unwrap();
+        let (_, body) = every_split(
+            b"HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\nXX",
+            false,
+        )
+        .unwrap();
         assert!(body.is_empty());
     }
 
     #[test]
     fn keep_alive_follows_version_and_connection() {
         let end = |input: &[u8]| every_split(input, false).unwrap().0.pop();
-        assert_eq!(end(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"), Some(Event::End { reusable: false }));
-        assert_eq!(end(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"), Some(Event::End { reusable: false }));
-        assert_eq!(end(b"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"), Some(Event::End { reusable: true }));
+        assert_eq!(
+            end(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"),
+            Some(Event::End { reusable: false })
+        );
+        assert_eq!(
+            end(b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"),
+            Some(Event::End { reusable: false })
+        );
+        assert_eq!(
+            end(b"HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n"),
+            Some(Event::End { reusable: true })
+        );
     }
 
     #[test]
     fn both_framings_use_chunked_and_give_up_the_connection() {
-        let input = b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n";
+        let input =
+            b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n";
         let (events, body) = every_split(input, false).unwrap();
         assert_eq!(body, b"a");
         assert_eq!(events.last(), Some(&Event::End { reusable: false }));
@@ -459,28 +515,58 @@ mod tests {
         let mut d = ResponseDecoder::new(RequestMethod::Connect);
         let input = b"HTTP/1.1 200 Connection established\r\n\r\n\x16\x03\x01";
         let (used, _) = d.decode(input, &mut Vec::new()).unwrap();
-        assert_eq!(d.decode(&input[used..], &mut Vec::new()).unwrap(), (0, Some(Event::End { reusable: false })));
+        assert_eq!(
+            d.decode(&input[used..], &mut Vec::new()).unwrap(),
+            (0, Some(Event::End { reusable: false }))
+        );
         assert_eq!(&input[used..], b"\x16\x03\x01");
     }
 
     #[test]
     fn refuses_bad_framing() {
         let err = |input: &[u8]| every_split(input, true).unwrap_err();
-        assert_eq!(err(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"), Error::InvalidContentLength);
-        assert_eq!(err(b"HTTP/1.1 200 OK\r\nContent-Length: 3, 4\r\n\r\nabcd"), Error::InvalidContentLength);
-        assert_eq!(err(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"), Error::InvalidContentLength);
-        assert_eq!(err(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), Error::Chunked("invalid chunk size"));
-        assert_eq!(err(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"), Error::TruncatedBody);
-        assert_eq!(err(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"), Error::TruncatedBody);
+        assert_eq!(
+            err(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+            Error::InvalidContentLength
+        );
+        assert_eq!(
+            err(b"HTTP/1.1 200 OK\r\nContent-Length: 3, 4\r\n\r\nabcd"),
+            Error::InvalidContentLength
+        );
+        assert_eq!(
+            err(b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n"),
+            Error::InvalidContentLength
+        );
+        assert_eq!(
+            err(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+            Error::Chunked("invalid chunk size")
+        );
+        assert_eq!(
+            err(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"),
+            Error::TruncatedBody
+        );
+        assert_eq!(
+            err(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab"),
+            Error::TruncatedBody
+        );
         assert_eq!(err(b"HTTP/1.1 200 OK\r\nContent"), Error::ClosedBeforeHead);
         assert!(matches!(err(b"SSH-2.0-OpenSSH_9.2\r\n\r\n"), Error::Malformed(_)));
         // The same length twice is one length.
-        assert_eq!(every_split(b"HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nab", false).unwrap().1, b"ab");
+        assert_eq!(
+            every_split(b"HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\nab", false)
+                .unwrap()
+                .1,
+            b"ab"
+        );
     }
 
     #[test]
     fn enforces_limits() {
-        let limits = Limits { max_head: 64, max_body: 4, max_informational: 1 };
+        let limits = Limits {
+            max_head: 64,
+            max_body: 4,
+            max_informational: 1,
+        };
         let decode = |input: &[u8]| {
             let mut d = ResponseDecoder::with_limits(RequestMethod::Other, limits);
             let mut body = Vec::new();
@@ -493,11 +579,31 @@ mod tests {
                 }
             }
         };
-        assert_eq!(decode(&[b"HTTP/1.1 200 OK\r\nX: ".as_slice(), &[b'a'; 100]].concat()), Err(Error::HeadTooLarge));
-        assert_eq!(decode(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"), Err(Error::BodyTooLarge));
-        assert_eq!(decode(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"), Err(Error::BodyTooLarge));
-        assert_eq!(decode(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"), Err(Error::TooManyInformational));
-        let many: Vec<u8> = [b"HTTP/1.1 200 OK\r\n".to_vec(), b"a: b\r\n".repeat(MAX_HEADERS + 1), b"\r\n".to_vec()].concat();
-        assert_eq!(ResponseDecoder::new(RequestMethod::Other).decode(&many, &mut Vec::new()), Err(Error::TooManyHeaders));
+        assert_eq!(
+            decode(&[b"HTTP/1.1 200 OK\r\nX: ".as_slice(), &[b'a'; 100]].concat()),
+            Err(Error::HeadTooLarge)
+        );
+        assert_eq!(
+            decode(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"),
+            Err(Error::BodyTooLarge)
+        );
+        assert_eq!(
+            decode(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"),
+            Err(Error::BodyTooLarge)
+        );
+        assert_eq!(
+            decode(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n"),
+            Err(Error::TooManyInformational)
+        );
+        let many: Vec<u8> = [
+            b"HTTP/1.1 200 OK\r\n".to_vec(),
+            b"a: b\r\n".repeat(MAX_HEADERS + 1),
+            b"\r\n".to_vec(),
+        ]
+        .concat();
+        assert_eq!(
+            ResponseDecoder::new(RequestMethod::Other).decode(&many, &mut Vec::new()),
+            Err(Error::TooManyHeaders)
+        );
     }
 }

@@ -120,9 +120,16 @@ pub enum Event {
     /// Authenticated and ready; queries issued before it are sent now.
     Ready,
     /// Query `id` finished.
-    Complete { id: QueryId, result: Result<QueryResult, Error> },
+    Complete {
+        id: QueryId,
+        result: Result<QueryResult, Error>,
+    },
     /// `NOTIFY channel, 'payload'` from the session `process_id`.
-    Notification { process_id: i32, channel: String, payload: String },
+    Notification {
+        process_id: i32,
+        channel: String,
+        payload: String,
+    },
     /// A NoticeResponse (a warning or a notice, not an error).
     Notice(ServerError),
     /// The connection is unusable; every query still waiting is completed
@@ -233,7 +240,10 @@ impl Connection {
         let id = self.next_id;
         self.next_id += 1;
         if matches!(self.phase, Phase::Failed) {
-            self.queued.push_back(Event::Complete { id, result: Err(Error::Closed) });
+            self.queued.push_back(Event::Complete {
+                id,
+                result: Err(Error::Closed),
+            });
             return id;
         }
         let mut scratch = std::mem::take(&mut self.scratch);
@@ -256,7 +266,10 @@ impl Connection {
                     self.forget(prepared.as_deref());
                     self.scratch = scratch;
                     let error = Error::Protocol("the query text contains a NUL byte".into());
-                    self.queued.push_back(Event::Complete { id, result: Err(error) });
+                    self.queued.push_back(Event::Complete {
+                        id,
+                        result: Err(error),
+                    });
                     return id;
                 }
                 name
@@ -270,12 +283,26 @@ impl Connection {
             None => Ok(IsNull::Yes),
         };
         // The parameter count is a 16-bit field.
-        let bound = frontend::bind("", &statement, std::iter::empty(), params, serialize, std::iter::empty(), buf);
+        let bound = frontend::bind(
+            "",
+            &statement,
+            std::iter::empty(),
+            params,
+            serialize,
+            std::iter::empty(),
+            buf,
+        );
         if bound.is_err() {
             self.forget(prepared.as_deref());
             self.scratch = scratch;
-            let error = Error::Protocol(format!("{} parameters is more than a query can take", params.len()));
-            self.queued.push_back(Event::Complete { id, result: Err(error) });
+            let error = Error::Protocol(format!(
+                "{} parameters is more than a query can take",
+                params.len()
+            ));
+            self.queued.push_back(Event::Complete {
+                id,
+                result: Err(error),
+            });
             return id;
         }
         // Neither can fail: the names are ours and have no NUL.
@@ -288,7 +315,14 @@ impl Connection {
             self.backlog.extend_from_slice(&scratch);
         }
         self.scratch = scratch;
-        self.in_flight.push_back(InFlight { id, prepared, columns: None, rows: Vec::new(), tag: String::new(), error: None });
+        self.in_flight.push_back(InFlight {
+            id,
+            prepared,
+            columns: None,
+            rows: Vec::new(),
+            tag: String::new(),
+            error: None,
+        });
         id
     }
 
@@ -391,7 +425,10 @@ impl Connection {
         self.read.clear();
         self.backlog.clear();
         for q in std::mem::take(&mut self.in_flight) {
-            self.queued.push_back(Event::Complete { id: q.id, result: Err(Error::Closed) });
+            self.queued.push_back(Event::Complete {
+                id: q.id,
+                result: Err(Error::Closed),
+            });
         }
     }
 
@@ -402,11 +439,17 @@ impl Connection {
     }
 
     fn password(&self) -> Result<&[u8], Error> {
-        self.config.password.as_deref().map(str::as_bytes).ok_or_else(|| Error::Auth("the server asks for a password".into()))
+        self.config
+            .password
+            .as_deref()
+            .map(str::as_bytes)
+            .ok_or_else(|| Error::Auth("the server asks for a password".into()))
     }
 
     fn front(&mut self) -> Result<&mut InFlight, Error> {
-        self.in_flight.front_mut().ok_or_else(|| Error::Protocol("a query response with no query in flight".into()))
+        self.in_flight
+            .front_mut()
+            .ok_or_else(|| Error::Protocol("a query response with no query in flight".into()))
     }
 
     fn handle(&mut self, message: Message) -> Result<(), Error> {
@@ -414,7 +457,9 @@ impl Connection {
         match message {
             // Asynchronous messages can come in any phase.
             Message::NoticeResponse(body) => {
-                self.queued.push_back(Event::Notice(ServerError::from_fields(body.fields()).map_err(io)?));
+                self.queued.push_back(Event::Notice(
+                    ServerError::from_fields(body.fields()).map_err(io)?,
+                ));
             }
             Message::NotificationResponse(body) => {
                 self.queued.push_back(Event::Notification {
@@ -424,12 +469,15 @@ impl Connection {
                 });
             }
             Message::ParameterStatus(body) => {
-                self.parameters.insert(body.name().map_err(io)?.to_owned(), body.value().map_err(io)?.to_owned());
+                self.parameters.insert(
+                    body.name().map_err(io)?.to_owned(),
+                    body.value().map_err(io)?.to_owned(),
+                );
             }
             Message::ErrorResponse(body) => {
                 let error = ServerError::from_fields(body.fields()).map_err(io)?;
                 if error.is_fatal() || !matches!(self.phase, Phase::Ready) {
-                    return Err(Error::Server(error));
+                    return Err(Error::Server(Box::new(error)));
                 }
                 let query = self.front()?;
                 let prepared = query.prepared.take();
@@ -454,24 +502,37 @@ impl Connection {
                 frontend::password_message(&password, &mut self.write).map_err(io)?;
             }
             (Message::AuthenticationMd5Password(body), Phase::Startup) => {
-                let hash = postgres_protocol::authentication::md5_hash(self.config.user.as_bytes(), self.password()?, body.salt());
+                let hash = postgres_protocol::authentication::md5_hash(
+                    self.config.user.as_bytes(),
+                    self.password()?,
+                    body.salt(),
+                );
                 frontend::password_message(hash.as_bytes(), &mut self.write).map_err(io)?;
             }
             (Message::AuthenticationSasl(body), Phase::Startup) => {
-                let offered: Vec<String> = body.mechanisms().map(|m| Ok(m.to_owned())).collect().map_err(io)?;
+                let offered: Vec<String> = body
+                    .mechanisms()
+                    .map(|m| Ok(m.to_owned()))
+                    .collect()
+                    .map_err(io)?;
                 if !offered.iter().any(|m| m == SCRAM_SHA_256) {
                     return Err(Error::Auth(format!("no supported SASL mechanism in {offered:?}")));
                 }
                 let scram = ScramSha256::new(self.password()?, ChannelBinding::unsupported());
-                frontend::sasl_initial_response(SCRAM_SHA_256, scram.message(), &mut self.write).map_err(io)?;
+                frontend::sasl_initial_response(SCRAM_SHA_256, scram.message(), &mut self.write)
+                    .map_err(io)?;
                 self.phase = Phase::Sasl(Scram(Box::new(scram)));
             }
             (Message::AuthenticationSaslContinue(body), Phase::Sasl(Scram(scram))) => {
-                scram.update(body.data()).map_err(|e| Error::Auth(format!("SCRAM: {e}")))?;
+                scram
+                    .update(body.data())
+                    .map_err(|e| Error::Auth(format!("SCRAM: {e}")))?;
                 frontend::sasl_response(scram.message(), &mut self.write).map_err(io)?;
             }
             (Message::AuthenticationSaslFinal(body), Phase::Sasl(Scram(scram))) => {
-                scram.finish(body.data()).map_err(|e| Error::Auth(format!("SCRAM: {e}")))?;
+                scram
+                    .finish(body.data())
+                    .map_err(|e| Error::Auth(format!("SCRAM: {e}")))?;
             }
             (Message::BackendKeyData(body), Phase::Authenticated) => {
                 self.backend_key = Some((body.process_id(), body.secret_key()));
@@ -490,7 +551,11 @@ impl Connection {
                 | Message::AuthenticationSspi
                 | Message::AuthenticationGssContinue(_),
                 Phase::Startup,
-            ) => return Err(Error::Auth("the server asks for an unsupported authentication method".into())),
+            ) => {
+                return Err(Error::Auth(
+                    "the server asks for an unsupported authentication method".into(),
+                ))
+            }
             (message, _) => return Err(unexpected(&message, "during startup")),
         }
         Ok(())
@@ -512,12 +577,21 @@ impl Connection {
                 let Some(columns) = &query.columns else {
                     return Err(Error::Protocol("a DataRow before its RowDescription".into()));
                 };
-                let ranges: Vec<Option<(u32, u32)>> =
-                    body.ranges().map(|r| Ok(r.map(|r| (r.start as u32, r.end as u32)))).collect().map_err(io)?;
+                let ranges: Vec<Option<(u32, u32)>> = body
+                    .ranges()
+                    .map(|r| Ok(r.map(|r| (r.start as u32, r.end as u32))))
+                    .collect()
+                    .map_err(io)?;
                 if ranges.len() != columns.len() {
-                    return Err(Error::Protocol("a DataRow whose length differs from its RowDescription".into()));
+                    return Err(Error::Protocol(
+                        "a DataRow whose length differs from its RowDescription".into(),
+                    ));
                 }
-                let row = Row { columns: columns.clone(), data: body.buffer_bytes().clone(), ranges };
+                let row = Row {
+                    columns: columns.clone(),
+                    data: body.buffer_bytes().clone(),
+                    ranges,
+                };
                 query.rows.push(row);
             }
             Message::CommandComplete(body) => self.front()?.tag = body.tag().map_err(io)?.to_owned(),
@@ -527,7 +601,9 @@ impl Connection {
             // COPY cannot be driven through `query`: refuse COPY FROM STDIN
             // so the server ends it with an error, and drop COPY TO STDOUT
             // data; either way the query completes.
-            Message::CopyInResponse(_) => frontend::copy_fail("COPY FROM STDIN is not supported", &mut self.write).map_err(io)?,
+            Message::CopyInResponse(_) => {
+                frontend::copy_fail("COPY FROM STDIN is not supported", &mut self.write).map_err(io)?
+            }
             Message::CopyOutResponse(_) | Message::CopyData(_) | Message::CopyDone => {}
             Message::ReadyForQuery(body) => {
                 self.transaction = transaction_status(body.status())?;
@@ -535,7 +611,7 @@ impl Connection {
                     return Err(Error::Protocol("ReadyForQuery with no query in flight".into()));
                 };
                 let result = match query.error {
-                    Some(e) => Err(Error::Server(e)),
+                    Some(e) => Err(Error::Server(Box::new(e))),
                     None => Ok(QueryResult {
                         columns: query.columns.unwrap_or_else(|| Arc::from(Vec::new())),
                         rows: query.rows,
@@ -571,7 +647,12 @@ fn columns(body: &RowDescriptionBody) -> std::io::Result<Arc<[Column]>> {
     let columns: Vec<Column> = body
         .fields()
         .map(|f| {
-            Ok(Column { name: f.name().to_owned(), type_oid: f.type_oid(), table_oid: f.table_oid(), column_id: f.column_id() })
+            Ok(Column {
+                name: f.name().to_owned(),
+                type_oid: f.type_oid(),
+                table_oid: f.table_oid(),
+                column_id: f.column_id(),
+            })
         })
         .collect()?;
     Ok(Arc::from(columns))

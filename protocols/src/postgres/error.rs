@@ -76,7 +76,8 @@ impl fmt::Display for ServerError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Error {
     /// The server refused: a bad query, a constraint, a wrong password.
-    Server(ServerError),
+    /// (Boxed: it is large, and results pass through every event.)
+    Server(Box<ServerError>),
     /// The server asked for an authentication method this client does not
     /// speak, or the password is missing, or SCRAM verification failed.
     Auth(String),

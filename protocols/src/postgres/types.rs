@@ -70,7 +70,11 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode a value of type {}: {}", self.type_oid, self.reason)
+        write!(
+            f,
+            "cannot decode a value of type {}: {}",
+            self.type_oid, self.reason
+        )
     }
 }
 
@@ -113,14 +117,20 @@ pub fn decode_text(type_oid: u32, text: &[u8]) -> Result<Value, DecodeError> {
             b"f" => Value::Bool(false),
             _ => return Err(err("not t or f")),
         },
-        oid::INT2 | oid::INT4 | oid::INT8 | oid::OID => Value::Int(utf8()?.parse().map_err(|_| err("not an integer"))?),
+        oid::INT2 | oid::INT4 | oid::INT8 | oid::OID => {
+            Value::Int(utf8()?.parse().map_err(|_| err("not an integer"))?)
+        }
         oid::FLOAT4 | oid::FLOAT8 => Value::Float(utf8()?.parse().map_err(|_| err("not a number"))?),
         oid::NUMERIC => Value::Numeric(utf8()?.to_owned()),
         oid::JSON | oid::JSONB => Value::Json(utf8()?.to_owned()),
         oid::BYTEA => Value::Bytea(decode_bytea(text).ok_or_else(|| err("invalid bytea"))?),
         oid::DATE => Value::Date(parse_date(text).ok_or_else(|| err("invalid date"))?),
-        oid::TIMESTAMP => Value::Timestamp(parse_timestamp(text, false).ok_or_else(|| err("invalid timestamp"))?),
-        oid::TIMESTAMPTZ => Value::TimestampTz(parse_timestamp(text, true).ok_or_else(|| err("invalid timestamptz"))?),
+        oid::TIMESTAMP => {
+            Value::Timestamp(parse_timestamp(text, false).ok_or_else(|| err("invalid timestamp"))?)
+        }
+        oid::TIMESTAMPTZ => {
+            Value::TimestampTz(parse_timestamp(text, true).ok_or_else(|| err("invalid timestamptz"))?)
+        }
         oid::UUID => Value::Uuid(parse_uuid(text).ok_or_else(|| err("invalid uuid"))?),
         _ => match array_element(type_oid) {
             Some(element) => Value::Array(parse_array(text, element)?),
@@ -135,7 +145,10 @@ fn decode_bytea(text: &[u8]) -> Option<Vec<u8>> {
         if hex.len() % 2 != 0 {
             return None;
         }
-        return hex.chunks(2).map(|p| Some(hex_digit(p[0])? << 4 | hex_digit(p[1])?)).collect();
+        return hex
+            .chunks(2)
+            .map(|p| Some(hex_digit(p[0])? << 4 | hex_digit(p[1])?))
+            .collect();
     }
     let mut out = Vec::with_capacity(text.len());
     let mut i = 0;
@@ -197,9 +210,12 @@ fn number(s: &[u8], max_digits: usize) -> Option<(i64, &[u8])> {
     Some((value, &s[n..]))
 }
 
+/// Year, month, day.
+type Ymd = (i64, i64, i64);
+
 /// `YYYY-MM-DD` at the start of `s` (the year may have more digits): the
 /// year, month and day, and the rest.
-fn date_part(s: &[u8]) -> Option<((i64, i64, i64), &[u8])> {
+fn date_part(s: &[u8]) -> Option<(Ymd, &[u8])> {
     let (year, s) = number(s, 7)?;
     let (month, s) = number(s.strip_prefix(b"-")?, 2)?;
     let (day, s) = number(s.strip_prefix(b"-")?, 2)?;
@@ -211,7 +227,7 @@ fn date_part(s: &[u8]) -> Option<((i64, i64, i64), &[u8])> {
 
 /// Days since the epoch; a date written `... BC` is in astronomical year
 /// `1 - year`.
-fn epoch_days((year, month, day): (i64, i64, i64), bc: bool) -> i64 {
+fn epoch_days((year, month, day): Ymd, bc: bool) -> i64 {
     days_from_civil(if bc { 1 - year } else { year }, month, day)
 }
 
@@ -286,14 +302,22 @@ const MAX_ARRAY_DEPTH: usize = 6;
 /// `{1,2,NULL}`, `{{"a b","c\"d"},{e,f}}`, with an optional
 /// `[lower:upper]=` dimension prefix.
 fn parse_array(text: &[u8], element: u32) -> Result<Vec<Value>, DecodeError> {
-    let err = |reason| DecodeError { type_oid: element, reason };
+    let err = |reason| DecodeError {
+        type_oid: element,
+        reason,
+    };
     let mut s = text;
     if s.first() == Some(&b'[') {
-        let eq = s.iter().position(|&b| b == b'=').ok_or(err("invalid array dimensions"))?;
+        let eq = s
+            .iter()
+            .position(|&b| b == b'=')
+            .ok_or(err("invalid array dimensions"))?;
         s = &s[eq + 1..];
     }
     let mut pos = 0;
-    let Value::Array(items) = parse_array_level(s, &mut pos, element, 1)? else { unreachable!() };
+    let Value::Array(items) = parse_array_level(s, &mut pos, element, 1)? else {
+        unreachable!()
+    };
     if pos != s.len() {
         return Err(err("text after the array"));
     }
@@ -301,7 +325,10 @@ fn parse_array(text: &[u8], element: u32) -> Result<Vec<Value>, DecodeError> {
 }
 
 fn parse_array_level(s: &[u8], pos: &mut usize, element: u32, depth: usize) -> Result<Value, DecodeError> {
-    let err = |reason| DecodeError { type_oid: element, reason };
+    let err = |reason| DecodeError {
+        type_oid: element,
+        reason,
+    };
     if depth > MAX_ARRAY_DEPTH {
         return Err(err("array nested too deeply"));
     }
@@ -346,7 +373,11 @@ fn parse_array_level(s: &[u8], pos: &mut usize, element: u32, depth: usize) -> R
                 if raw.is_empty() {
                     return Err(err("empty array element"));
                 }
-                items.push(if raw.eq_ignore_ascii_case(b"NULL") { Value::Null } else { decode_text(element, raw)? });
+                items.push(if raw.eq_ignore_ascii_case(b"NULL") {
+                    Value::Null
+                } else {
+                    decode_text(element, raw)?
+                });
             }
             None => return Err(err("unterminated array")),
         }
@@ -376,13 +407,22 @@ mod tests {
         assert_eq!(d(oid::FLOAT8, "1.5e-7"), Value::Float(1.5e-7));
         assert!(matches!(d(oid::FLOAT4, "NaN"), Value::Float(f) if f.is_nan()));
         assert_eq!(d(oid::FLOAT8, "-Infinity"), Value::Float(f64::NEG_INFINITY));
-        assert_eq!(d(oid::NUMERIC, "12345678901234567890.000001"), Value::Numeric("12345678901234567890.000001".into()));
-        assert_eq!(d(oid::JSONB, r#"{"a": [1]}"#), Value::Json(r#"{"a": [1]}"#.into()));
+        assert_eq!(
+            d(oid::NUMERIC, "12345678901234567890.000001"),
+            Value::Numeric("12345678901234567890.000001".into())
+        );
+        assert_eq!(
+            d(oid::JSONB, r#"{"a": [1]}"#),
+            Value::Json(r#"{"a": [1]}"#.into())
+        );
         assert_eq!(d(oid::VARCHAR, "héllo"), Value::Text("héllo".into()));
         assert_eq!(d(999_999, "unknown type"), Value::Text("unknown type".into()));
         assert_eq!(
             d(oid::UUID, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"),
-            Value::Uuid([0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11])
+            Value::Uuid([
+                0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a,
+                0x11
+            ])
         );
     }
 
@@ -403,19 +443,39 @@ mod tests {
         // the epoch.
         assert_eq!(d(oid::DATE, "0001-03-01 BC"), Value::Date(-719_468));
         assert_eq!(d(oid::DATE, "infinity"), Value::Date(i32::MAX));
-        assert_eq!(d(oid::TIMESTAMP, "2024-02-29 12:34:56.5"), Value::Timestamp(1_709_210_096_500_000));
-        assert_eq!(d(oid::TIMESTAMPTZ, "2024-02-29 12:34:56.5+00"), Value::TimestampTz(1_709_210_096_500_000));
-        assert_eq!(d(oid::TIMESTAMPTZ, "2024-02-29 18:04:56.5+05:30"), Value::TimestampTz(1_709_210_096_500_000));
-        assert_eq!(d(oid::TIMESTAMPTZ, "1970-01-01 00:00:00-00:00:01"), Value::TimestampTz(1_000_000));
+        assert_eq!(
+            d(oid::TIMESTAMP, "2024-02-29 12:34:56.5"),
+            Value::Timestamp(1_709_210_096_500_000)
+        );
+        assert_eq!(
+            d(oid::TIMESTAMPTZ, "2024-02-29 12:34:56.5+00"),
+            Value::TimestampTz(1_709_210_096_500_000)
+        );
+        assert_eq!(
+            d(oid::TIMESTAMPTZ, "2024-02-29 18:04:56.5+05:30"),
+            Value::TimestampTz(1_709_210_096_500_000)
+        );
+        assert_eq!(
+            d(oid::TIMESTAMPTZ, "1970-01-01 00:00:00-00:00:01"),
+            Value::TimestampTz(1_000_000)
+        );
         assert_eq!(d(oid::TIMESTAMP, "-infinity"), Value::Timestamp(i64::MIN));
-        for bad in ["2024-13-01 00:00:00", "2024-01-01", "2024-01-01 00:00:00.1234567", "2024-01-01 00:00:00+"] {
+        for bad in [
+            "2024-13-01 00:00:00",
+            "2024-01-01",
+            "2024-01-01 00:00:00.1234567",
+            "2024-01-01 00:00:00+",
+        ] {
             assert!(decode_text(oid::TIMESTAMPTZ, bad.as_bytes()).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn arrays() {
-        assert_eq!(d(1007, "{1,NULL,-3}"), Value::Array(vec![Value::Int(1), Value::Null, Value::Int(-3)]));
+        assert_eq!(
+            d(1007, "{1,NULL,-3}"),
+            Value::Array(vec![Value::Int(1), Value::Null, Value::Int(-3)])
+        );
         assert_eq!(d(1009, "{}"), Value::Array(vec![]));
         assert_eq!(
             d(1009, r#"{"a b","c\"d",NULL,"NULL",e}"#),
@@ -429,7 +489,10 @@ mod tests {
         );
         assert_eq!(
             d(1005, "[0:1][1:1]={{1},{2}}"),
-            Value::Array(vec![Value::Array(vec![Value::Int(1)]), Value::Array(vec![Value::Int(2)])])
+            Value::Array(vec![
+                Value::Array(vec![Value::Int(1)]),
+                Value::Array(vec![Value::Int(2)])
+            ])
         );
         assert_eq!(d(1001, r#"{"\\x01"}"#), Value::Array(vec![Value::Bytea(vec![1])]));
         for bad in ["{1,2", "{1,,2}", "{1}x", "1,2", "{{{{{{{1}}}}}}}", "{\"a}"] {

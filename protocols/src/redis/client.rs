@@ -41,7 +41,10 @@ pub enum Event {
     /// once, before any reply.
     Ready,
     /// The reply to command `id`.
-    Reply { id: CommandId, result: Result<Value, Error> },
+    Reply {
+        id: CommandId,
+        result: Result<Value, Error>,
+    },
     /// Out-of-band data: a pub/sub message (`["message", channel,
     /// payload]`, `["pmessage", pattern, channel, payload]`), or any
     /// other RESP3 push such as a client-side-caching invalidation.
@@ -146,7 +149,13 @@ impl Client {
         self.handshake_left = commands.len();
         for (i, command) in commands.iter().enumerate() {
             encode_command(out, command);
-            self.pending.insert(i, Pending { id: None, expect: Expect::One });
+            self.pending.insert(
+                i,
+                Pending {
+                    id: None,
+                    expect: Expect::One,
+                },
+            );
         }
         if commands.is_empty() {
             self.queued.push_back(Event::Ready);
@@ -160,7 +169,10 @@ impl Client {
         let id = self.next_id;
         self.next_id += 1;
         if self.failed {
-            self.queued.push_back(Event::Reply { id, result: Err(Error::Closed) });
+            self.queued.push_back(Event::Reply {
+                id,
+                result: Err(Error::Closed),
+            });
             return id;
         }
         encode_command(out, args);
@@ -231,7 +243,10 @@ impl Client {
         self.read_pos = 0;
         for p in std::mem::take(&mut self.pending) {
             if let Some(id) = p.id {
-                self.queued.push_back(Event::Reply { id, result: Err(Error::Closed) });
+                self.queued.push_back(Event::Reply {
+                    id,
+                    result: Err(Error::Closed),
+                });
             }
         }
     }
@@ -239,21 +254,32 @@ impl Client {
     /// Matches one decoded reply to what was waiting for it.
     fn dispatch(&mut self, value: Value) -> Option<Event> {
         if let Some(items) = self.out_of_band(&value) {
-            let kind = items.first().and_then(Value::as_bytes).map(<[u8]>::to_ascii_lowercase);
+            let kind = items
+                .first()
+                .and_then(Value::as_bytes)
+                .map(<[u8]>::to_ascii_lowercase);
             let confirms = kind.as_deref().and_then(confirmation_family).is_some();
             let front = self.pending.front_mut();
             match front {
-                Some(Pending { id: Some(id), expect: Expect::Confirmations(left) }) if confirms => {
+                Some(Pending {
+                    id: Some(id),
+                    expect: Expect::Confirmations(left),
+                }) if confirms => {
                     *left -= 1;
                     if *left > 0 {
                         return None;
                     }
                     let id = *id;
                     self.pending.pop_front();
-                    return Some(Event::Reply { id, result: Ok(value) });
+                    return Some(Event::Reply {
+                        id,
+                        result: Ok(value),
+                    });
                 }
                 _ => {
-                    let (Value::Push(items) | Value::Array(items)) = value else { return None };
+                    let (Value::Push(items) | Value::Array(items)) = value else {
+                        return None;
+                    };
                     return Some(Event::Push(items));
                 }
             }
@@ -292,11 +318,18 @@ impl Client {
             // naming a pub/sub kind is pub/sub traffic.
             Value::Array(items) if self.config.protocol == Protocol::Resp2 => {
                 let kind = items.first().and_then(Value::as_bytes)?.to_ascii_lowercase();
-                let awaiting = matches!(self.pending.front(), Some(Pending { expect: Expect::Confirmations(_), .. }));
+                let awaiting = matches!(
+                    self.pending.front(),
+                    Some(Pending {
+                        expect: Expect::Confirmations(_),
+                        ..
+                    })
+                );
                 let subscribed = self.subscriptions.iter().any(|s| !s.is_empty());
                 let is_message = matches!(&kind[..], b"message" | b"pmessage" | b"smessage");
                 let is_confirmation = confirmation_family(&kind).is_some();
-                ((awaiting && (is_message || is_confirmation)) || (subscribed && is_message)).then_some(&items[..])
+                ((awaiting && (is_message || is_confirmation)) || (subscribed && is_message))
+                    .then_some(&items[..])
             }
             _ => None,
         }
@@ -305,9 +338,13 @@ impl Client {
     /// Updates the subscription sets for a pub/sub command and says how
     /// many replies it takes.
     fn track_subscriptions<A: AsRef<[u8]>>(&mut self, args: &[A]) -> Expect {
-        let Some(name) = args.first() else { return Expect::One };
+        let Some(name) = args.first() else {
+            return Expect::One;
+        };
         let name = name.as_ref().to_ascii_lowercase();
-        let Some((family, subscribe)) = pubsub_command(&name) else { return Expect::One };
+        let Some((family, subscribe)) = pubsub_command(&name) else {
+            return Expect::One;
+        };
         let set = &mut self.subscriptions[family as usize];
         let names = &args[1..];
         if subscribe {
@@ -376,22 +413,46 @@ mod tests {
         encode_command(&mut expected, &["PING"]);
         assert_eq!(out, expected);
         c.receive(b"%1\r\n+proto\r\n:3\r\n+OK\r\n+PONG\r\n");
-        assert_eq!(drain(&mut c), vec![Event::Ready, Event::Reply { id, result: Ok(Value::Simple("PONG".into())) }]);
+        assert_eq!(
+            drain(&mut c),
+            vec![
+                Event::Ready,
+                Event::Reply {
+                    id,
+                    result: Ok(Value::Simple("PONG".into()))
+                }
+            ]
+        );
     }
 
     #[test]
     fn a_refused_handshake_fails_every_waiting_command() {
-        let mut c = Client::new(Config { password: Some("wrong".into()), ..Config::default() });
+        let mut c = Client::new(Config {
+            password: Some("wrong".into()),
+            ..Config::default()
+        });
         let mut out = Vec::new();
         c.start(&mut out);
         let a = c.command(&["GET", "a"], &mut out);
         c.receive(b"-WRONGPASS invalid username-password pair\r\n-NOAUTH Authentication required.\r\n");
         let events = drain(&mut c);
         assert!(matches!(&events[0], Event::Failed(Error::Server(e)) if e.code == "WRONGPASS"));
-        assert_eq!(events[1], Event::Reply { id: a, result: Err(Error::Closed) });
+        assert_eq!(
+            events[1],
+            Event::Reply {
+                id: a,
+                result: Err(Error::Closed)
+            }
+        );
         assert_eq!(events.len(), 2);
         let b = c.command(&["GET", "b"], &mut out);
-        assert_eq!(drain(&mut c), vec![Event::Reply { id: b, result: Err(Error::Closed) }]);
+        assert_eq!(
+            drain(&mut c),
+            vec![Event::Reply {
+                id: b,
+                result: Err(Error::Closed)
+            }]
+        );
     }
 
     #[test]
@@ -403,9 +464,23 @@ mod tests {
         c.receive(b":1\r\n-WRONGTYPE Operation against a key holding the wrong kind of value\r\n:3\r\n");
         let events = drain(&mut c);
         assert_eq!(events[0], Event::Ready);
-        assert_eq!(events[1], Event::Reply { id: ids[0], result: Ok(Value::Int(1)) });
-        assert!(matches!(&events[2], Event::Reply { id, result: Err(Error::Server(e)) } if *id == ids[1] && e.code == "WRONGTYPE"));
-        assert_eq!(events[3], Event::Reply { id: ids[2], result: Ok(Value::Int(3)) });
+        assert_eq!(
+            events[1],
+            Event::Reply {
+                id: ids[0],
+                result: Ok(Value::Int(1))
+            }
+        );
+        assert!(
+            matches!(&events[2], Event::Reply { id, result: Err(Error::Server(e)) } if *id == ids[1] && e.code == "WRONGTYPE")
+        );
+        assert_eq!(
+            events[3],
+            Event::Reply {
+                id: ids[2],
+                result: Ok(Value::Int(3))
+            }
+        );
     }
 
     #[test]
@@ -418,14 +493,27 @@ mod tests {
         c.receive(b"*3\r\n$7\r\nmessage\r\n$1\r\na\r\n$2\r\nhi\r\n");
         c.receive(b"*3\r\n$9\r\nsubscribe\r\n$1\r\nb\r\n:2\r\n");
         let events = drain(&mut c);
-        assert_eq!(events[1], Event::Push(vec![bulk("message"), bulk("a"), bulk("hi")]));
-        assert!(matches!(&events[2], Event::Reply { id, result: Ok(Value::Array(v)) } if *id == sub && v[1] == bulk("b")));
+        assert_eq!(
+            events[1],
+            Event::Push(vec![bulk("message"), bulk("a"), bulk("hi")])
+        );
+        assert!(
+            matches!(&events[2], Event::Reply { id, result: Ok(Value::Array(v)) } if *id == sub && v[1] == bulk("b"))
+        );
         let ping = c.command(&["PING"], &mut out);
         let unsub = c.command(&["UNSUBSCRIBE"], &mut out);
         c.receive(b"*2\r\n$4\r\npong\r\n$0\r\n\r\n");
-        c.receive(b"*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$11\r\nunsubscribe\r\n$1\r\nb\r\n:0\r\n");
+        c.receive(
+            b"*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$11\r\nunsubscribe\r\n$1\r\nb\r\n:0\r\n",
+        );
         let events = drain(&mut c);
-        assert_eq!(events[0], Event::Reply { id: ping, result: Ok(Value::Array(vec![bulk("pong"), bulk("")])) });
+        assert_eq!(
+            events[0],
+            Event::Reply {
+                id: ping,
+                result: Ok(Value::Array(vec![bulk("pong"), bulk("")]))
+            }
+        );
         assert!(matches!(&events[1], Event::Reply { id, .. } if *id == unsub));
         assert_eq!(events.len(), 2);
     }
@@ -443,7 +531,10 @@ mod tests {
 
     #[test]
     fn resp3_pushes_interleave_with_replies() {
-        let mut c = Client::new(Config { protocol: Protocol::Resp3, ..Config::default() });
+        let mut c = Client::new(Config {
+            protocol: Protocol::Resp3,
+            ..Config::default()
+        });
         let mut out = Vec::new();
         c.start(&mut out);
         let get = c.command(&["GET", "k"], &mut out);
@@ -454,7 +545,10 @@ mod tests {
             vec![
                 Event::Ready,
                 Event::Push(vec![bulk("message"), bulk("c"), bulk("x")]),
-                Event::Reply { id: get, result: Ok(bulk("v")) },
+                Event::Reply {
+                    id: get,
+                    result: Ok(bulk("v"))
+                },
             ]
         );
     }
@@ -468,7 +562,13 @@ mod tests {
         c.receive(b"HTTP/1.1 400 Bad Request\r\n");
         let events = drain(&mut c);
         assert!(matches!(events[1], Event::Failed(Error::Protocol(_))));
-        assert_eq!(events[2], Event::Reply { id, result: Err(Error::Closed) });
+        assert_eq!(
+            events[2],
+            Event::Reply {
+                id,
+                result: Err(Error::Closed)
+            }
+        );
     }
 
     #[test]
@@ -487,6 +587,15 @@ mod tests {
         let id = c.command(&["BLPOP", "q", "0"], &mut out);
         assert_eq!(c.in_flight(), 1);
         c.connection_lost();
-        assert_eq!(drain(&mut c), vec![Event::Ready, Event::Reply { id, result: Err(Error::Closed) }]);
+        assert_eq!(
+            drain(&mut c),
+            vec![
+                Event::Ready,
+                Event::Reply {
+                    id,
+                    result: Err(Error::Closed)
+                }
+            ]
+        );
     }
 }

@@ -48,7 +48,11 @@ mod tests {
         use redis_protocol::resp2::types::OwnedFrame::{Array, BulkString};
         assert_eq!(
             frame,
-            Array(vec![BulkString(b"LPUSH".to_vec()), BulkString(b"list".to_vec()), BulkString(b"x".to_vec())])
+            Array(vec![
+                BulkString(b"LPUSH".to_vec()),
+                BulkString(b"list".to_vec()),
+                BulkString(b"x".to_vec())
+            ])
         );
     }
 }

@@ -104,7 +104,9 @@ impl std::error::Error for Error {}
 /// Decodes the first reply in `buf`: `Ok(None)` until it has fully
 /// arrived, then the value and how many bytes it took.
 pub fn decode_value(buf: &[u8], protocol: Protocol) -> Result<Option<(Value, usize)>, Error> {
-    let Some(len) = scan_frame(buf)? else { return Ok(None) };
+    let Some(len) = scan_frame(buf)? else {
+        return Ok(None);
+    };
     let frame = &buf[..len];
     let value = match protocol {
         Protocol::Resp2 => match redis_protocol::resp2::decode::decode_range(frame) {
@@ -131,7 +133,9 @@ fn scan_frame(buf: &[u8]) -> Result<Option<usize>, Error> {
     let mut open: Vec<u64> = vec![1];
     let mut pos = 0;
     loop {
-        let Some(line_end) = find_line_end(buf, pos)? else { return Ok(None) };
+        let Some(line_end) = find_line_end(buf, pos)? else {
+            return Ok(None);
+        };
         let kind = buf[pos];
         let line = &buf[pos + 1..line_end];
         pos = line_end + 2;
@@ -143,8 +147,13 @@ fn scan_frame(buf: &[u8]) -> Result<Option<usize>, Error> {
             _ if line == b"?" => return Err(Error::Protocol("streamed replies are not supported".into())),
             b'$' | b'!' | b'=' => {
                 let n = parse_len(line)?;
-                let end = usize::try_from(n).ok().and_then(|n| pos.checked_add(n)).and_then(|e| e.checked_add(2));
-                let Some(end) = end else { return Err(Error::Protocol("bulk length overflows".into())) };
+                let end = usize::try_from(n)
+                    .ok()
+                    .and_then(|n| pos.checked_add(n))
+                    .and_then(|e| e.checked_add(2));
+                let Some(end) = end else {
+                    return Err(Error::Protocol("bulk length overflows".into()));
+                };
                 if buf.len() < end {
                     return Ok(None);
                 }
@@ -166,7 +175,9 @@ fn scan_frame(buf: &[u8]) -> Result<Option<usize>, Error> {
         }
         if children > 0 {
             if open.len() > MAX_DEPTH {
-                return Err(Error::Protocol(format!("reply nested deeper than {MAX_DEPTH} levels")));
+                return Err(Error::Protocol(format!(
+                    "reply nested deeper than {MAX_DEPTH} levels"
+                )));
             }
             open.push(children);
             continue;
@@ -206,7 +217,10 @@ fn find_line_end(buf: &[u8], from: usize) -> Result<Option<usize>, Error> {
 
 fn parse_len(line: &[u8]) -> Result<u64, Error> {
     if line.is_empty() || line.len() > 19 || !line.iter().all(u8::is_ascii_digit) {
-        return Err(Error::Protocol(format!("invalid length {:?}", String::from_utf8_lossy(line))));
+        return Err(Error::Protocol(format!(
+            "invalid length {:?}",
+            String::from_utf8_lossy(line)
+        )));
     }
     Ok(line.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
 }
@@ -227,9 +241,13 @@ fn from_resp2(buf: &[u8], frame: &Frame2) -> Value {
 }
 
 fn from_resp3(buf: &[u8], frame: &Frame3) -> Result<Value, Error> {
-    let list = |items: &mut dyn Iterator<Item = &Frame3>| items.map(|f| from_resp3(buf, f)).collect::<Result<Vec<_>, _>>();
+    let list = |items: &mut dyn Iterator<Item = &Frame3>| {
+        items.map(|f| from_resp3(buf, f)).collect::<Result<Vec<_>, _>>()
+    };
     Ok(match frame {
-        Frame3::BlobString { data, .. } | Frame3::VerbatimString { data, .. } => Value::Bulk(buf[data.0..data.1].to_vec()),
+        Frame3::BlobString { data, .. } | Frame3::VerbatimString { data, .. } => {
+            Value::Bulk(buf[data.0..data.1].to_vec())
+        }
         Frame3::SimpleString { data, .. } => Value::Simple(text(buf, data)),
         Frame3::BlobError { data, .. } | Frame3::SimpleError { data, .. } => {
             Value::Error(ServerError::new(&buf[data.0..data.1]))
@@ -251,7 +269,9 @@ fn from_resp3(buf: &[u8], frame: &Frame3) -> Result<Value, Error> {
                 .collect::<Result<Vec<_>, Error>>()?,
         ),
         Frame3::Hello { .. } | Frame3::ChunkedString(_) => {
-            return Err(Error::Protocol("a HELLO or chunked frame where a reply belongs".into()))
+            return Err(Error::Protocol(
+                "a HELLO or chunked frame where a reply belongs".into(),
+            ))
         }
     })
 }
@@ -270,19 +290,27 @@ mod tests {
 
     #[test]
     fn decodes_resp2_types() {
-        assert_eq!(decode2(b"+OK\r\n").unwrap(), Some((Value::Simple("OK".into()), 5)));
+        assert_eq!(
+            decode2(b"+OK\r\n").unwrap(),
+            Some((Value::Simple("OK".into()), 5))
+        );
         assert_eq!(decode2(b":-7\r\n").unwrap(), Some((Value::Int(-7), 5)));
         assert_eq!(decode2(b"$-1\r\n").unwrap(), Some((Value::Nil, 5)));
         assert_eq!(decode2(b"*-1\r\n").unwrap(), Some((Value::Nil, 5)));
         assert_eq!(decode2(b"$0\r\n\r\n").unwrap(), Some((Value::Bulk(vec![]), 6)));
-        let (v, n) = decode2(b"*3\r\n$1\r\na\r\n*0\r\n-ERR no\r\nrest").unwrap().unwrap();
+        let (v, n) = decode2(b"*3\r\n$1\r\na\r\n*0\r\n-ERR no\r\nrest")
+            .unwrap()
+            .unwrap();
         assert_eq!(n, 24);
         assert_eq!(
             v,
             Value::Array(vec![
                 Value::Bulk(b"a".to_vec()),
                 Value::Array(vec![]),
-                Value::Error(ServerError { code: "ERR".into(), message: "ERR no".into() })
+                Value::Error(ServerError {
+                    code: "ERR".into(),
+                    message: "ERR no".into()
+                })
             ])
         );
     }
@@ -292,12 +320,21 @@ mod tests {
         assert_eq!(decode3(b"_\r\n").unwrap(), Some((Value::Nil, 3)));
         assert_eq!(decode3(b"#t\r\n").unwrap(), Some((Value::Bool(true), 4)));
         assert_eq!(decode3(b",1.5\r\n").unwrap(), Some((Value::Double(1.5), 6)));
-        assert_eq!(decode3(b"(123456789012345678901234\r\n").unwrap().unwrap().0, Value::BigNumber("123456789012345678901234".into()));
-        assert_eq!(decode3(b"=7\r\ntxt:abc\r\n").unwrap().unwrap().0, Value::Bulk(b"abc".to_vec()));
+        assert_eq!(
+            decode3(b"(123456789012345678901234\r\n").unwrap().unwrap().0,
+            Value::BigNumber("123456789012345678901234".into())
+        );
+        assert_eq!(
+            decode3(b"=7\r\ntxt:abc\r\n").unwrap().unwrap().0,
+            Value::Bulk(b"abc".to_vec())
+        );
         let map = b"%2\r\n+b\r\n:2\r\n+a\r\n:1\r\n";
         assert_eq!(
             decode3(map).unwrap().unwrap().0,
-            Value::Map(vec![(Value::Simple("b".into()), Value::Int(2)), (Value::Simple("a".into()), Value::Int(1))])
+            Value::Map(vec![
+                (Value::Simple("b".into()), Value::Int(2)),
+                (Value::Simple("a".into()), Value::Int(1))
+            ])
         );
         assert_eq!(
             decode3(b"~3\r\n:3\r\n:1\r\n:2\r\n").unwrap().unwrap().0,
@@ -321,8 +358,19 @@ mod tests {
 
     #[test]
     fn refuses_malformed_replies() {
-        for bad in [&b"?x\r\n"[..], b"$abc\r\n", b"$3\r\nabcXY", b"*1x\r\n", b"$99999999999999999999\r\n", b"$?\r\n"] {
-            assert!(matches!(decode3(bad), Err(Error::Protocol(_))), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b"?x\r\n"[..],
+            b"$abc\r\n",
+            b"$3\r\nabcXY",
+            b"*1x\r\n",
+            b"$99999999999999999999\r\n",
+            b"$?\r\n",
+        ] {
+            assert!(
+                matches!(decode3(bad), Err(Error::Protocol(_))),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
         // RESP3-only types are not RESP2.
         assert!(matches!(decode2(b"#t\r\n"), Err(Error::Protocol(_))));

@@ -17,7 +17,11 @@ use std::time::Duration;
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A directory removed on drop.
@@ -101,16 +105,30 @@ pub fn program(name: &str) -> PathBuf {
         }
     }
     let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|d| d.flatten().map(|e| e.path().join("bin").join(name)).filter(|p| p.is_file()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path().join("bin").join(name))
+                .filter(|p| p.is_file())
+                .collect()
+        })
         .unwrap_or_default();
     versions.sort();
-    versions.pop().unwrap_or_else(|| panic!("{name} not found: run `make deps` (scripts/deps.sh installs it)"))
+    versions
+        .pop()
+        .unwrap_or_else(|| panic!("{name} not found: run `make deps` (scripts/deps.sh installs it)"))
 }
 
 /// Runs `command` to completion, panicking with its output on failure.
 pub fn run(command: &mut Command) -> String {
-    let output = command.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?}: {e}"));
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{command:?} failed:\n{text}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{text}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     text
 }
