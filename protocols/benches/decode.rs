@@ -3,13 +3,13 @@
 //!
 //! - 1,000 Postgres DataRows (int4, text, jsonb, numeric, timestamptz)
 //!   received, parsed into rows and decoded to values;
-//! - 1,000 RESP bulk replies (100 bytes each) matched to 1,000 pipelined
-//!   GETs (the commands are encoded inside the measurement too);
+//! - 1,000 pipelined GETs encoded, and 1,000 RESP bulk replies (100 bytes
+//!   each) matched to them and decoded;
 //! - a 1 MiB chunked HTTP response body in 16 KiB chunks.
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use howth_protocols::{http, postgres, redis};
 
 const ROWS: usize = 1000;
@@ -103,25 +103,48 @@ fn redis_bulk_replies(c: &mut Criterion) {
     for _ in 0..ROWS {
         replies.extend_from_slice(format!("$100\r\n{value}\r\n").as_bytes());
     }
-    let mut client = redis::Client::new(redis::Config::default());
-    let mut out = Vec::new();
-    client.start(&mut out);
-    assert_eq!(client.poll_event(), Some(redis::Event::Ready));
     let mut group = c.benchmark_group("redis");
     group.throughput(Throughput::Elements(ROWS as u64));
-    group.bench_function("1000 bulk replies to pipelined GETs", |b| {
-        b.iter(|| {
-            out.clear();
-            for _ in 0..ROWS {
-                client.command(&["GET", "key"], &mut out);
-            }
-            client.receive(black_box(&replies));
-            let mut n = 0;
-            while let Some(redis::Event::Reply { result: Ok(_), .. }) = client.poll_event() {
-                n += 1;
-            }
-            assert_eq!(n, ROWS);
-        })
+    group.bench_function("1000 GETs encoded", |b| {
+        b.iter_batched(
+            || {
+                (
+                    redis::Client::new(redis::Config::default()),
+                    Vec::with_capacity(64 * 1024),
+                )
+            },
+            |(mut client, mut out)| {
+                for _ in 0..ROWS {
+                    client.command(black_box(&["GET", "key"]), &mut out);
+                }
+                (client, out)
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function("1000 bulk replies matched and decoded", |b| {
+        b.iter_batched(
+            || {
+                let mut client = redis::Client::new(redis::Config::default());
+                let mut out = Vec::new();
+                client.start(&mut out);
+                for _ in 0..ROWS {
+                    client.command(&["GET", "key"], &mut out);
+                }
+                assert_eq!(client.poll_event(), Some(redis::Event::Ready));
+                client
+            },
+            |mut client| {
+                client.receive(black_box(&replies));
+                let mut n = 0;
+                while let Some(redis::Event::Reply { result: Ok(_), .. }) = client.poll_event() {
+                    n += 1;
+                }
+                assert_eq!(n, ROWS);
+                client
+            },
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
 }

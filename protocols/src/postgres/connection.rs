@@ -577,11 +577,11 @@ impl Connection {
                 let Some(columns) = &query.columns else {
                     return Err(Error::Protocol("a DataRow before its RowDescription".into()));
                 };
-                let ranges: Vec<Option<(u32, u32)>> = body
-                    .ranges()
-                    .map(|r| Ok(r.map(|r| (r.start as u32, r.end as u32))))
-                    .collect()
-                    .map_err(io)?;
+                let mut ranges = Vec::with_capacity(columns.len());
+                let mut fields = body.ranges();
+                while let Some(range) = fields.next().map_err(io)? {
+                    ranges.push(range.map(|r| (r.start as u32, r.end as u32)));
+                }
                 if ranges.len() != columns.len() {
                     return Err(Error::Protocol(
                         "a DataRow whose length differs from its RowDescription".into(),
@@ -669,4 +669,193 @@ fn unexpected(message: &Message, when: &str) -> Error {
         _ => "a message",
     };
     Error::Protocol(format!("unexpected {name} {when}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(tag: u8, body: &[u8]) -> Vec<u8> {
+        [&[tag][..], &(body.len() as u32 + 4).to_be_bytes(), body].concat()
+    }
+
+    fn ready() -> Vec<u8> {
+        [
+            msg(b'R', &[0, 0, 0, 0]),
+            msg(b'K', &[0, 0, 0, 7, 0, 0, 0, 9]),
+            msg(b'Z', b"I"),
+        ]
+        .concat()
+    }
+
+    fn connected() -> Connection {
+        let mut conn = Connection::new(Config {
+            user: "u".into(),
+            password: Some("pw".into()),
+            ..Config::default()
+        });
+        conn.start();
+        conn.receive(&ready());
+        assert!(matches!(conn.poll_event(), Some(Event::Ready)));
+        conn.take_output(&mut Vec::new());
+        conn
+    }
+
+    fn events(conn: &mut Connection) -> Vec<Event> {
+        std::iter::from_fn(|| conn.poll_event()).collect()
+    }
+
+    /// The message tags in `out`.
+    fn tags(out: &[u8]) -> Vec<u8> {
+        let mut tags = Vec::new();
+        let mut at = 0;
+        while at < out.len() {
+            tags.push(out[at]);
+            at += 1 + u32::from_be_bytes(out[at + 1..at + 5].try_into().unwrap()) as usize;
+        }
+        tags
+    }
+
+    #[test]
+    fn queries_wait_for_the_session_and_prepare_once() {
+        let mut conn = Connection::new(Config {
+            user: "u".into(),
+            ..Config::default()
+        });
+        conn.start();
+        conn.query("select 1", &[]);
+        conn.query("select 1", &[]);
+        let mut out = Vec::new();
+        conn.take_output(&mut out);
+        assert_eq!(
+            out[0..4],
+            (out.len() as u32).to_be_bytes(),
+            "only the startup message"
+        );
+        conn.receive(&ready());
+        assert!(matches!(conn.poll_event(), Some(Event::Ready)));
+        assert_eq!(conn.backend_key(), Some((7, 9)));
+        out.clear();
+        conn.take_output(&mut out);
+        assert_eq!(tags(&out), b"PBDESBDES", "Parse only for the first of the two");
+    }
+
+    #[test]
+    fn md5_and_cleartext_answers() {
+        let mut conn = Connection::new(Config {
+            user: "u".into(),
+            password: Some("pw".into()),
+            ..Config::default()
+        });
+        conn.start();
+        let mut out = Vec::new();
+        conn.take_output(&mut out);
+        conn.receive(&msg(b'R', &[0, 0, 0, 5, 1, 2, 3, 4]));
+        assert!(conn.poll_event().is_none());
+        out.clear();
+        conn.take_output(&mut out);
+        let hash = postgres_protocol::authentication::md5_hash(b"u", b"pw", [1, 2, 3, 4]);
+        assert_eq!(out, msg(b'p', &[hash.as_bytes(), b"\0"].concat()));
+
+        let mut conn = Connection::new(Config {
+            user: "u".into(),
+            password: Some("pw".into()),
+            ..Config::default()
+        });
+        conn.start();
+        conn.take_output(&mut Vec::new());
+        conn.receive(&msg(b'R', &[0, 0, 0, 3]));
+        assert!(conn.poll_event().is_none());
+        out.clear();
+        conn.take_output(&mut out);
+        assert_eq!(out, msg(b'p', b"pw\0"));
+    }
+
+    #[test]
+    fn unsupported_authentication_fails_the_connection() {
+        let mut conn = Connection::new(Config {
+            user: "u".into(),
+            ..Config::default()
+        });
+        conn.start();
+        let id = conn.query("select 1", &[]);
+        conn.receive(&msg(b'R', &[0, 0, 0, 7])); // GSS
+        let events = events(&mut conn);
+        assert!(matches!(&events[0], Event::Failed(Error::Auth(_))));
+        assert!(matches!(&events[1], Event::Complete { id: i, result: Err(Error::Closed) } if *i == id));
+        // Asking for a password without one configured is an Auth error too.
+        let mut conn = Connection::new(Config {
+            user: "u".into(),
+            ..Config::default()
+        });
+        conn.start();
+        conn.receive(&msg(b'R', &[0, 0, 0, 3]));
+        assert!(matches!(conn.poll_event(), Some(Event::Failed(Error::Auth(_)))));
+    }
+
+    #[test]
+    fn malformed_streams_fail_the_connection() {
+        let cases: [(&str, Vec<u8>); 4] = [
+            (
+                "a DataRow before its RowDescription",
+                [msg(b'1', b""), msg(b'2', b""), msg(b'D', &[0, 0])].concat(),
+            ),
+            ("a 2 GiB message", [b'D', 0x80, 0, 0, 0].to_vec()),
+            (
+                "ReadyForQuery with nothing in flight",
+                [msg(b'Z', b"I"), msg(b'Z', b"I")].concat(),
+            ),
+            ("an unknown message", msg(b'!', b"")),
+        ];
+        for (what, input) in cases {
+            let mut conn = connected();
+            let id = conn.query("select 1", &[]);
+            conn.receive(&input);
+            let events = events(&mut conn);
+            let failed = events
+                .iter()
+                .position(|e| matches!(e, Event::Failed(Error::Protocol(_))));
+            assert!(failed.is_some(), "{what}: {events:?}");
+            assert!(
+                events
+                    .iter()
+                    .any(|e| matches!(e, Event::Complete { id: i, .. } if *i == id)),
+                "{what}"
+            );
+            assert!(conn.is_failed());
+            let later = conn.query("select 2", &[]);
+            assert!(
+                matches!(conn.poll_event(), Some(Event::Complete { id, result: Err(Error::Closed) }) if id == later)
+            );
+        }
+    }
+
+    #[test]
+    fn the_statement_cache_is_bounded() {
+        let mut conn = connected();
+        let mut out = Vec::new();
+        for i in 0..STATEMENT_CACHE + 10 {
+            conn.query(&format!("select {i}"), &[]);
+        }
+        conn.take_output(&mut out);
+        conn.query("select 0", &[]);
+        conn.query(&format!("select {}", STATEMENT_CACHE + 5), &[]);
+        out.clear();
+        conn.take_output(&mut out);
+        // The first text is cached (no Parse); one past the bound is parsed
+        // again as the unnamed statement.
+        assert_eq!(tags(&out), b"BDESPBDES");
+        assert_eq!(conn.statements.len(), STATEMENT_CACHE);
+    }
+
+    #[test]
+    fn a_nul_in_the_query_fails_only_that_query() {
+        let mut conn = connected();
+        let id = conn.query("select '\0'", &[]);
+        assert!(
+            matches!(conn.poll_event(), Some(Event::Complete { id: i, result: Err(Error::Protocol(_)) }) if i == id)
+        );
+        assert!(!conn.is_failed());
+        assert!(conn.statements.is_empty());
+    }
 }

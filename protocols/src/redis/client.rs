@@ -341,8 +341,7 @@ impl Client {
         let Some(name) = args.first() else {
             return Expect::One;
         };
-        let name = name.as_ref().to_ascii_lowercase();
-        let Some((family, subscribe)) = pubsub_command(&name) else {
+        let Some((family, subscribe)) = pubsub_command(name.as_ref()) else {
             return Expect::One;
         };
         let set = &mut self.subscriptions[family as usize];
@@ -365,17 +364,27 @@ impl Client {
     }
 }
 
-/// `(family, is_subscribe)` for a lower-case pub/sub command name.
+/// The pub/sub commands, which are also the kinds of their confirmations.
+const PUBSUB: [(&[u8], Family, bool); 6] = [
+    (b"subscribe", Family::Channel, true),
+    (b"unsubscribe", Family::Channel, false),
+    (b"psubscribe", Family::Pattern, true),
+    (b"punsubscribe", Family::Pattern, false),
+    (b"ssubscribe", Family::Shard, true),
+    (b"sunsubscribe", Family::Shard, false),
+];
+
+/// `(family, is_subscribe)` for a pub/sub command name in any case. Runs
+/// for every command, so it allocates nothing and rejects most names by
+/// length.
 fn pubsub_command(name: &[u8]) -> Option<(Family, bool)> {
-    Some(match name {
-        b"subscribe" => (Family::Channel, true),
-        b"unsubscribe" => (Family::Channel, false),
-        b"psubscribe" => (Family::Pattern, true),
-        b"punsubscribe" => (Family::Pattern, false),
-        b"ssubscribe" => (Family::Shard, true),
-        b"sunsubscribe" => (Family::Shard, false),
-        _ => return None,
-    })
+    if !(9..=12).contains(&name.len()) {
+        return None;
+    }
+    PUBSUB
+        .iter()
+        .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, family, subscribe)| (family, subscribe))
 }
 
 /// Confirmations carry the command's name as their kind.

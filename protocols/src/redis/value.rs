@@ -128,9 +128,11 @@ pub fn decode_value(buf: &[u8], protocol: Protocol) -> Result<Option<(Value, usi
 /// sees it. Only the framing is checked here (type bytes, lengths, CRLF);
 /// the decoder checks the rest.
 fn scan_frame(buf: &[u8]) -> Result<Option<usize>, Error> {
-    // Elements still expected by each open level; the bottom one is the
-    // reply itself.
-    let mut open: Vec<u64> = vec![1];
+    // Elements still expected by each open level, the bottom one being the
+    // reply itself; on the stack, since most replies are one level.
+    let mut open = [0u64; MAX_DEPTH + 1];
+    open[0] = 1;
+    let mut depth = 1;
     let mut pos = 0;
     loop {
         let Some(line_end) = find_line_end(buf, pos)? else {
@@ -169,28 +171,27 @@ fn scan_frame(buf: &[u8]) -> Result<Option<usize>, Error> {
         if kind == b'|' {
             // Attributes come before the value they describe, which is one
             // more element of the same level.
-            if let Some(top) = open.last_mut() {
-                *top += 1;
-            }
+            open[depth - 1] += 1;
         }
         if children > 0 {
-            if open.len() > MAX_DEPTH {
+            if depth > MAX_DEPTH {
                 return Err(Error::Protocol(format!(
                     "reply nested deeper than {MAX_DEPTH} levels"
                 )));
             }
-            open.push(children);
+            open[depth] = children;
+            depth += 1;
             continue;
         }
         // A complete element: close every level it completes.
-        while let Some(top) = open.last_mut() {
-            *top -= 1;
-            if *top > 0 {
+        while depth > 0 {
+            open[depth - 1] -= 1;
+            if open[depth - 1] > 0 {
                 break;
             }
-            open.pop();
+            depth -= 1;
         }
-        if open.is_empty() {
+        if depth == 0 {
             return Ok(Some(pos));
         }
     }
