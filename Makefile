@@ -44,7 +44,7 @@ bench: build
 bench-startup: build
 	bash benches/startup/run.sh
 
-# FUZZ_RUNS executions of every fuzz target (parser and connection).
+# FUZZ_RUNS executions of every fuzz target (parser, connection, client protocols).
 fuzz:
 	@bash scripts/fuzz.sh $(or $(FUZZ_RUNS),2000000)
 

@@ -12,7 +12,8 @@ use std::process::{Command, Stdio};
 
 use common::{free_port, program, run, wait_for_line, Server, TempDir, DEADLINE};
 use howth_protocols::postgres::{
-    write_cancel_request, Config, Connection, Error, Event, QueryId, QueryResult, TransactionStatus, Value,
+    read_ssl_response, write_cancel_request, write_ssl_request, Config, Connection, Error, Event, QueryId,
+    QueryResult, TransactionStatus, Value,
 };
 
 const SUPERUSER_PASSWORD: &str = "super pw";
@@ -143,6 +144,7 @@ impl Postgres {
             database: Some("postgres".into()),
             application_name: Some("howth-protocols-test".into()),
             params: Vec::new(),
+            tls_server_end_point: None,
         });
         conn.start();
         Conn {
@@ -505,4 +507,85 @@ fn a_terminated_backend_fails_the_connection() {
         }
     }
     assert!(c.conn.is_failed());
+}
+
+#[test]
+fn simple_queries_run_several_statements() {
+    let pg = postgres();
+    let mut c = pg.superuser();
+    let before = c.conn.query("select 1", &[]);
+    let id = c
+        .conn
+        .simple_query("create table m (x int); insert into m values (1), (2); select x from m order by x;");
+    let after = c.conn.query("select count(*) from m", &[]);
+    assert!(c.result(before).is_ok());
+    let Event::SimpleComplete { id: got, result } = c.next_event() else {
+        panic!("expected SimpleComplete")
+    };
+    let results = result.unwrap();
+    assert_eq!(got, id);
+    let tags: Vec<_> = results.iter().map(|r| r.tag.as_str()).collect();
+    assert_eq!(tags, ["CREATE TABLE", "INSERT 0 2", "SELECT 2"]);
+    let xs: Vec<_> = results[2].rows.iter().map(|r| r.value(0).unwrap()).collect();
+    assert_eq!(xs, [Value::Int(1), Value::Int(2)]);
+    assert_eq!(c.result(after).unwrap().rows[0].value(0).unwrap(), Value::Int(2));
+
+    // An empty query is one empty result.
+    let id = c.conn.simple_query("");
+    let Event::SimpleComplete {
+        id: got,
+        result: Ok(results),
+    } = c.next_event()
+    else {
+        panic!()
+    };
+    assert_eq!((got, results.len(), results[0].tag.as_str()), (id, 1, ""));
+
+    // One implicit transaction: the error undoes the insert before it.
+    let id = c
+        .conn
+        .simple_query("insert into m values (3); selec; insert into m values (4)");
+    let Event::SimpleComplete {
+        id: got,
+        result: Err(Error::Server(e)),
+    } = c.next_event()
+    else {
+        panic!("expected a failed SimpleComplete")
+    };
+    assert_eq!((got, e.code.as_str()), (id, "42601"));
+    assert_eq!(pg.psql("select count(*) from m"), "2");
+}
+
+#[test]
+fn a_server_without_tls_refuses_the_ssl_request_and_the_session_goes_on() {
+    let pg = postgres();
+    let mut stream = TcpStream::connect(("127.0.0.1", pg.server.port)).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    let mut out = Vec::new();
+    write_ssl_request(&mut out);
+    stream.write_all(&out).unwrap();
+    let mut answer = [0u8];
+    stream.read_exact(&mut answer).unwrap();
+    assert_eq!(
+        read_ssl_response(answer[0]),
+        Ok(false),
+        "the test server has ssl off"
+    );
+    // Plain text from here, on the same socket.
+    let mut conn = Connection::new(Config {
+        user: "postgres".into(),
+        password: Some(SUPERUSER_PASSWORD.into()),
+        // Channel binding offered but not possible without TLS: SCRAM
+        // still succeeds, saying the client could have bound.
+        tls_server_end_point: Some(vec![0; 32]),
+        ..Config::default()
+    });
+    conn.start();
+    let mut c = Conn {
+        stream,
+        conn,
+        writes: 0,
+    };
+    c.wait_ready().unwrap();
+    assert_eq!(c.values("select 7"), [Value::Int(7)]);
 }

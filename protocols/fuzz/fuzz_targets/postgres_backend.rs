@@ -1,5 +1,5 @@
 //! Arbitrary bytes as a Postgres server's side of a session (startup,
-//! authentication, then the responses to four pipelined queries),
+//! authentication, then the responses to eight pipelined queries, extended and simple),
 //! received whole and in two pieces: both must give the same events, rows
 //! must decode or fail cleanly, and nothing may panic.
 
@@ -13,6 +13,7 @@ fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> Vec<String> {
     conn.start();
     for sql in ["select 1", "select $1", "select 1", "begin"] {
         conn.query(sql, &[Some(b"1")]);
+        conn.simple_query("select 1; select 2");
     }
     let mut events = Vec::new();
     let mut out = Vec::new();

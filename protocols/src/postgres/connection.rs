@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 use fallible_iterator::FallibleIterator;
-use postgres_protocol::authentication::sasl::{ChannelBinding, ScramSha256, SCRAM_SHA_256};
+use postgres_protocol::authentication::sasl::{
+    ChannelBinding, ScramSha256, SCRAM_SHA_256, SCRAM_SHA_256_PLUS,
+};
 use postgres_protocol::message::backend::{Header, Message, RowDescriptionBody};
 use postgres_protocol::message::frontend;
 use postgres_protocol::IsNull;
@@ -33,6 +35,10 @@ pub struct Config {
     pub application_name: Option<String>,
     /// More startup parameters (`search_path`, `statement_timeout`, ...).
     pub params: Vec<(String, String)>,
+    /// On a TLS connection, the hash of the server's certificate
+    /// (`tls-server-end-point`, RFC 5929): SCRAM then binds the login to
+    /// the TLS channel when the server offers SCRAM-SHA-256-PLUS.
+    pub tls_server_end_point: Option<Vec<u8>>,
 }
 
 /// Names a query; its `Event::Complete` carries the same id.
@@ -124,6 +130,14 @@ pub enum Event {
         id: QueryId,
         result: Result<QueryResult, Error>,
     },
+    /// Simple query `id` finished: one result per statement. The
+    /// statements of one simple query run as one implicit transaction
+    /// (unless they hold their own BEGIN/COMMIT), so on an error none of
+    /// them took effect.
+    SimpleComplete {
+        id: QueryId,
+        result: Result<Vec<QueryResult>, Error>,
+    },
     /// `NOTIFY channel, 'payload'` from the session `process_id`.
     Notification {
         process_id: i32,
@@ -167,6 +181,33 @@ struct InFlight {
     rows: Vec<Row>,
     tag: String,
     error: Option<ServerError>,
+    /// Sent with the simple query protocol: one result per statement.
+    simple: bool,
+    statements: Vec<QueryResult>,
+}
+
+impl InFlight {
+    fn new(id: QueryId, prepared: Option<String>, simple: bool) -> Self {
+        InFlight {
+            id,
+            prepared,
+            columns: None,
+            rows: Vec::new(),
+            tag: String::new(),
+            error: None,
+            simple,
+            statements: Vec::new(),
+        }
+    }
+
+    /// The statement's result so far, leaving room for the next one.
+    fn take_result(&mut self) -> QueryResult {
+        QueryResult {
+            columns: self.columns.take().unwrap_or_else(|| Arc::from(Vec::new())),
+            rows: std::mem::take(&mut self.rows),
+            tag: std::mem::take(&mut self.tag),
+        }
+    }
 }
 
 /// A Postgres connection as a state machine; see the [module docs](super).
@@ -315,14 +356,38 @@ impl Connection {
             self.backlog.extend_from_slice(&scratch);
         }
         self.scratch = scratch;
-        self.in_flight.push_back(InFlight {
-            id,
-            prepared,
-            columns: None,
-            rows: Vec::new(),
-            tag: String::new(),
-            error: None,
-        });
+        self.in_flight.push_back(InFlight::new(id, prepared, false));
+        id
+    }
+
+    /// Queues `sql` with the simple query protocol: any number of
+    /// statements separated by semicolons, no parameters, nothing prepared
+    /// (migrations, `sql.unsafe` with several statements). Completes with
+    /// [`Event::SimpleComplete`].
+    pub fn simple_query(&mut self, sql: &str) -> QueryId {
+        let id = self.next_id;
+        self.next_id += 1;
+        if matches!(self.phase, Phase::Failed) {
+            self.queued.push_back(Event::SimpleComplete {
+                id,
+                result: Err(Error::Closed),
+            });
+            return id;
+        }
+        let buf = if matches!(self.phase, Phase::Ready) {
+            &mut self.write
+        } else {
+            &mut self.backlog
+        };
+        if frontend::query(sql, buf).is_err() {
+            let error = Error::Protocol("the query text contains a NUL byte".into());
+            self.queued.push_back(Event::SimpleComplete {
+                id,
+                result: Err(error),
+            });
+            return id;
+        }
+        self.in_flight.push_back(InFlight::new(id, None, true));
         id
     }
 
@@ -425,9 +490,15 @@ impl Connection {
         self.read.clear();
         self.backlog.clear();
         for q in std::mem::take(&mut self.in_flight) {
-            self.queued.push_back(Event::Complete {
-                id: q.id,
-                result: Err(Error::Closed),
+            self.queued.push_back(match q.simple {
+                true => Event::SimpleComplete {
+                    id: q.id,
+                    result: Err(Error::Closed),
+                },
+                false => Event::Complete {
+                    id: q.id,
+                    result: Err(Error::Closed),
+                },
             });
         }
     }
@@ -515,12 +586,23 @@ impl Connection {
                     .map(|m| Ok(m.to_owned()))
                     .collect()
                     .map_err(io)?;
-                if !offered.iter().any(|m| m == SCRAM_SHA_256) {
+                let offers = |name: &str| offered.iter().any(|m| m == name);
+                // Bind to the TLS channel when both sides can; say "I could
+                // have" (unrequested) when only this side can, so that a
+                // man in the middle cannot strip the PLUS variant unnoticed.
+                let (mechanism, binding) = match &self.config.tls_server_end_point {
+                    Some(hash) if offers(SCRAM_SHA_256_PLUS) => (
+                        SCRAM_SHA_256_PLUS,
+                        ChannelBinding::tls_server_end_point(hash.clone()),
+                    ),
+                    Some(_) => (SCRAM_SHA_256, ChannelBinding::unrequested()),
+                    None => (SCRAM_SHA_256, ChannelBinding::unsupported()),
+                };
+                if !offers(mechanism) {
                     return Err(Error::Auth(format!("no supported SASL mechanism in {offered:?}")));
                 }
-                let scram = ScramSha256::new(self.password()?, ChannelBinding::unsupported());
-                frontend::sasl_initial_response(SCRAM_SHA_256, scram.message(), &mut self.write)
-                    .map_err(io)?;
+                let scram = ScramSha256::new(self.password()?, binding);
+                frontend::sasl_initial_response(mechanism, scram.message(), &mut self.write).map_err(io)?;
                 self.phase = Phase::Sasl(Scram(Box::new(scram)));
             }
             (Message::AuthenticationSaslContinue(body), Phase::Sasl(Scram(scram))) => {
@@ -594,9 +676,20 @@ impl Connection {
                 };
                 query.rows.push(row);
             }
-            Message::CommandComplete(body) => self.front()?.tag = body.tag().map_err(io)?.to_owned(),
+            Message::CommandComplete(body) => {
+                let query = self.front()?;
+                query.tag = body.tag().map_err(io)?.to_owned();
+                if query.simple {
+                    let result = query.take_result();
+                    query.statements.push(result);
+                }
+            }
             Message::EmptyQueryResponse | Message::PortalSuspended => {
-                self.front()?;
+                let query = self.front()?;
+                if query.simple {
+                    let result = query.take_result();
+                    query.statements.push(result);
+                }
             }
             // COPY cannot be driven through `query`: refuse COPY FROM STDIN
             // so the server ends it with an error, and drop COPY TO STDOUT
@@ -607,18 +700,29 @@ impl Connection {
             Message::CopyOutResponse(_) | Message::CopyData(_) | Message::CopyDone => {}
             Message::ReadyForQuery(body) => {
                 self.transaction = transaction_status(body.status())?;
-                let Some(query) = self.in_flight.pop_front() else {
+                let Some(mut query) = self.in_flight.pop_front() else {
                     return Err(Error::Protocol("ReadyForQuery with no query in flight".into()));
                 };
-                let result = match query.error {
-                    Some(e) => Err(Error::Server(Box::new(e))),
-                    None => Ok(QueryResult {
-                        columns: query.columns.unwrap_or_else(|| Arc::from(Vec::new())),
-                        rows: query.rows,
-                        tag: query.tag,
-                    }),
+                let id = query.id;
+                let event = match (query.error.take(), query.simple) {
+                    (Some(e), true) => Event::SimpleComplete {
+                        id,
+                        result: Err(Error::Server(Box::new(e))),
+                    },
+                    (Some(e), false) => Event::Complete {
+                        id,
+                        result: Err(Error::Server(Box::new(e))),
+                    },
+                    (None, true) => Event::SimpleComplete {
+                        id,
+                        result: Ok(query.statements),
+                    },
+                    (None, false) => Event::Complete {
+                        id,
+                        result: Ok(query.take_result()),
+                    },
                 };
-                self.queued.push_back(Event::Complete { id: query.id, result });
+                self.queued.push_back(event);
             }
             message => return Err(unexpected(&message, "in a query response")),
         }
@@ -632,6 +736,29 @@ pub fn write_cancel_request((process_id, secret_key): (i32, i32), out: &mut Vec<
     let mut buf = BytesMut::new();
     frontend::cancel_request(process_id, secret_key, &mut buf);
     out.extend_from_slice(&buf);
+}
+
+/// Appends an SSLRequest to `out`: on a connection that is to use TLS, it
+/// goes first, before any TLS or startup bytes. The server answers with one
+/// byte, read with [`read_ssl_response`].
+pub fn write_ssl_request(out: &mut Vec<u8>) {
+    let mut buf = BytesMut::new();
+    frontend::ssl_request(&mut buf);
+    out.extend_from_slice(&buf);
+}
+
+/// The server's one-byte answer to an SSLRequest: `true` if it goes on in
+/// TLS (start the handshake), `false` if it refused (continue in plain
+/// text, or give up when TLS is required). Anything else (an
+/// ErrorResponse from a server too old to know SSLRequest) is an error.
+pub fn read_ssl_response(byte: u8) -> Result<bool, Error> {
+    match byte {
+        b'S' => Ok(true),
+        b'N' => Ok(false),
+        _ => Err(Error::Protocol(format!(
+            "unexpected answer {byte:#04x} to an SSLRequest"
+        ))),
+    }
 }
 
 fn transaction_status(status: u8) -> Result<TransactionStatus, Error> {

@@ -44,8 +44,8 @@ mod error;
 pub mod types;
 
 pub use connection::{
-    write_cancel_request, Column, Config, Connection, Event, QueryId, QueryResult, Row, TransactionStatus,
-    MAX_MESSAGE, STATEMENT_CACHE,
+    read_ssl_response, write_cancel_request, write_ssl_request, Column, Config, Connection, Event, QueryId,
+    QueryResult, Row, TransactionStatus, MAX_MESSAGE, STATEMENT_CACHE,
 };
 pub use error::{Error, ServerError};
 pub use types::{decode_text, DecodeError, Value};
