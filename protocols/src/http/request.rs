@@ -138,6 +138,38 @@ mod tests {
     }
 
     #[test]
+    fn the_server_parser_reads_back_what_is_written() {
+        use howth_parser::{parse_request, BodyKind, Limits, RequestHead, Status};
+        let out = head(
+            "PATCH",
+            "/a?b=c",
+            &[("x-one", b" 1 "), ("X-Two", b"\x80")],
+            Framing::Length(3),
+        )
+        .unwrap();
+        let mut parsed = RequestHead::new();
+        assert_eq!(
+            parse_request(&out, &Limits::default(), &mut parsed),
+            Ok(Status::Complete)
+        );
+        assert_eq!(
+            (parsed.head_len, parsed.method.get(&out), parsed.target.get(&out)),
+            (out.len(), &b"PATCH"[..], &b"/a?b=c"[..])
+        );
+        let fields: Vec<_> = parsed.headers(&out).collect();
+        assert_eq!(
+            fields,
+            [
+                (&b"host"[..], &b"h:8080"[..]),
+                (b"x-one", b"1"),
+                (b"X-Two", b"\x80"),
+                (b"content-length", b"3")
+            ]
+        );
+        assert_eq!(parsed.body, BodyKind::Length(3));
+    }
+
+    #[test]
     fn refuses_what_would_split_the_request() {
         assert_eq!(head("GET", "/a b", &[], Framing::None), Err(RequestError::Target));
         assert_eq!(
