@@ -118,7 +118,7 @@ pub fn decode_text(type_oid: u32, text: &[u8]) -> Result<Value, DecodeError> {
             _ => return Err(err("not t or f")),
         },
         oid::INT2 | oid::INT4 | oid::INT8 | oid::OID => {
-            Value::Int(utf8()?.parse().map_err(|_| err("not an integer"))?)
+            Value::Int(parse_int(text).ok_or_else(|| err("not an integer"))?)
         }
         oid::FLOAT4 | oid::FLOAT8 => Value::Float(utf8()?.parse().map_err(|_| err("not a number"))?),
         oid::NUMERIC => Value::Numeric(utf8()?.to_owned()),
@@ -137,6 +137,31 @@ pub fn decode_text(type_oid: u32, text: &[u8]) -> Result<Value, DecodeError> {
             None => Value::Text(utf8()?.to_owned()),
         },
     })
+}
+
+/// An optionally negative decimal integer, as the server writes them:
+/// the most common column type, so no UTF-8 check or generic parser.
+fn parse_int(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    // Accumulated as a negative number, whose range includes i64::MIN.
+    let mut n: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
+    }
+    if negative {
+        Some(n)
+    } else {
+        n.checked_neg()
+    }
 }
 
 /// `\x` hex (the default `bytea_output`) or the older escape format.
@@ -404,6 +429,20 @@ mod tests {
     fn scalars() {
         assert_eq!(d(oid::BOOL, "t"), Value::Bool(true));
         assert_eq!(d(oid::INT8, "-9223372036854775808"), Value::Int(i64::MIN));
+        assert_eq!(d(oid::INT8, "9223372036854775807"), Value::Int(i64::MAX));
+        assert_eq!(d(oid::INT4, "0"), Value::Int(0));
+        assert_eq!(d(oid::INT2, "-12"), Value::Int(-12));
+        for bad in [
+            "",
+            "-",
+            "+1",
+            "1.0",
+            " 1",
+            "9223372036854775808",
+            "-9223372036854775809",
+        ] {
+            assert!(decode_text(oid::INT8, bad.as_bytes()).is_err(), "{bad:?}");
+        }
         assert_eq!(d(oid::FLOAT8, "1.5e-7"), Value::Float(1.5e-7));
         assert!(matches!(d(oid::FLOAT4, "NaN"), Value::Float(f) if f.is_nan()));
         assert_eq!(d(oid::FLOAT8, "-Infinity"), Value::Float(f64::NEG_INFINITY));
