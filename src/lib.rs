@@ -81,6 +81,8 @@
 //! a script passes to `Howth.serve` itself is used as is by each worker, so
 //! `Howth.serve({ port: 0 })` gives each worker its own port; leave `port`
 //! out to share.
+
+#![forbid(unsafe_code)]
 use std::fmt;
 
 mod embed;

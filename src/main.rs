@@ -1,4 +1,6 @@
 //! The `howth` command.
+
+#![forbid(unsafe_code)]
 use std::path::PathBuf;
 use std::process::ExitCode;
 

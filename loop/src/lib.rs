@@ -21,6 +21,8 @@
 //! unsent output is above [`WRITE_HIGH_WATER`], and is timed out in every
 //! phase in which it owes the server something (conn.rs, `Phase`).
 
+#![forbid(unsafe_code)]
+
 mod batch;
 mod conn;
 mod frame;

@@ -6,6 +6,8 @@
 //! sockets: the event loop (`howth-loop`) embeds a runtime, adds its HTTP
 //! ops through [`Runtime::isolate`], and drives it turn by turn.
 
+#![forbid(unsafe_code)]
+
 pub mod modules;
 pub mod ops;
 mod timers;
