@@ -615,8 +615,6 @@ fn run_worker(plan: &Plan, spec: &WorkerSpec, events: &Sender<Event>, stopping: 
     el.set_reuse_port(spec.reuse_port);
     el.set_serve_defaults(plan.serve_defaults.clone());
     let stop = el.stop_handle();
-    let waker = stop.clone();
-    el.runtime().state().host.set_wake(move || waker.wake());
     if plan.signals {
         if let Err(e) = el.handle_signals() {
             eprintln!("warning: cannot handle SIGINT/SIGTERM: {e}; they will end the process at once");

@@ -5,6 +5,7 @@
 // contract is the "host functions" section of ops.d.ts.
 
 import { ops } from "./core_ops.ts";
+import { decodeValue, settled } from "./pool.ts";
 
 type HostFunction = (...args: unknown[]) => unknown;
 
@@ -43,32 +44,11 @@ function encodeArgs(name: string, args: unknown[]): number {
   return mask;
 }
 
-/** A result as an op returned it: undefined stands for JSON text to fetch. */
-function decodeResult(r: unknown): unknown {
-  return r === undefined ? JSON.parse(ops.hostJson()) : r;
-}
-
-const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
-
-function settle(id: number): void {
-  const p = pending.get(id);
-  if (p === undefined) return;
-  pending.delete(id);
-  let value: unknown;
-  try {
-    value = decodeResult(ops.hostResult());
-  } catch (e) {
-    p.reject(e);
-    return;
-  }
-  p.resolve(value);
-}
-
 function syncFunction(index: number, name: string): HostFunction {
   return {
     [name](...args: unknown[]): unknown {
       const mask = encodeArgs(name, args);
-      return decodeResult(ops.hostCall(index, mask, ...args));
+      return decodeValue(ops.hostCall(index, mask, ...args));
     },
   }[name];
 }
@@ -76,10 +56,14 @@ function syncFunction(index: number, name: string): HostFunction {
 function asyncFunction(index: number, name: string): HostFunction {
   return {
     [name](...args: unknown[]): Promise<unknown> {
-      return new Promise((resolve, reject) => {
+      let id: number;
+      try {
         const mask = encodeArgs(name, args);
-        pending.set(ops.hostCall(index, mask, ...args) as number, { resolve, reject });
-      });
+        id = ops.hostCall(index, mask, ...args) as number;
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return settled(id, (message) => new Error(String(message)));
     },
   }[name];
 }
@@ -92,7 +76,6 @@ export function installHostOps(howth: object): void {
     const name = list[i];
     fns[name] = list[i + 1] === "async" ? asyncFunction(i / 2, name) : syncFunction(i / 2, name);
   }
-  if (list.length > 0) ops.setHostCallback(settle);
   Object.defineProperty(howth, "ops", { value: Object.freeze(fns), enumerable: true });
 }
 

@@ -200,17 +200,21 @@ export interface Ops {
    * (TypeError otherwise). A sync function's result is returned, or
    * undefined when it is an object or array, whose JSON text hostJson()
    * then returns; its error is thrown as an Error with its message. An
-   * async function returns a call id at once and runs on the host's thread
-   * pool; when it finishes, Rust calls the setHostCallback function with
-   * the id (from the loop, before a microtask checkpoint).
+   * async function returns a job id at once and runs on the worker pool;
+   * its outcome settles through the pool ops below (ts-lib/pool.ts), the
+   * error value being the message string.
    */
   hostCall(index: number, jsonMask: number, ...args: unknown[]): unknown;
-  /** The JSON text of the last result that came back as undefined (once). */
+  /** The JSON text of the last result or outcome that came back as undefined (once). */
   hostJson(): string;
-  /** The function Rust calls with an async call's id when its result is in. */
-  setHostCallback(cb: (id: number) => void): void;
-  /** Inside that callback: the call's result as hostCall returns one, or throws its error. */
-  hostResult(): unknown;
+
+  // The worker pool's completion queue (runtime/src/pool.rs, ts-lib/pool.ts).
+  /** The function Rust calls with a job's id when its outcome is in (from the loop, before a microtask checkpoint). */
+  poolSetCallback(cb: (id: number) => void): void;
+  /** Inside that callback: whether the job failed. */
+  poolFailed(): boolean;
+  /** The current outcome's value or error value (once): inside that callback, or right after a synchronous op that reported its outcome there; undefined means JSON text in hostJson(). */
+  poolResult(): unknown;
   /**
    * OPTIONAL (only the first worker of `howth run` without --workers has
    * it): the served default export asks for `n` workers (0 = one per core).

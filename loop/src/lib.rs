@@ -521,6 +521,11 @@ impl EventLoop {
         let registry = poll.registry().try_clone()?;
         let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
         let mut rt = Runtime::new(LoopState::new(registry), opts);
+        // A worker pool job's outcome rouses this loop's poll.
+        let pool_waker = waker.clone();
+        rt.state().pool.set_wake(move || {
+            let _ = pool_waker.wake();
+        });
         http_ops::register(rt.isolate());
         let heap_limit0 = rt.isolate().heap_stats().limit;
         Ok(EventLoop {
@@ -805,8 +810,9 @@ impl EventLoop {
             }
         }
         let t_js_end = Instant::now();
-        // Async host calls' results; their promises' reactions run next.
-        self.rt.settle_host_calls()?;
+        // Worker pool outcomes (async host calls, fs, ...); their promises'
+        // reactions run next.
+        self.rt.settle_completions()?;
         self.run_microtasks()?;
         let ext = &mut self.rt.state().ext;
         ext.flush_dirty();

@@ -10,6 +10,7 @@
 
 pub mod modules;
 pub mod ops;
+pub mod pool;
 mod timers;
 
 use std::fmt;
@@ -22,6 +23,7 @@ pub use howth_engine::{
     PlatformOptions, PromiseState, Startup, TerminateHandle, Value,
 };
 pub use ops::host::{HostCalls, HostFn, HostFunctions, HostResult, HostValue};
+pub use pool::{Completions, Outcome};
 pub use timers::Timers;
 
 use modules::loader::ModuleLoader;
@@ -61,8 +63,10 @@ pub struct RuntimeState<X> {
     pub time_origin_ms: f64,
     /// Reusable bytes for ops that need a temporary buffer.
     pub scratch: Vec<u8>,
-    /// The embedder's host functions and the async calls in flight.
+    /// The embedder's host functions.
     pub host: HostCalls,
+    /// Jobs on the worker pool and the queue their outcomes come back on.
+    pub pool: Completions,
     pub ext: X,
 }
 
@@ -203,6 +207,7 @@ impl<X: 'static> Runtime<X> {
                 .unwrap_or(0.0),
             scratch: Vec::new(),
             host: HostCalls::new(opts.host.clone()),
+            pool: Completions::new(),
             ext,
         };
         let hooks = Hooks {
@@ -217,6 +222,7 @@ impl<X: 'static> Runtime<X> {
         ops::timers::register(&mut iso);
         ops::register_web(&mut iso);
         ops::host::register(&mut iso);
+        pool::register(&mut iso);
         startup_trace("runtime ops registered", t0);
         Runtime {
             iso,
@@ -389,18 +395,19 @@ impl<X: 'static> Runtime<X> {
     }
 
     /// True while something in JS can still happen on its own: a ref'd timer,
-    /// an async host call in flight or a pending top-level await.
+    /// a job on the worker pool or a pending top-level await.
     pub fn has_pending_work(&mut self) -> bool {
         let state = self.iso.state();
-        let pending = state.timers.keeps_alive() || state.host.in_flight() > 0;
+        let pending = state.timers.keeps_alive() || state.pool.in_flight() > 0;
         self.main_pending() || pending
     }
 
-    /// Settles the promises of async host calls whose results have arrived.
-    /// The loop calls this each turn before its microtask checkpoint, which
-    /// then runs the promises' reactions.
-    pub fn settle_host_calls(&mut self) -> Result<(), RuntimeError> {
-        ops::host::settle(&mut self.iso).map_err(|e| self.failure(e))
+    /// Drains the completion queue: settles the promises and callbacks of
+    /// pool jobs (async host calls, fs, ...) whose outcomes have arrived.
+    /// The loop calls this once per turn before its microtask checkpoint,
+    /// which then runs the promises' reactions.
+    pub fn settle_completions(&mut self) -> Result<(), RuntimeError> {
+        pool::settle(&mut self.iso).map_err(|e| self.failure(e))
     }
 
     /// Fires every timer due now, with a microtask checkpoint after each

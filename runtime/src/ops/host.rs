@@ -3,18 +3,14 @@
 //! object; ts-lib/ops.d.ts, "host functions", is the contract).
 //!
 //! A sync function runs on the loop's thread inside the op call. An async
-//! one runs on a small thread pool shared by every runtime that has the
-//! functions; its result comes back through this runtime's completion
-//! channel, the embedder's wake function rouses the loop's poll, and the
-//! loop calls [`crate::Runtime::settle_host_calls`] each turn, which hands
-//! each result to ts-lib's settle callback to resolve or reject its promise.
+//! one is a job on the runtime's worker pool (crate::pool): its result
+//! comes back through the runtime's completion queue, like every other
+//! off-loop result, and ts-lib's pool.ts resolves or rejects its promise.
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
-use howth_engine::{CallArgs, ErrorKind, Isolate, JsError, Kind, Value};
+use howth_engine::{CallArgs, ErrorKind, Isolate, Kind};
 
 use crate::RuntimeState;
 
@@ -167,12 +163,11 @@ impl HostFunction {
 }
 
 /// The host functions of an embedding program. Cloning is cheap (shared
-/// pointers); every runtime made with a clone shares the functions and the
-/// thread pool their async calls run on.
+/// pointers); every runtime made with a clone shares the functions. Async
+/// calls run on the runtime's worker pool (crate::pool).
 #[derive(Clone, Default)]
 pub struct HostFunctions {
     list: Vec<HostFunction>,
-    pool: Arc<Pool>,
 }
 
 impl fmt::Debug for HostFunctions {
@@ -217,10 +212,11 @@ impl HostFunctions {
         }
     }
 
-    /// Threads the async calls run on (default 4); takes effect when the
-    /// first async call starts the pool.
+    /// Threads of the worker pool async calls run on (default 4, shared by
+    /// the whole process: see [`crate::pool::set_threads`]); takes effect
+    /// when the first job starts the pool.
     pub fn set_async_threads(&mut self, n: usize) {
-        self.pool.threads.store(n.max(1), Ordering::Relaxed);
+        crate::pool::set_threads(n);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -233,119 +229,20 @@ impl HostFunctions {
     }
 }
 
-type Job = Box<dyn FnOnce() + Send>;
-
-/// Threads for async host calls, started by the first call. They end when
-/// the last `HostFunctions` clone (and so the job sender) is dropped.
-struct Pool {
-    threads: AtomicUsize,
-    jobs: OnceLock<Sender<Job>>,
-}
-
-impl Default for Pool {
-    fn default() -> Self {
-        Pool {
-            threads: AtomicUsize::new(4),
-            jobs: OnceLock::new(),
-        }
-    }
-}
-
-impl Pool {
-    fn submit(&self, job: Job) {
-        let jobs = self.jobs.get_or_init(|| {
-            let (tx, rx) = mpsc::channel::<Job>();
-            let rx = Arc::new(Mutex::new(rx));
-            for i in 0..self.threads.load(Ordering::Relaxed) {
-                let rx = rx.clone();
-                let spawned = std::thread::Builder::new()
-                    .name(format!("howth-host-{i}"))
-                    .spawn(move || loop {
-                        // The lock is held only while waiting for a job.
-                        let job = match rx.lock() {
-                            Ok(rx) => rx.recv(),
-                            Err(_) => return,
-                        };
-                        match job {
-                            Ok(job) => job(),
-                            Err(_) => return,
-                        }
-                    });
-                if let Err(e) = spawned {
-                    eprintln!("warning: cannot start a host function thread: {e}");
-                }
-            }
-            tx
-        });
-        let _ = jobs.send(job);
-    }
-}
-
-/// An async call's id and result, on its way back to the loop's thread.
-type Completion = (u32, HostResult);
-
-/// One runtime's side of the host functions: its calls in flight and the
-/// channel their results come back on.
+/// One runtime's side of the host functions.
 pub struct HostCalls {
     functions: HostFunctions,
-    done_tx: Sender<Completion>,
-    done_rx: Receiver<Completion>,
-    wake: Option<Arc<dyn Fn() + Send + Sync>>,
-    in_flight: usize,
-    next_id: u32,
-    /// ts-lib's function that settles the promise of a call id.
-    settle_callback: Option<Value>,
-    /// The result `hostResult` hands to the settle callback.
-    settling: Option<HostResult>,
-    /// An object or array result's JSON text, for `hostJson`.
-    json: String,
+    /// An object or array result's JSON text, for `hostJson` (pool
+    /// outcomes use it too).
+    pub(crate) json: String,
 }
 
 impl HostCalls {
     pub fn new(functions: HostFunctions) -> HostCalls {
-        let (done_tx, done_rx) = mpsc::channel();
         HostCalls {
             functions,
-            done_tx,
-            done_rx,
-            wake: None,
-            in_flight: 0,
-            next_id: 0,
-            settle_callback: None,
-            settling: None,
             json: String::new(),
         }
-    }
-
-    /// Sets how a finished async call rouses the loop (its poll waker). The
-    /// embedder that drives the runtime must set it before async functions
-    /// are called, or their results wait for the loop's next turn.
-    pub fn set_wake(&mut self, wake: impl Fn() + Send + Sync + 'static) {
-        self.wake = Some(Arc::new(wake));
-    }
-
-    /// Async calls started and not yet settled (they keep the loop alive).
-    pub fn in_flight(&self) -> usize {
-        self.in_flight
-    }
-
-    fn start_async(&mut self, f: HostFunction, args: Vec<HostValue>) -> u32 {
-        let id = self.next_id;
-        // Ids travel to JS as int32.
-        self.next_id = (self.next_id + 1) & 0x7fff_ffff;
-        self.in_flight += 1;
-        let done = self.done_tx.clone();
-        let wake = self.wake.clone();
-        self.functions.pool.submit(Box::new(move || {
-            let result = f.call(&args);
-            // The runtime may be gone (its server stopped): nobody waits.
-            if done.send((id, result)).is_ok() {
-                if let Some(wake) = wake {
-                    wake();
-                }
-            }
-        }));
-        id
     }
 }
 
@@ -353,32 +250,6 @@ pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
     iso.set_op("hostFunctions", op_host_functions::<X>);
     iso.set_op("hostCall", op_host_call::<X>);
     iso.set_op("hostJson", op_host_json::<X>);
-    iso.set_op("hostResult", op_host_result::<X>);
-    iso.set_op("setHostCallback", op_set_host_callback::<X>);
-}
-
-/// Hands every async result that has arrived to ts-lib's settle callback.
-/// The caller runs microtasks afterwards (the promises' reactions).
-pub(crate) fn settle<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) -> Result<(), JsError> {
-    loop {
-        let calls = &mut iso.state().host;
-        if calls.in_flight == 0 {
-            return Ok(());
-        }
-        let Ok((id, result)) = calls.done_rx.try_recv() else {
-            return Ok(());
-        };
-        calls.in_flight -= 1;
-        let Some(callback) = calls.settle_callback.take() else {
-            continue;
-        };
-        calls.settling = Some(result);
-        let called = iso.call_with_int(&callback, id as i32);
-        let calls = &mut iso.state().host;
-        calls.settle_callback = Some(callback);
-        calls.settling = None;
-        called?;
-    }
 }
 
 /// `[name, "sync" | "async", ...]`, flat, in index order.
@@ -415,10 +286,15 @@ fn op_host_call<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
     match f.mode {
         Mode::Sync => {
             let result = f.call(&values);
-            return_result(&mut state.host, args, result);
+            match result {
+                Ok(v) => return_value(&mut state.host.json, args, v),
+                Err(message) => args.throw(ErrorKind::Error, &message),
+            }
         }
         Mode::Async => {
-            let id = state.host.start_async(f, values);
+            let id = state
+                .pool
+                .submit(move || f.call(&values).map_err(HostValue::String));
             args.return_int(id as i32);
         }
     }
@@ -429,23 +305,9 @@ fn op_host_json<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
     state.host.json.clear();
 }
 
-fn op_host_result<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
-    match state.host.settling.take() {
-        Some(result) => return_result(&mut state.host, args, result),
-        None => args.throw(ErrorKind::Error, "no host call is being settled"),
-    }
-}
-
-fn op_set_host_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
-    if args.kind(0) != Kind::Function {
-        return args.throw(ErrorKind::TypeError, "setHostCallback expects a function");
-    }
-    state.host.settle_callback = Some(args.value(0));
-}
-
 /// Converts the arguments from `first` on; bit `i` of `json_mask` marks
 /// argument `first + i` as JSON text (ts-lib stringified an object).
-fn read_args(args: &CallArgs<'_>, first: usize, json_mask: u32) -> Result<Vec<HostValue>, String> {
+pub(crate) fn read_args(args: &CallArgs<'_>, first: usize, json_mask: u32) -> Result<Vec<HostValue>, String> {
     (first..args.len())
         .map(|i| {
             let is_json = (i - first) < 32 && json_mask & (1 << (i - first)) != 0;
@@ -476,20 +338,19 @@ fn read_args(args: &CallArgs<'_>, first: usize, json_mask: u32) -> Result<Vec<Ho
         .collect()
 }
 
-/// Returns a result to JS; an object or array goes as JSON text through
+/// Returns a value to JS; an object or array goes as JSON text through
 /// `hostJson` (the op returns undefined, which no other value maps to).
-fn return_result(calls: &mut HostCalls, args: &mut CallArgs<'_>, result: HostResult) {
+pub(crate) fn return_value(json: &mut String, args: &mut CallArgs<'_>, value: HostValue) {
     use serde_json::Value as Json;
-    match result {
-        Err(message) => args.throw(ErrorKind::Error, &message),
-        Ok(HostValue::Null | HostValue::Json(Json::Null)) => args.return_null(),
-        Ok(HostValue::Bool(b) | HostValue::Json(Json::Bool(b))) => args.return_bool(b),
-        Ok(HostValue::Number(n)) => args.return_number(n),
-        Ok(HostValue::Json(Json::Number(n))) => args.return_number(n.as_f64().unwrap_or(f64::NAN)),
-        Ok(HostValue::String(s) | HostValue::Json(Json::String(s))) => args.return_str(&s),
-        Ok(HostValue::Bytes(b)) => args.return_bytes(&b),
-        Ok(HostValue::Json(v)) => {
-            calls.json = v.to_string();
+    match value {
+        HostValue::Null | HostValue::Json(Json::Null) => args.return_null(),
+        HostValue::Bool(b) | HostValue::Json(Json::Bool(b)) => args.return_bool(b),
+        HostValue::Number(n) => args.return_number(n),
+        HostValue::Json(Json::Number(n)) => args.return_number(n.as_f64().unwrap_or(f64::NAN)),
+        HostValue::String(s) | HostValue::Json(Json::String(s)) => args.return_str(&s),
+        HostValue::Bytes(b) => args.return_bytes(&b),
+        HostValue::Json(v) => {
+            *json = v.to_string();
             args.return_undefined();
         }
     }
