@@ -215,6 +215,14 @@ export interface Ops {
   poolFailed(): boolean;
   /** The current outcome's value or error value (once): inside that callback, or right after a synchronous op that reported its outcome there; undefined means JSON text in hostJson(). */
   poolResult(): unknown;
+
+  // Node I/O built-ins (runtime/src/ops/{fs,os,zlib}.rs; ts-lib/node/).
+  /** Runs fs call `name` (see CALLS in ops/fs.rs): inline, returning whether it failed (the outcome in poolResult()), or on the pool when `isAsync`, returning the job id. */
+  fsCall(isAsync: boolean, name: string, ...args: unknown[]): unknown;
+  /** One fact about the machine for node:os (see ops/os.rs); undefined means JSON text in hostJson(). */
+  osInfo(what: string): unknown;
+  /** (De)compresses all of `data` with `codec` (gzip, gunzip, deflate, inflate, deflateRaw, inflateRaw, unzip, brotliCompress, brotliDecompress), inline or on the pool, as fsCall. */
+  zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
   /**
    * OPTIONAL (only the first worker of `howth run` without --workers has
    * it): the served default export asks for `n` workers (0 = one per core).

@@ -7,6 +7,7 @@ import { AbortController, AbortSignal } from "./abort.ts";
 import { atob, btoa } from "./base64.ts";
 import { Blob, File } from "./blob.ts";
 import { structuredClone } from "./clone.ts";
+import { CompressionStream, DecompressionStream } from "./compression.ts";
 import { Crypto, SubtleCrypto, crypto } from "./crypto.ts";
 import { TextDecoder, TextDecoderStream, TextEncoder, TextEncoderStream } from "./encoding.ts";
 import { CustomEvent, DOMException, Event, EventTarget } from "./event.ts";
@@ -69,6 +70,9 @@ export const webGlobals = {
   TransformStreamDefaultController,
   ByteLengthQueuingStrategy,
   CountQueuingStrategy,
+  // compression.ts
+  CompressionStream,
+  DecompressionStream,
   // performance.ts
   performance,
   Performance,

@@ -94,8 +94,11 @@ pub struct Completions {
     wake: Option<Arc<dyn Fn() + Send + Sync>>,
     in_flight: usize,
     next_id: u32,
-    /// ts-lib's function that settles the promise or callback of an id.
-    callback: Option<Value>,
+    /// ts-lib's functions that settle the promise or callback of an id:
+    /// one per instance of ts-lib/pool.ts (an isolate made from a snapshot
+    /// may have two, see `Runtime::connect_internal_modules`); each settles
+    /// only the ids it handed out.
+    callbacks: Vec<Value>,
     /// The outcome `poolResult` hands out: the one being settled, or the
     /// one a synchronous call just produced.
     current: Option<Outcome>,
@@ -116,7 +119,7 @@ impl Completions {
             wake: None,
             in_flight: 0,
             next_id: 0,
-            callback: None,
+            callbacks: Vec::new(),
             current: None,
         }
     }
@@ -179,13 +182,17 @@ pub(crate) fn settle<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) -> Result<(
             return Ok(());
         };
         pool.in_flight -= 1;
-        let Some(callback) = pool.callback.take() else {
-            continue;
-        };
+        let callbacks = std::mem::take(&mut pool.callbacks);
         pool.current = Some(outcome);
-        let called = iso.call_with_int(&callback, id as i32);
+        let mut called = Ok(());
+        for callback in &callbacks {
+            called = iso.call_with_int(callback, id as i32);
+            if called.is_err() || iso.state().pool.current.is_none() {
+                break;
+            }
+        }
         let pool = &mut iso.state().pool;
-        pool.callback = Some(callback);
+        pool.callbacks = callbacks;
         pool.current = None;
         called?;
     }
@@ -195,7 +202,7 @@ fn op_pool_set_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>)
     if args.kind(0) != Kind::Function {
         return args.throw(ErrorKind::TypeError, "poolSetCallback expects a function");
     }
-    state.pool.callback = Some(args.value(0));
+    state.pool.callbacks.push(args.value(0));
 }
 
 fn op_pool_failed<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {

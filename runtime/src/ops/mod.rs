@@ -2,9 +2,12 @@
 pub mod core;
 pub mod crypto;
 pub mod encoding;
+pub mod fs;
 pub mod host;
+pub mod os;
 pub mod timers;
 pub mod url;
+pub mod zlib;
 
 use howth_engine::Isolate;
 
