@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-rust test-js lint bench bench-startup fuzz soak clean
+.PHONY: deps build run install test test-rust test-js lint bench bench-startup bench-io fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -43,6 +43,10 @@ bench: build
 # `howth run empty.ts` next to the libnode floor, node and bun (hyperfine).
 bench-startup: build
 	bash benches/startup/run.sh
+
+# gzip/gunzip and readFile of 1 MiB on Howth and Node, same run (docs/node-io.md).
+bench-io: build
+	bash benches/io/run.sh $(HOWTH)
 
 # FUZZ_RUNS executions of every fuzz target (parser, connection, client protocols).
 fuzz:

@@ -1,6 +1,6 @@
 //! The Node I/O built-ins (node:fs, node:fs/promises, node:os, node:zlib,
-//! CompressionStream) against Node
-//! itself: every probe under tests/node/probes/{fs,os,zlib}/ runs under `node`
+//! CompressionStream, node:child_process) against Node
+//! itself: every probe under tests/node/probes/{fs,os,zlib,child_process}/ runs under `node`
 //! and under `howth run`, and the two outputs must match line for line.
 //! (A stand-in for the shared differential harness, tests/node/run.mjs,
 //! until it is on main.)
@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const MODULES: &[&str] = &["fs", "os", "zlib"];
+const MODULES: &[&str] = &["fs", "os", "zlib", "child_process"];
 
 fn probes() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node/probes");

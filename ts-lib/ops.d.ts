@@ -223,6 +223,8 @@ export interface Ops {
   osInfo(what: string): unknown;
   /** (De)compresses all of `data` with `codec` (gzip, gunzip, deflate, inflate, deflateRaw, inflateRaw, unzip, brotliCompress, brotliDecompress), inline or on the pool, as fsCall. */
   zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
+  /** Runs a child to its end (spec: JSON {file, args, cwd, env, timeout, killSignal, stdio}; input: its stdin), inline or on the pool, as fsCall; the value is bytes (see ops/child.rs). */
+  childRun(isAsync: boolean, spec: string, input: Uint8Array | undefined): unknown;
   /**
    * OPTIONAL (only the first worker of `howth run` without --workers has
    * it): the served default export asks for `n` workers (0 = one per core).

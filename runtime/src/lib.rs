@@ -226,6 +226,7 @@ impl<X: 'static> Runtime<X> {
         ops::fs::register(&mut iso);
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
+        ops::child::register(&mut iso);
         startup_trace("runtime ops registered", t0);
         Runtime {
             iso,
