@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-rust test-js lint bench bench-startup bench-io fuzz soak clean
+.PHONY: deps build run install test test-rust test-js test-node lint bench bench-startup bench-io bench-node fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -32,6 +32,7 @@ test: deps
 	npx --no-install tsc --strict --noEmit -p tests/js
 	$(CARGO) test --release --workspace
 	@bash scripts/test-js.sh $(HOWTH)
+	node tests/node/run.mjs $(HOWTH)
 	node scripts/check-docs.mjs $(HOWTH)
 	@bash scripts/fuzz.sh 200000
 	@bash tests/js/golden/check.sh $(HOWTH)
@@ -47,6 +48,11 @@ bench-startup: build
 # gzip/gunzip and readFile of 1 MiB on Howth and Node, same run (docs/node-io.md).
 bench-io: build
 	bash benches/io/run.sh $(HOWTH)
+
+# The Node API against node itself: tests/node/probes/<module>/*.mjs under
+# both, stdout compared line by line (docs/node-compat.md).
+test-node: build
+	node tests/node/run.mjs $(HOWTH)
 
 # FUZZ_RUNS executions of every fuzz target (parser, connection, client protocols).
 fuzz:

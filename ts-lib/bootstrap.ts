@@ -21,6 +21,7 @@ import { Response } from "./response.ts";
 import { installServer } from "./server.ts";
 import { makeHowth, serveDefaultExport } from "./howth.ts";
 import { installHostOps, requestWorkers } from "./host.ts";
+import { installNodeGlobals, connectNodeGlobals } from "./node/internal/globals.ts";
 
 /** Defines a global the way WebIDL and Node define theirs: writable, configurable, not enumerable. */
 function defineGlobal(name: string, value: unknown): void {
@@ -53,6 +54,8 @@ export function prepare(): void {
   // `global`.
   defineGlobal("self", globalThis);
   defineGlobal("global", globalThis);
+  // Node's globals: process, Buffer, setImmediate, clearImmediate.
+  installNodeGlobals(defineGlobal);
 }
 
 /** Connects ts-lib to this process: its ops, arguments and environment. */
@@ -64,6 +67,7 @@ export function bootstrap(o: Ops): Hooks {
   defineGlobal("Howth", howth);
   installTimers();
   installServer();
+  connectNodeGlobals();
   return { afterMain };
 }
 

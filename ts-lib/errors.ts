@@ -123,12 +123,21 @@ export function installStackTraces(): void {
   });
 }
 
+let uncaughtHook: ((e: unknown) => boolean) | undefined;
+
+/** Lets node:process handle uncaught exceptions first; it returns true when a listener took one. */
+export function setUncaughtHook(hook: (e: unknown) => boolean): void {
+  uncaughtHook = hook;
+}
+
 /**
  * Reports an exception nothing caught (a timer callback, a microtask) and
  * ends the process with status 1, as Deno does. The message has the same
  * shape as Rust's report for an uncaught exception in the entry module.
  */
-export function reportUncaught(e: unknown): never {
+export function reportUncaught(e: unknown): void {
+  // process.on("uncaughtException") listeners (ts-lib/node/process.ts).
+  if (uncaughtHook !== undefined && uncaughtHook(e)) return;
   let text: string;
   try {
     text = inspect(e);
@@ -136,5 +145,5 @@ export function reportUncaught(e: unknown): never {
     text = stackHeader(e);
   }
   ops.print(2, `error: Uncaught ${text}\n`);
-  return ops.exit(1);
+  ops.exit(1);
 }

@@ -225,6 +225,28 @@ export interface Ops {
   zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
   /** Runs a child to its end (spec: JSON {file, args, cwd, env, timeout, killSignal, stdio}; input: its stdin), inline or on the pool, as fsCall; the value is bytes (see ops/child.rs). */
   childRun(isAsync: boolean, spec: string, input: Uint8Array | undefined): unknown;
+  // Node pure built-ins (runtime/src/ops/node_*.rs; ts-lib/node/).
+  /** Bytes as text in a one-byte encoding or UTF-16LE (codes: ts-lib/node/internal/encodings.ts). */
+  bufferToString(bytes: ArrayBufferView, encoding: number): string;
+  /** Text in hex or base64(url) to bytes, decoded leniently as Node does. */
+  bufferFromString(text: string, encoding: number): Uint8Array;
+  /** The function that runs the queued process.nextTick callbacks, before each microtask checkpoint. */
+  setTickCallback(cb: () => void): void;
+  /** Marks the tick queue non-empty (call when the first tick is queued). */
+  tickPending(): void;
+  /** The function Rust calls with "beforeExit", then "exit", when the loop has nothing left to do. */
+  setLifecycleCallback(cb: (event: "beforeExit" | "exit") => void): void;
+  /** [seconds, nanoseconds] of a monotonic clock. */
+  hrtime(): [number, number];
+  /** One fact: "pid", "ppid", "uid", "gid", "euid", "egid", "rss" (numbers), "cwd", "execPath" (strings). */
+  processInfo(what: string): number | string;
+  /** Changes the working directory; returns undefined, or the errno's code ("ENOENT") on failure. */
+  chdir(path: string): string | undefined;
+  /** [used, total, limit] heap bytes as of the last microtask checkpoint. */
+  heapStats(): [number, number, number];
+  /** Sets (a string) or removes (undefined) an environment variable of the process. */
+  setEnv(name: string, value: string | undefined): void;
+
   /**
    * OPTIONAL (only the first worker of `howth run` without --workers has
    * it): the served default export asks for `n` workers (0 = one per core).

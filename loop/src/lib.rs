@@ -631,6 +631,10 @@ impl EventLoop {
                 return Ok(());
             }
             if !self.alive() {
+                // Node's beforeExit may schedule more work.
+                if self.rt.before_exit()? {
+                    continue;
+                }
                 return Ok(());
             }
             self.turn()?;

@@ -67,6 +67,8 @@ pub struct RuntimeState<X> {
     pub host: HostCalls,
     /// Jobs on the worker pool and the queue their outcomes come back on.
     pub pool: Completions,
+    /// Node's process: the nextTick queue's flag, lifecycle events.
+    pub node: ops::node_process::NodeProcess,
     pub ext: X,
 }
 
@@ -208,6 +210,7 @@ impl<X: 'static> Runtime<X> {
             scratch: Vec::new(),
             host: HostCalls::new(opts.host.clone()),
             pool: Completions::new(),
+            node: Default::default(),
             ext,
         };
         let hooks = Hooks {
@@ -227,6 +230,8 @@ impl<X: 'static> Runtime<X> {
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
         ops::child::register(&mut iso);
+        ops::node_buffer::register(&mut iso);
+        ops::node_process::register(&mut iso);
         startup_trace("runtime ops registered", t0);
         Runtime {
             iso,
@@ -361,6 +366,10 @@ impl<X: 'static> Runtime<X> {
         let promise = promise.map_err(|e| self.failure(e))?;
         self.main = MainState::Evaluating { promise, namespace };
         startup_trace("entry module loaded and evaluated", t0);
+        // An ES module's evaluation is itself a promise job in Node: the
+        // promise reactions it queued run before its process.nextTick
+        // callbacks.
+        self.iso.run_microtasks();
         self.run_microtasks()?;
         self.poll_main()
     }
@@ -404,7 +413,19 @@ impl<X: 'static> Runtime<X> {
 
     /// Runs microtasks, then fails on the first unhandled rejection or exit.
     pub fn run_microtasks(&mut self) -> Result<(), RuntimeError> {
-        self.iso.run_microtasks();
+        // Node's order: process.nextTick callbacks, then promise reactions,
+        // again while either queues more ticks (ops/node_process.rs).
+        loop {
+            self.run_ticks()?;
+            self.iso.run_microtasks();
+            if !self.iso.state().node.tick_pending {
+                break;
+            }
+        }
+        if self.iso.state().node.heap_wanted {
+            let s = self.iso.heap_stats();
+            self.iso.state().node.heap = [s.used as f64, s.total as f64, s.limit as f64];
+        }
         if let Some(code) = self.iso.state().exit_code {
             return Err(RuntimeError::Exit(code));
         }
@@ -416,6 +437,45 @@ impl<X: 'static> Runtime<X> {
             return Err(RuntimeError::Uncaught(e));
         }
         Ok(())
+    }
+
+    /// Runs the queued process.nextTick callbacks, if any.
+    fn run_ticks(&mut self) -> Result<(), RuntimeError> {
+        let node = &mut self.iso.state().node;
+        if !node.tick_pending {
+            return Ok(());
+        }
+        node.tick_pending = false;
+        let Some(cb) = node.tick_callback.take() else {
+            return Ok(());
+        };
+        let result = self.iso.call(&cb, &[]);
+        self.iso.state().node.tick_callback = Some(cb);
+        result.map(drop).map_err(|e| self.failure(e))?;
+        if let Some(code) = self.iso.state().exit_code {
+            return Err(RuntimeError::Exit(code));
+        }
+        Ok(())
+    }
+
+    /// The loop has nothing left to do: Node's `beforeExit` event, which
+    /// may schedule more work (then the loop goes on: true), and when it
+    /// does not, the `exit` event. False when the program is done.
+    pub fn before_exit(&mut self) -> Result<bool, RuntimeError> {
+        for event in ["beforeExit", "exit"] {
+            let Some(cb) = self.iso.state().node.lifecycle_callback.take() else {
+                return Ok(false);
+            };
+            let name = self.iso.string(event);
+            let result = self.iso.call(&cb, &[&name]);
+            self.iso.state().node.lifecycle_callback = Some(cb);
+            result.map_err(|e| self.failure(e))?;
+            self.run_microtasks()?;
+            if event == "beforeExit" && self.has_pending_work() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// The earliest timer deadline, for the loop's poll timeout.

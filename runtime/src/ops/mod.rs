@@ -5,6 +5,8 @@ pub mod crypto;
 pub mod encoding;
 pub mod fs;
 pub mod host;
+pub mod node_buffer;
+pub mod node_process;
 pub mod os;
 pub mod timers;
 pub mod url;
