@@ -52,7 +52,10 @@ fn op_to_string<S>(_: &mut S, args: &mut CallArgs<'_>) {
     args.append_bytes(0, &mut bytes);
     match enc {
         Enc::Utf16le => {
-            let units: Vec<u16> = bytes.chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|p| u16::from_le_bytes([p[0], p[1]]))
+                .collect();
             args.return_str(&String::from_utf16_lossy(&units));
         }
         _ => {

@@ -92,7 +92,10 @@ fn op_process_info<X>(_: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
             Ok(p) => args.return_str(&p.to_string_lossy()),
             Err(_) => args.return_str("howth"),
         },
-        other => args.throw(ErrorKind::TypeError, &format!("processInfo: unknown fact {other:?}")),
+        other => args.throw(
+            ErrorKind::TypeError,
+            &format!("processInfo: unknown fact {other:?}"),
+        ),
     }
 }
 
