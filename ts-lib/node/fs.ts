@@ -41,6 +41,7 @@ export const rmSync = (path: core.PathLike, options?: unknown) => run(core.rmCal
 export const rmdirSync = (path: core.PathLike, options?: unknown) => run(core.rmdirCall(path, options));
 export const unlinkSync = (path: core.PathLike) => run(core.simple("unlink", path));
 export const renameSync = (oldPath: core.PathLike, newPath: core.PathLike) => run(core.simple("rename", oldPath, newPath));
+export const cpSync = (src: core.PathLike, dest: core.PathLike, options?: unknown) => run(core.cpCall(src, dest, options));
 export const copyFileSync = (src: core.PathLike, dest: core.PathLike, mode?: number) => run(core.copyFileCall(src, dest, mode));
 export const symlinkSync = (target: core.PathLike, path: core.PathLike) => run(core.symlinkCall(target, path));
 export const readlinkSync = (path: core.PathLike) => run(core.readlinkCall(path));
@@ -82,6 +83,7 @@ export const rmdir = cbForm(core.rmdirCall);
 export const unlink = cbForm((path: unknown) => core.simple("unlink", path));
 export const rename = cbForm((a: unknown, b: unknown) => core.simple("rename", a, b));
 export const copyFile = cbForm(core.copyFileCall);
+export const cp = cbForm(core.cpCall);
 export const symlink = cbForm(core.symlinkCall);
 export const readlink = cbForm(core.readlinkCall);
 export const realpath = Object.assign(
@@ -122,8 +124,6 @@ export const watchFile = missing("watchFile");
 export const unwatchFile = missing("unwatchFile");
 export const createReadStream = missing("createReadStream");
 export const createWriteStream = missing("createWriteStream");
-export const cp = missing("cp");
-export const cpSync = missing("cpSync");
 
 export default {
   constants, Stats, BigIntStats, Dirent, F_OK, R_OK, W_OK, X_OK, promises,

@@ -83,9 +83,7 @@ export const utimes = (path: core.PathLike, atime: unknown, mtime: unknown) => r
 export const open = async (path: core.PathLike, flags?: string, mode?: number) =>
   new FileHandle(await run(core.openCall(path, flags, mode)));
 
-export const cp = (..._args: unknown[]): never => {
-  throw notImplemented("fs/promises.cp");
-};
+export const cp = (src: core.PathLike, dest: core.PathLike, options?: unknown) => run(core.cpCall(src, dest, options));
 export const watch = (..._args: unknown[]): never => {
   throw notImplemented("fs/promises.watch");
 };

@@ -11,6 +11,7 @@ interface SysErrorInfo {
   path?: string;
   dest?: string;
   system?: boolean;
+  info?: Record<string, unknown>;
 }
 
 /** Node's Error for a failed system call: the fields in Node's order. */
@@ -19,10 +20,10 @@ export function sysError(value: unknown): Error {
   const info = value as SysErrorInfo;
   const e = new Error(info.message) as Error & Record<string, unknown>;
   if (info.system) {
-    // Node's SystemError (ERR_FS_EISDIR, ...): a code in the name.
+    // Node's SystemError (ERR_FS_EISDIR, ERR_FS_CP_EEXIST, ...).
     Object.defineProperty(e, "name", { value: "SystemError", enumerable: false, configurable: true, writable: true });
     e.code = info.code;
-    e.info = { code: info.code.replace(/^ERR_FS_/, ""), message: "is a directory", path: info.path, syscall: info.syscall, errno: info.errno };
+    e.info = info.info;
     e.errno = info.errno;
     e.syscall = info.syscall;
     e.path = info.path;

@@ -6,7 +6,7 @@
 import { ops } from "../core_ops.ts";
 import { onSettled, settled, syncOutcome } from "../pool.ts";
 import { decode, encode, toBuffer } from "./bytes.ts";
-import { checkCallback, invalidArgType, invalidArgValue, sysError } from "./errors.ts";
+import { checkCallback, invalidArgType, invalidArgValue, notImplemented, sysError } from "./errors.ts";
 
 export type PathLike = string | Uint8Array | URL;
 export type Callback<T> = (err: Error | null, value?: T) => void;
@@ -312,6 +312,16 @@ export function rmdirCall(path: unknown, o?: unknown): Call<void> {
 export function simple(name: string, ...paths: unknown[]): Call<void> {
   const names = ["oldPath", "newPath"];
   return { name, args: paths.map((p, i) => toPath(p, paths.length > 1 ? names[i] : "path")), map: () => undefined };
+}
+
+export function cpCall(src: unknown, dest: unknown, o?: unknown): Call<void> {
+  const opts = (o ?? {}) as { recursive?: boolean; force?: boolean; errorOnExist?: boolean; filter?: unknown };
+  if (opts.filter !== undefined) throw notImplemented("fs.cp's filter option");
+  return {
+    name: "cp",
+    args: [toPath(src, "src"), toPath(dest, "dest"), !!opts.recursive, opts.force ?? true, !!opts.errorOnExist],
+    map: () => undefined,
+  };
 }
 
 export function copyFileCall(src: unknown, dest: unknown, m?: unknown): Call<void> {

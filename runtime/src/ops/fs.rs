@@ -54,6 +54,7 @@ const CALLS: &[(&str, FsFn)] = &[
     ("read", read),
     ("write", write),
     ("ftruncate", ftruncate),
+    ("cp", cp),
 ];
 
 pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
@@ -414,14 +415,15 @@ fn rm(args: &[HostValue]) -> Outcome {
     };
     if m.is_dir() {
         if !recursive {
-            return Err(HostValue::Json(json!({
-                "message": format!("Path is a directory: rm returned EISDIR (is a directory) {path}"),
-                "code": "ERR_FS_EISDIR",
-                "errno": 21,
-                "syscall": "rm",
-                "path": path,
-                "system": true,
-            })));
+            return Err(system_error(
+                "Path is a directory",
+                "ERR_FS_EISDIR",
+                "EISDIR",
+                21,
+                "rm",
+                "is a directory",
+                path,
+            ));
         }
         return remove_tree(path, force);
     }
@@ -640,4 +642,130 @@ fn ftruncate(args: &[HostValue]) -> Outcome {
     file.set_len(len)
         .map(|_| HostValue::Null)
         .map_err(|e| sys_error(&e, "ftruncate", None, None))
+}
+
+// ---- cp ----------------------------------------------------------------------
+
+/// Node's SystemError for cp and rm (`ERR_FS_EISDIR`, `ERR_FS_CP_EEXIST`,
+/// ...): `{what}: {syscall} returned {code} ({detail}) {path}`.
+fn system_error(
+    what: &str,
+    node_code: &str,
+    code: &str,
+    errno: i32,
+    syscall: &str,
+    detail: &str,
+    path: &str,
+) -> HostValue {
+    HostValue::Json(json!({
+        "message": format!("{what}: {syscall} returned {code} ({detail}) {path}"),
+        "code": node_code,
+        "errno": errno,
+        "syscall": syscall,
+        "path": path,
+        "system": true,
+        "info": { "code": code, "message": detail, "path": path, "syscall": syscall, "errno": errno },
+    }))
+}
+
+/// `cp(src, dest, recursive, force, errorOnExist)`: files, directories
+/// (with `recursive`) and symbolic links (copied as links).
+fn cp(args: &[HostValue]) -> Outcome {
+    let (src, dest) = (arg_str(args, 0, "src")?, arg_str(args, 1, "dest")?);
+    let (recursive, force, error_on_exist) = (arg_bool(args, 2), arg_bool(args, 3), arg_bool(args, 4));
+    let m = fs::symlink_metadata(src).map_err(|e| sys_error(&e, "lstat", Some(src), None))?;
+    if m.is_dir() {
+        if !recursive {
+            let detail = format!("{src} is a directory (not copied)");
+            return Err(system_error(
+                "Path is a directory",
+                "ERR_FS_EISDIR",
+                "EISDIR",
+                21,
+                "cp",
+                &detail,
+                src,
+            ));
+        }
+        let (s, d) = (std::path::Path::new(src), std::path::Path::new(dest));
+        if d.starts_with(s) && d != s {
+            let detail = format!("cannot copy {src} to a subdirectory of self {dest}");
+            return Err(system_error(
+                "Invalid src or dest",
+                "ERR_FS_CP_EINVAL",
+                "EINVAL",
+                22,
+                "cp",
+                &detail,
+                dest,
+            ));
+        }
+    }
+    copy_entry(
+        std::path::Path::new(src),
+        std::path::Path::new(dest),
+        force,
+        error_on_exist,
+    )?;
+    Ok(HostValue::Null)
+}
+
+fn copy_entry(
+    src: &std::path::Path,
+    dest: &std::path::Path,
+    force: bool,
+    error_on_exist: bool,
+) -> Result<(), HostValue> {
+    let shown = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let m = fs::symlink_metadata(src).map_err(|e| sys_error(&e, "lstat", Some(&shown(src)), None))?;
+    if m.is_dir() {
+        match fs::create_dir(dest) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(sys_error(&e, "mkdir", Some(&shown(dest)), None)),
+        }
+        let entries = fs::read_dir(src).map_err(|e| sys_error(&e, "opendir", Some(&shown(src)), None))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| sys_error(&e, "readdir", Some(&shown(src)), None))?;
+            copy_entry(
+                &entry.path(),
+                &dest.join(entry.file_name()),
+                force,
+                error_on_exist,
+            )?;
+        }
+        return Ok(());
+    }
+    if fs::symlink_metadata(dest).is_ok() {
+        if !force {
+            if error_on_exist {
+                let d = shown(dest);
+                let detail = format!("{d} already exists");
+                return Err(system_error(
+                    "Target already exists",
+                    "ERR_FS_CP_EEXIST",
+                    "EEXIST",
+                    17,
+                    "cp",
+                    &detail,
+                    &d,
+                ));
+            }
+            return Ok(());
+        }
+        if m.file_type().is_symlink() {
+            fs::remove_file(dest).map_err(|e| sys_error(&e, "unlink", Some(&shown(dest)), None))?;
+        }
+    }
+    if m.file_type().is_symlink() {
+        // As Node without verbatimSymlinks: the copy points where the
+        // original resolves to, as an absolute path.
+        let target = fs::read_link(src).map_err(|e| sys_error(&e, "readlink", Some(&shown(src)), None))?;
+        let target = src.parent().map(|dir| dir.join(&target)).unwrap_or(target);
+        return std::os::unix::fs::symlink(&target, dest)
+            .map_err(|e| sys_error(&e, "symlink", Some(&target.to_string_lossy()), Some(&shown(dest))));
+    }
+    fs::copy(src, dest)
+        .map(|_| ())
+        .map_err(|e| sys_error(&e, "copyfile", Some(&shown(src)), Some(&shown(dest))))
 }
