@@ -43,13 +43,21 @@ fn assert_same_as_node(file: &Path) -> String {
         text(&ours)
     );
     assert!(!text(&node).is_empty(), "{}: no output", file.display());
-    assert_eq!(text(&ours), text(&node), "{}: howth's output differs from node's", file.display());
+    assert_eq!(
+        text(&ours),
+        text(&node),
+        "{}: howth's output differs from node's",
+        file.display()
+    );
     text(&ours)
 }
 
 fn installed() -> bool {
     let ok = npm_dir().join("node_modules/hono/package.json").is_file();
-    assert!(ok, "tests/npm/node_modules is missing: run `make deps` (npm ci in tests/npm)");
+    assert!(
+        ok,
+        "tests/npm/node_modules is missing: run `make deps` (npm ci in tests/npm)"
+    );
     ok
 }
 
@@ -86,7 +94,10 @@ fn hono_app_with_cors_etag_and_zod_validator() {
     );
     assert_eq!(r.status, 200);
     assert_eq!(r.text(), r#"{"id":7,"name":"Ada"}"#);
-    assert_eq!(r.header("access-control-allow-origin"), Some("https://example.com"));
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://example.com")
+    );
 
     let r = server.get("/etag/doc");
     let tag = r.header("etag").expect("an ETag").to_string();
@@ -106,10 +117,17 @@ fn hono_app_with_cors_etag_and_zod_validator() {
         )
     };
     let r = post(r#"{"name":"Bob","age":41}"#);
-    assert_eq!((r.status, r.text().as_str()), (201, r#"{"created":"Bob","nextAge":42}"#));
+    assert_eq!(
+        (r.status, r.text().as_str()),
+        (201, r#"{"created":"Bob","nextAge":42}"#)
+    );
     let r = post(r#"{"name":"B","age":1.5}"#);
     assert_eq!(r.status, 400);
-    assert!(r.text().contains("too_small") && r.text().contains("invalid_type"), "{}", r.text());
+    assert!(
+        r.text().contains("too_small") && r.text().contains("invalid_type"),
+        "{}",
+        r.text()
+    );
 }
 
 /// A package with conditional exports, patterns, excluded paths, imports
@@ -136,9 +154,18 @@ fn conditions_project() -> TempScript {
 }"##,
     );
     t.add(&format!("{pkg}/esm/index.mjs"), "import util from '#util';\nimport self from 'dual/feature/a.js';\nexport const kind = 'esm:' + util + ':' + self;\n");
-    t.add(&format!("{pkg}/cjs/index.cjs"), "exports.kind = 'cjs:' + require('#util');\n");
-    t.add(&format!("{pkg}/lib/util-node.js"), "module.exports = 'node-util';\n");
-    t.add(&format!("{pkg}/lib/util-other.js"), "module.exports = 'other-util';\n");
+    t.add(
+        &format!("{pkg}/cjs/index.cjs"),
+        "exports.kind = 'cjs:' + require('#util');\n",
+    );
+    t.add(
+        &format!("{pkg}/lib/util-node.js"),
+        "module.exports = 'node-util';\n",
+    );
+    t.add(
+        &format!("{pkg}/lib/util-other.js"),
+        "module.exports = 'other-util';\n",
+    );
     t.add(&format!("{pkg}/lib/a.js"), "module.exports = 'feature-a';\n");
     t.add(&format!("{pkg}/lib/secret/b.js"), "module.exports = 'secret';\n");
     t.add(&format!("{pkg}/browser.js"), "export const kind = 'browser';\n");
@@ -163,7 +190,10 @@ for (const spec of ["dual/feature/secret/b.js", "dual/lib/a.js"]) {
 "#,
     );
     let out = assert_same_as_node(&main);
-    assert!(out.starts_with("esm:node-util:feature-a feature-a cjs:node-util dual\n"), "{out}");
+    assert!(
+        out.starts_with("esm:node-util:feature-a feature-a cjs:node-util dual\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -211,8 +241,14 @@ fn pnpm_symlinked_layout_gives_one_module_per_file() {
         &store.join("wrap@1.0.0/node_modules/ms"),
     );
     // The project's direct dependencies.
-    link(&store.join("ms@2.1.3/node_modules/ms"), &t.dir.join("node_modules/ms"));
-    link(&store.join("zod@3.24.1/node_modules/zod"), &t.dir.join("node_modules/zod"));
+    link(
+        &store.join("ms@2.1.3/node_modules/ms"),
+        &t.dir.join("node_modules/ms"),
+    );
+    link(
+        &store.join("zod@3.24.1/node_modules/zod"),
+        &t.dir.join("node_modules/zod"),
+    );
     link(&wrap, &t.dir.join("node_modules/wrap"));
     let main = t.add(
         "main.mjs",
@@ -242,7 +278,10 @@ fn a_missing_package_names_itself_the_importer_and_where_it_looked() {
     let err = howth_fails(&t.path);
     let main = t.path.canonicalize().unwrap();
     assert!(
-        err.contains(&format!("Cannot find package 'not-installed-pkg' imported from {}", main.display())),
+        err.contains(&format!(
+            "Cannot find package 'not-installed-pkg' imported from {}",
+            main.display()
+        )),
         "{err}"
     );
     let looked = t.dir.canonicalize().unwrap().join("node_modules");
@@ -255,7 +294,11 @@ fn a_path_the_exports_do_not_allow_is_err_package_path_not_exported() {
     let t = conditions_project();
     let main = t.add("main.mjs", "import 'dual/lib/a.js';\n");
     let err = howth_fails(&main);
-    let pj = t.dir.canonicalize().unwrap().join("node_modules/dual/package.json");
+    let pj = t
+        .dir
+        .canonicalize()
+        .unwrap()
+        .join("node_modules/dual/package.json");
     assert!(
         err.contains(&format!(
             "Package subpath './lib/a.js' is not defined by \"exports\" in {}",
@@ -268,17 +311,34 @@ fn a_path_the_exports_do_not_allow_is_err_package_path_not_exported() {
 #[test]
 fn a_syntax_error_in_a_dependency_names_file_line_and_column() {
     let t = TempScript::new("main.mjs", "import 'esm-broken';\n");
-    t.add("node_modules/esm-broken/package.json", r#"{"name":"esm-broken","type":"module","main":"index.js"}"#);
-    t.add("node_modules/esm-broken/index.js", "export const a = 1;\nexport const b = ;\n");
+    t.add(
+        "node_modules/esm-broken/package.json",
+        r#"{"name":"esm-broken","type":"module","main":"index.js"}"#,
+    );
+    t.add(
+        "node_modules/esm-broken/index.js",
+        "export const a = 1;\nexport const b = ;\n",
+    );
     let err = howth_fails(&t.path);
-    let file = t.dir.canonicalize().unwrap().join("node_modules/esm-broken/index.js");
+    let file = t
+        .dir
+        .canonicalize()
+        .unwrap()
+        .join("node_modules/esm-broken/index.js");
     assert!(err.contains(&format!("{}:2:", file.display())), "{err}");
 
     let t = TempScript::new("main.cjs", "require('cjs-broken');\n");
     t.add("node_modules/cjs-broken/package.json", r#"{"name":"cjs-broken"}"#);
-    t.add("node_modules/cjs-broken/index.js", "exports.a = 1;\n\nexports.b = (;\n");
+    t.add(
+        "node_modules/cjs-broken/index.js",
+        "exports.a = 1;\n\nexports.b = (;\n",
+    );
     let err = howth_fails(&t.path);
-    let file = t.dir.canonicalize().unwrap().join("node_modules/cjs-broken/index.js");
+    let file = t
+        .dir
+        .canonicalize()
+        .unwrap()
+        .join("node_modules/cjs-broken/index.js");
     assert!(err.contains(&format!("{}:3:14", file.display())), "{err}");
 }
 
@@ -327,7 +387,10 @@ fn require_of_an_es_module_with_top_level_await_is_refused() {
     t.add("plain.mjs", "export const x = 2;\n");
     let out = run_in(howth(), &["run"], &t.path);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("top-level await") && text.ends_with("2\n"), "{text} {out:?}");
+    assert!(
+        text.contains("top-level await") && text.ends_with("2\n"),
+        "{text} {out:?}"
+    );
 }
 
 #[test]
@@ -336,7 +399,10 @@ fn tsconfig_paths_apply_to_the_users_files() {
         "tsconfig.json",
         "{\n  // comments and trailing commas, as tsc allows\n  \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"@lib/*\": [\"src/lib/*\"], }, },\n}\n",
     );
-    t.add("src/lib/greet.ts", "export const greet = (n: string): string => `hi ${n}`;\n");
+    t.add(
+        "src/lib/greet.ts",
+        "export const greet = (n: string): string => `hi ${n}`;\n",
+    );
     t.add("src/util.ts", "export const two = 2;\n");
     let main = t.add(
         "src/main.ts",
@@ -370,5 +436,9 @@ fn package_code_cache_is_written_and_used() {
     assert!(n >= 1, "no package cache entries");
     let second = run();
     assert_eq!(second.stdout, first.stdout);
-    assert_eq!(entries(), n, "the second run compiled from the cache and wrote nothing new");
+    assert_eq!(
+        entries(),
+        n,
+        "the second run compiled from the cache and wrote nothing new"
+    );
 }
