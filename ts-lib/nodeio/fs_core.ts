@@ -240,7 +240,7 @@ export function readFileCall(path: unknown, o?: unknown): Call<string | Uint8Arr
   const utf8 = enc !== null && /^utf-?8$/i.test(enc);
   return {
     name: "readFile",
-    args: [toPath(path), utf8],
+    args: [typeof path === "number" ? checkFd(path) : toPath(path), utf8],
     map: (v) => (utf8 ? (v as string) : enc !== null ? decode(v as Uint8Array, enc) : toBuffer(v as Uint8Array)),
   };
 }
@@ -249,7 +249,12 @@ export function writeFileCall(path: unknown, d: unknown, o?: unknown, append = f
   const opts = options(o);
   return {
     name: "writeFile",
-    args: [toPath(path), data(d, opts.encoding), checkFlags(opts.flag ?? (append ? "a" : "w")), mode(opts.mode, 0o666)],
+    args: [
+      typeof path === "number" ? checkFd(path) : toPath(path),
+      data(d, opts.encoding),
+      checkFlags(opts.flag ?? (append ? "a" : "w")),
+      mode(opts.mode, 0o666),
+    ],
     map: () => undefined,
   };
 }

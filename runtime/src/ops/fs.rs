@@ -175,11 +175,20 @@ fn arg_bool(args: &[HostValue], i: usize) -> bool {
 
 /// `readFile(path, utf8)`: the bytes, or a string when `utf8`.
 fn read_file(args: &[HostValue]) -> Outcome {
-    let path = arg_str(args, 0, "path")?;
-    let mut file = File::open(path).map_err(|e| sys_error(&e, "open", Some(path), None))?;
-    let mut bytes = Vec::with_capacity(file.metadata().map(|m| m.len() as usize).unwrap_or(0));
-    file.read_to_end(&mut bytes)
-        .map_err(|e| sys_error(&e, "read", None, None))?;
+    let mut bytes = Vec::new();
+    if let Some(HostValue::Number(_)) = args.first() {
+        // A descriptor: read from its position to the end, as Node does.
+        let file = fd_file(args, "fstat")?;
+        (&*file)
+            .read_to_end(&mut bytes)
+            .map_err(|e| sys_error(&e, "read", None, None))?;
+    } else {
+        let path = arg_str(args, 0, "path")?;
+        let mut file = File::open(path).map_err(|e| sys_error(&e, "open", Some(path), None))?;
+        bytes.reserve(file.metadata().map(|m| m.len() as usize).unwrap_or(0));
+        file.read_to_end(&mut bytes)
+            .map_err(|e| sys_error(&e, "read", None, None))?;
+    }
     if arg_bool(args, 1) {
         Ok(HostValue::String(match String::from_utf8(bytes) {
             Ok(s) => s,
@@ -211,8 +220,16 @@ fn open_options(flags: &str) -> Option<OpenOptions> {
 
 /// `writeFile(path, data, flags, mode)`.
 fn write_file(args: &[HostValue]) -> Outcome {
-    let path = arg_str(args, 0, "path")?;
     let data = args.get(1).and_then(HostValue::as_bytes).unwrap_or(b"");
+    if let Some(HostValue::Number(_)) = args.first() {
+        // A descriptor: write at its position, as Node does.
+        let file = fd_file(args, "write")?;
+        (&*file)
+            .write_all(data)
+            .map_err(|e| sys_error(&e, "write", None, None))?;
+        return Ok(HostValue::Null);
+    }
+    let path = arg_str(args, 0, "path")?;
     let flags = args.get(2).and_then(HostValue::as_str).unwrap_or("w");
     let mut o = open_options(flags).ok_or_else(|| bad_arg("flags"))?;
     o.mode(arg_num(args, 3).unwrap_or(0o666.into()) as u32);
@@ -573,13 +590,25 @@ fn fd_table() -> &'static Mutex<HashMap<i32, Arc<File>>> {
     FDS.get_or_init(Default::default)
 }
 
+/// The open file of descriptor `args[0]`. The standard streams (0, 1, 2)
+/// are duplicated (same open file, same offset) the first time they are used.
 fn fd_file(args: &[HostValue], syscall: &str) -> Result<Arc<File>, HostValue> {
+    use std::os::fd::AsFd;
     let fd = arg_num(args, 0).unwrap_or(-1.0) as i32;
-    let table = fd_table().lock().unwrap_or_else(|p| p.into_inner());
-    table
-        .get(&fd)
-        .cloned()
-        .ok_or_else(|| sys_error(&io::Error::from_raw_os_error(9), syscall, None, None))
+    let mut table = fd_table().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(file) = table.get(&fd) {
+        return Ok(file.clone());
+    }
+    let bad = || sys_error(&io::Error::from_raw_os_error(9), syscall, None, None);
+    let dup = match fd {
+        0 => io::stdin().as_fd().try_clone_to_owned(),
+        1 => io::stdout().as_fd().try_clone_to_owned(),
+        2 => io::stderr().as_fd().try_clone_to_owned(),
+        _ => return Err(bad()),
+    };
+    let file = Arc::new(File::from(dup.map_err(|_| bad())?));
+    table.insert(fd, file.clone());
+    Ok(file)
 }
 
 /// `open(path, flags, mode)`: the descriptor number.
