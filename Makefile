@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-rust test-js test-node lint bench bench-startup bench-io bench-node fuzz soak clean
+.PHONY: deps build run install test test-rust test-js test-node lint bench bench-startup bench-io bench-npm bench-node fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -53,6 +53,10 @@ bench-io: build
 # both, stdout compared line by line (docs/node-compat.md).
 test-node: build
 	node tests/node/run.mjs $(HOWTH)
+
+# Start-up with npm packages (a Hono app, lodash-es) next to node and bun (hyperfine).
+bench-npm: build
+	bash benches/npm/run.sh
 
 # FUZZ_RUNS executions of every fuzz target (parser, connection, client protocols).
 fuzz:

@@ -247,6 +247,18 @@ export interface Ops {
   /** Sets (a string) or removes (undefined) an environment variable of the process. */
   setEnv(name: string, value: string | undefined): void;
 
+  // The CommonJS loader (ts-lib/cjs.ts, runtime/src/modules/cjs_ops.rs).
+  /** Resolves `specifier` from the file `referrer` for require (asImport false) or import: ["builtin", internal name] | ["commonjs" | "module" | "json", path] | ["error:<code>", message]. */
+  moduleResolve(specifier: string, referrer: string, asImport: boolean): [string, string];
+  /** The JavaScript of a CommonJS (or JSON) file: as it is, or TypeScript with its types removed. */
+  moduleSource(path: string): string;
+  /** "file:line:col: message" for the first syntax error of a CommonJS file, or "". */
+  moduleSyntaxError(path: string): string;
+  /** Loads and evaluates an ES module (a path or a built-in's internal name) and returns its namespace. Throws when it awaits at top level. */
+  moduleRequireEsm(name: string): Record<string, unknown>;
+  /** The names of the built-in modules (`fs`, `fs/promises`, ...). */
+  moduleBuiltins(): string[];
+
   /**
    * OPTIONAL (only the first worker of `howth run` without --workers has
    * it): the served default export asks for `n` workers (0 = one per core).
