@@ -631,8 +631,9 @@ impl EventLoop {
                 return Ok(());
             }
             if !self.alive() {
-                // Node's beforeExit may schedule more work.
-                if self.rt.before_exit()? {
+                // Node's beforeExit may schedule more work (not when
+                // shutting down: then pending timers do not count).
+                if !self.rt.state().ext.shutting_down && self.rt.before_exit()? {
                     continue;
                 }
                 return Ok(());
