@@ -96,6 +96,8 @@ pub fn builtin_names() -> Vec<String> {
     let files: Vec<&str> = ts_lib()
         .iter()
         .filter_map(|(n, _)| n.strip_prefix(NODE_PREFIX))
+        // ts-lib/node/internal/ holds the built-ins' shared parts, not modules.
+        .filter(|n| !n.contains('/'))
         .collect();
     // `fs_promises` is `fs/promises` (there is an `fs`); `child_process`
     // keeps its name (there is no `child`).
@@ -690,7 +692,14 @@ mod tests {
         assert_eq!(builtin_module("no-such-package"), None);
         assert!(matches!(builtin_module("node:"), Some(Err(_))));
         assert_eq!(builtin_module("./fs"), None);
-        for (name, _) in ts_lib().iter().filter(|(n, _)| n.starts_with(NODE_PREFIX)) {
+        // The built-ins' shared internals are not built-ins themselves.
+        assert!(matches!(builtin_module("node:internal/buffer"), Some(Err(_))));
+        assert!(!builtin_names().iter().any(|n| n.starts_with("internal")));
+        let modules = ts_lib().iter().filter(|(n, _)| {
+            n.strip_prefix(NODE_PREFIX)
+                .is_some_and(|rest| !rest.contains('/'))
+        });
+        for (name, _) in modules {
             let bare = name[NODE_PREFIX.len()..].replace('_', "/");
             assert_eq!(builtin_module(&format!("node:{bare}")), Some(Ok(*name)));
         }

@@ -8,13 +8,16 @@
 import * as processImpl from "./process.ts";
 import * as bufferImpl from "./buffer.ts";
 import * as eventsImpl from "./events.ts";
+import * as streamImpl from "./stream.ts";
 import { shared } from "./shared.ts";
-import { clearImmediate, setImmediate } from "./immediate.ts";
+import * as immediateImpl from "./immediate.ts";
 
 export function installNodeGlobals(define: (name: string, value: unknown) => void): void {
   shared("events", eventsImpl);
+  shared("stream", streamImpl);
   define("process", shared("process", processImpl).process);
   define("Buffer", shared("buffer", bufferImpl).Buffer);
+  const { setImmediate, clearImmediate } = shared("immediate", immediateImpl);
   define("setImmediate", setImmediate);
   define("clearImmediate", clearImmediate);
 }

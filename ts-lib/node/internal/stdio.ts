@@ -4,8 +4,9 @@
 // made lazily, on first use, from node:stream's classes.
 
 import { ops } from "../../core_ops.ts";
-import { runSync, writeCall } from "../../nodeio/fs_core.ts";
-import { EventEmitter } from "./events.ts";
+import { readCall, runAsync, runSync, writeCall } from "../../nodeio/fs_core.ts";
+import { Readable, Writable } from "./stream.ts";
+import { Buffer } from "./buffer.ts";
 
 // Made on first use: TextDecoder calls an op, and this module is evaluated
 // before the ops exist (while the startup snapshot is made).
@@ -42,51 +43,48 @@ interface StdioSet {
   stdin: unknown;
 }
 
-type Writer = EventEmitter & Record<string, unknown>;
+type Std = (Writable | Readable) & Record<string, unknown>;
 
-/** A writable standard stream: write() is synchronous, as Node's are for files and pipes. */
-function makeWritable(fd: 1 | 2): Writer {
-  const w = new (EventEmitter as unknown as new () => Writer)();
+/** A writable standard stream: each write is done before write() returns, as Node's are for files and pipes. */
+function makeWritable(fd: 1 | 2): Std {
+  const w = new Writable({
+    decodeStrings: false,
+    write(chunk: unknown, encoding: string, cb: (err?: Error | null) => void) {
+      try {
+        writeOut(fd, chunk, encoding);
+      } catch (e) {
+        cb(e as Error);
+        return;
+      }
+      cb();
+    },
+  }) as Std;
   Object.assign(w, {
     fd,
-    writable: true,
+    _type: "pipe",
+    _isStdio: true,
     isTTY: isTTY(fd),
-    writableLength: 0,
-    writableHighWaterMark: 16384,
-    write(chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-      if (typeof encoding === "function") {
-        cb = encoding;
-        encoding = undefined;
-      }
-      writeOut(fd, chunk, encoding as string | undefined);
-      if (typeof cb === "function") queueMicrotask(() => (cb as () => void)());
-      return true;
-    },
-    end(chunk?: unknown, encoding?: unknown, cb?: unknown): Writer {
-      if (typeof chunk === "function") cb = chunk;
-      else if (chunk !== undefined && chunk !== null) (w.write as Function)(chunk, encoding);
-      if (typeof cb === "function") queueMicrotask(() => (cb as () => void)());
-      return w;
-    },
-    cork(): void {},
-    uncork(): void {},
-    setDefaultEncoding(): Writer {
-      return w;
-    },
     getColorDepth: () => 1,
     hasColors: () => false,
     getWindowSize: () => [80, 24],
-    destroy(): Writer {
-      return w;
-    },
   });
+  // Node never closes the standard streams; end() only finishes the stream.
+  (w as unknown as { _destroy: Function })._destroy = (err: Error | null, cb: (e: Error | null) => void) => cb(err);
   return w;
 }
 
-/** process.stdin: a readable stream over descriptor 0 (node:stream's Readable, once loaded). */
-function makeStdin(): Writer {
-  const r = new (EventEmitter as unknown as new () => Writer)();
-  Object.assign(r, { fd: 0, isTTY: isTTY(0), readable: true, setRawMode: () => r, pause: () => r, resume: () => r });
+/** process.stdin: a readable stream over descriptor 0, read on the worker pool. */
+function makeStdin(): Std {
+  const chunk = new Uint8Array(65536);
+  const r = new Readable({
+    read(this: Readable) {
+      runAsync(readCall(0, chunk, 0, chunk.length, null)).then(
+        (n) => this.push(n === 0 ? null : Buffer.from(chunk.subarray(0, n))),
+        (e) => this.destroy(e as Error),
+      );
+    },
+  }) as Std;
+  Object.assign(r, { fd: 0, isTTY: isTTY(0), setRawMode: () => r, isRaw: false });
   return r;
 }
 
