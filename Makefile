@@ -54,6 +54,10 @@ bench-io: build
 test-node: build
 	node tests/node/run.mjs $(HOWTH)
 
+# Buffer base64/base64url/hex of 1 MiB on Howth and Node, same run (docs/node-compat.md).
+bench-node: build
+	bash benches/node/run.sh $(HOWTH)
+
 # Start-up with npm packages (a Hono app, lodash-es) next to node and bun (hyperfine).
 bench-npm: build
 	bash benches/npm/run.sh
