@@ -252,8 +252,9 @@ void on_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> m,
     // leaves import.meta as it is rather than failing the module.
     v8::TryCatch tc(iso);
     v8::Local<v8::Value> arg = meta;
-    v8::Local<v8::Value> ignored;
-    (void)hi->import_meta_hook.Get(iso)->Call(ctx, v8::Undefined(iso), 1, &arg).ToLocal(&ignored);
+    v8::MaybeLocal<v8::Value> ignored =
+        hi->import_meta_hook.Get(iso)->Call(ctx, v8::Undefined(iso), 1, &arg);
+    (void)ignored;
   }
 }
 
