@@ -305,11 +305,19 @@ fn a_node_builtin_howth_lacks_is_named_as_one() {
     let prefixed = t.add("prefixed.mjs", "import 'node:trace_events';\n");
     let err = howth_fails(&prefixed);
     assert!(
-        err.contains("No such built-in module: node:trace_events (a Node.js built-in that Howth does not have yet)"),
+        err.contains(
+            "No such built-in module: node:trace_events (a Node.js built-in that Howth does not have yet)"
+        ),
         "{err}"
     );
-    t.add("node_modules/trace_events/package.json", r#"{"name":"trace_events","main":"index.js"}"#);
-    t.add("node_modules/trace_events/index.js", "module.exports = 'polyfill';\n");
+    t.add(
+        "node_modules/trace_events/package.json",
+        r#"{"name":"trace_events","main":"index.js"}"#,
+    );
+    t.add(
+        "node_modules/trace_events/index.js",
+        "module.exports = 'polyfill';\n",
+    );
     let out = run_in(howth(), &["run"], &t.path);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "polyfill\n", "{out:?}");
 }
