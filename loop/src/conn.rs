@@ -1,7 +1,6 @@
 //! One client connection: its socket, its input (see frame.rs), the bytes
 //! to write in request order, and where it stands for the timeouts.
-use std::collections::BTreeMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::SocketAddr;
 use std::time::Instant;
 
@@ -9,18 +8,7 @@ use mio::net::TcpStream;
 use mio::{Interest, Registry, Token};
 
 use crate::frame::{Awaiting, Input};
-
-/// An output buffer that grew past this (a large response) is given back
-/// once drained, so an idle connection does not hold on to it.
-const WRITE_SHRINK_ABOVE: usize = 1 << 20;
-
-/// A response finished (or being streamed) out of order, waiting for the
-/// responses before it on the same connection.
-#[derive(Default)]
-pub struct Pending {
-    pub bytes: Vec<u8>,
-    pub done: bool,
-}
+use crate::output::{Flushed, OutQueue};
 
 /// What the connection waits for, which decides the timeout that applies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,13 +44,10 @@ pub struct Conn {
     /// while the socket may hold more: with edge-triggered readiness no new
     /// event will say so, so the loop reads explicitly once the cause lifts.
     pub read_blocked: bool,
-    pub wbuf: Vec<u8>,
-    pub wpos: usize,
+    /// Responses in request order (output.rs).
+    pub out: OutQueue,
     /// Sequence number of the next request parsed on this connection.
     pub next_seq: u64,
-    /// Sequence number of the response that goes out next.
-    pub write_seq: u64,
-    pub pending: BTreeMap<u64, Pending>,
     /// Requests parsed and not yet answered.
     pub in_flight: u32,
     /// No more requests are read (Connection: close, an error, shutdown).
@@ -118,11 +103,8 @@ impl Conn {
             peer,
             input: Input::new(),
             read_blocked: false,
-            wbuf: Vec::new(),
-            wpos: 0,
+            out: OutQueue::new(),
             next_seq: 0,
-            write_seq: 0,
-            pending: BTreeMap::new(),
             in_flight: 0,
             read_closed: false,
             peer_gone: false,
@@ -174,43 +156,25 @@ impl Conn {
     /// Writes as much of the output as the socket takes. Asks for WRITABLE
     /// when it stops short, and drops that interest once drained.
     pub fn flush(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        while self.wpos < self.wbuf.len() {
-            match self.sock.write(&self.wbuf[self.wpos..]) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => {
-                    self.wpos += n;
-                    self.wrote = true;
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    if !self.want_writable {
-                        self.want_writable = true;
-                        registry.reregister(
-                            &mut self.sock,
-                            token,
-                            Interest::READABLE | Interest::WRITABLE,
-                        )?;
-                    }
-                    return Ok(());
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        self.wbuf.clear();
-        self.wpos = 0;
-        if self.wbuf.capacity() > WRITE_SHRINK_ABOVE {
-            self.wbuf = Vec::new();
-        }
-        if self.want_writable {
-            self.want_writable = false;
-            registry.reregister(&mut self.sock, token, Interest::READABLE)?;
+        let (flushed, wrote) = self.out.write_to(&mut self.sock)?;
+        self.wrote |= wrote > 0;
+        let want = flushed == Flushed::Blocked;
+        if want != self.want_writable {
+            self.want_writable = want;
+            let interest = if want {
+                Interest::READABLE | Interest::WRITABLE
+            } else {
+                Interest::READABLE
+            };
+            registry.reregister(&mut self.sock, token, interest)?;
         }
         Ok(())
     }
 
     /// Bytes written by handlers and not yet taken by the socket.
+    #[inline]
     pub fn unsent(&self) -> usize {
-        self.wbuf.len() - self.wpos
+        self.out.unsent()
     }
 
     /// Whether `reply` is for this connection and still to be written:
@@ -219,38 +183,19 @@ impl Conn {
         self.id == reply.conn_id && !self.broken && self.close_after.is_none_or(|last| reply.seq <= last)
     }
 
-    /// The buffer a response with sequence `seq` is written into: the output
-    /// itself when it is next in line, else its place in the queue.
+    /// The buffer a response with sequence `seq` is written into (see
+    /// output.rs).
+    #[inline]
     pub fn out_for(&mut self, seq: u64) -> &mut Vec<u8> {
-        if seq == self.write_seq {
-            &mut self.wbuf
-        } else {
-            &mut self.pending.entry(seq).or_default().bytes
-        }
+        self.out.out_for(seq)
     }
 
-    /// Marks response `seq` complete and moves every queued response that
-    /// is now next in line into the output.
+    /// Marks response `seq` complete; the ones after it that were waiting
+    /// for it move into the output.
     pub fn finish(&mut self, seq: u64) {
         self.in_flight = self.in_flight.saturating_sub(1);
         self.requests_served += 1;
-        if seq != self.write_seq {
-            self.pending.entry(seq).or_default().done = true;
-            return;
-        }
-        self.write_seq += 1;
-        if self.pending.is_empty() {
-            // The common case: nothing answered out of order.
-            return;
-        }
-        while let Some(mut next) = self.pending.remove(&self.write_seq) {
-            self.wbuf.append(&mut next.bytes);
-            if !next.done {
-                // A stream in progress: its later chunks now go to wbuf.
-                break;
-            }
-            self.write_seq += 1;
-        }
+        self.out.finish(seq);
     }
 
     /// True when the connection has nothing left to do and should close.
@@ -266,7 +211,7 @@ impl Conn {
             return false;
         }
         if let Some(last) = self.close_after {
-            if self.write_seq > last {
+            if self.out.front() > last {
                 return true;
             }
         }

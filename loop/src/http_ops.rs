@@ -3,11 +3,11 @@
 //! connection's write buffer.
 use std::time::{Duration, Instant};
 
-use howth_parser::{is_valid_header_name, is_valid_header_value, RequestHead};
+use howth_parser::{is_valid_header_name, is_valid_header_value, BodyFraming, RequestHead};
 use howth_runtime::{CallArgs, ErrorKind, Isolate, Kind, RuntimeState};
 
 use crate::batch::{deferred_handle, deferred_key, BodyAt, Deferred, ReplyTo};
-use crate::respond::{write_head, Framing, HeaderList};
+use crate::respond::{write_head, HeaderList};
 use crate::server::{Handler, ServeOptions};
 use crate::LoopState;
 
@@ -374,7 +374,7 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
         date,
         has_headers.then_some(&headers),
         default_text,
-        Framing::Length(len as u64),
+        BodyFraming::Length(len as u64),
         &reply,
     );
     if framing.body_allowed && !reply.is_head {
@@ -385,7 +385,9 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
         }
     }
     conn.finish(reply.seq);
-    if framing.close {
+    // An upgrade closes too, for now: no protocol can take the socket over
+    // yet (docs/loop.md says where one goes).
+    if framing.close || framing.upgrade {
         conn.close_after = Some(reply.seq);
         conn.read_closed = true;
     }
@@ -440,7 +442,7 @@ fn op_respond_start(state: &mut State, args: &mut CallArgs<'_>) {
             date,
             has_headers.then_some(&headers),
             false,
-            Framing::Chunked,
+            BodyFraming::Chunked,
             &reply,
         );
         if !framing.body_allowed || reply.is_head {
@@ -473,9 +475,9 @@ fn op_respond_chunk(state: &mut State, args: &mut CallArgs<'_>) {
         };
         if len > 0 {
             let out = conn.out_for(reply.seq);
-            crate::respond::write_chunk_header(out, len);
+            howth_parser::write_chunk_size(out, len);
             append_body(args, 1, out);
-            out.extend_from_slice(b"\r\n");
+            howth_parser::write_chunk_end(out);
         }
     }
     let below_high_water = conn.unsent() < crate::WRITE_HIGH_WATER;
@@ -518,7 +520,7 @@ fn finish_stream(state: &mut State, handle: i32, complete: bool) {
         return;
     };
     if complete && d.streaming {
-        conn.out_for(reply.seq).extend_from_slice(b"0\r\n\r\n");
+        howth_parser::write_last_chunk(conn.out_for(reply.seq));
     }
     conn.finish(reply.seq);
     if !complete || !reply.keep_alive {

@@ -27,6 +27,7 @@ mod batch;
 mod conn;
 mod frame;
 mod http_ops;
+mod output;
 mod respond;
 mod server;
 mod trace;
@@ -1181,7 +1182,9 @@ impl EventLoop {
                 // nothing, or is between requests, is closed silently: a
                 // 408 could cross a request the client sends just then.
                 // Best effort: one write, no waiting on a client this slow.
-                write_error_response(&mut c.wbuf, 408, &ext.date, true);
+                let mut answer = Vec::with_capacity(128);
+                write_error_response(&mut answer, 408, &ext.date, true);
+                c.out.push_now(&answer);
                 let _ = c.flush(&ext.registry, Token(key));
             }
             ext.close_conn(key);
@@ -1472,14 +1475,14 @@ fn answer_static(ext: &mut LoopState, reply: &ReplyTo, server: usize) {
         date,
         None,
         true,
-        respond::Framing::Length(body.len() as u64),
+        howth_parser::BodyFraming::Length(body.len() as u64),
         reply,
     );
     if !reply.is_head {
         out.extend_from_slice(body);
     }
     conn.finish(reply.seq);
-    if w.close {
+    if w.close || w.upgrade {
         conn.close_after = Some(reply.seq);
     }
     ext.mark_dirty(reply.conn);
