@@ -227,6 +227,7 @@ impl<X: 'static> Runtime<X> {
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
         ops::child::register(&mut iso);
+        modules::cjs_ops::register(&mut iso);
         startup_trace("runtime ops registered", t0);
         Runtime {
             iso,
@@ -350,6 +351,8 @@ impl<X: 'static> Runtime<X> {
         self.bootstrap(Some(&path))?;
         let t0 = Instant::now();
         let (mut m, state) = self.iso.modules_and_state();
+        state.loader.package_cache =
+            modules::package_cache::PackageCache::open(&howth_engine::v8_version(), &self.v8_flags);
         let id = state
             .loader
             .load_graph(&mut m, &path)
@@ -386,6 +389,9 @@ impl<X: 'static> Runtime<X> {
                 else {
                     unreachable!()
                 };
+                // Package modules have run their top level: cache them now.
+                let (mut m, state) = self.iso.modules_and_state();
+                state.loader.save_package_cache(&mut m);
                 if let Some(after) = self.after_main.take() {
                     self.iso
                         .call(&after, &[&namespace])
