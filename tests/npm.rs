@@ -380,6 +380,75 @@ try { require("node:http").createServer(); } catch (e) { console.log(e.code); }
     );
 }
 
+/// A built-in is one module instance per isolate, whether the process
+/// started from ts-lib's snapshot or compiled ts-lib itself: `require` and
+/// `import` give the same object, and the built-ins imported after start
+/// link to the snapshot's own ts-lib modules (one worker pool, one ops
+/// table: fs callbacks, fs promises and zlib in flight together all settle).
+#[test]
+fn builtins_are_one_instance_from_a_snapshot_start_or_not() {
+    let t = TempScript::new(
+        "main.mjs",
+        r#"import { createRequire } from "node:module";
+import fs from "node:fs";
+import * as fsNamespace from "node:fs";
+import zlib from "node:zlib";
+const require = createRequire(import.meta.url);
+console.log(require("node:fs") === fs, require("fs") === fs, fsNamespace.default === fs);
+console.log(require("node:zlib") === zlib, (await import("node:zlib")).default === zlib);
+console.log(new CompressionStream("gzip").readable instanceof ReadableStream);
+const self = new URL(import.meta.url).pathname;
+const results = await Promise.all([
+  new Promise((ok, fail) => fs.readFile(self, (e, d) => (e ? fail(e) : ok(d.length > 0)))),
+  fs.promises.readFile(self).then((d) => d.length > 0),
+  new Promise((ok, fail) => zlib.gzip("abc", (e, d) => (e ? fail(e) : ok(new TextDecoder().decode(zlib.gunzipSync(d)))))),
+]);
+console.log(results.join(" "));
+console.log(require("./c.cjs") === require("./c.cjs"));
+"#,
+    );
+    t.add(
+        "c.cjs",
+        "module.exports = {};\nimport('node:fs').then((ns) => console.log('cjs', require('node:fs') === ns.default));\n",
+    );
+    let node = run_in("node", &[], &t.path);
+    assert!(node.status.success(), "{node:?}");
+    let cache = TempScript::new("x", "");
+    let run = |snapshot: &str| {
+        Command::new(howth())
+            .args(["run"])
+            .arg(&t.path)
+            .env("HOWTH_CACHE_DIR", &cache.dir)
+            .env("HOWTH_SNAPSHOT", snapshot)
+            .output()
+            .unwrap()
+    };
+    let snapshots = || {
+        std::fs::read_dir(&cache.dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "v8snapshot"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    // Without a snapshot; then the run that makes it; then one started from it.
+    for (snapshot, made) in [("0", 0), ("1", 1), ("1", 1)] {
+        let ours = run(snapshot);
+        assert_eq!(snapshots(), made, "HOWTH_SNAPSHOT={snapshot}");
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&node.stdout),
+            "HOWTH_SNAPSHOT={snapshot}: {}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&node.stdout),
+        "true true true\ntrue true\ntrue\ntrue true abc\ntrue\ncjs true\n"
+    );
+}
+
 #[test]
 fn require_of_an_es_module_with_top_level_await_is_refused() {
     let t = TempScript::new("main.cjs", "try { require('./tla.mjs'); } catch (e) { console.log(e.message); }\nconsole.log(require('./plain.mjs').x);\n");

@@ -447,6 +447,18 @@ impl<S: 'static> Isolate<S> {
         self.wrap(raw)
     }
 
+    /// The modules of the isolate the snapshot was made in, with the ids
+    /// they had there (every module it compiled, in order: ids `0..n`), so
+    /// new modules can import those instances. Call before compiling any
+    /// module; empty when the isolate did not start from a snapshot or on a
+    /// second call.
+    pub fn snapshot_modules(&mut self) -> Vec<ModuleId> {
+        // SAFETY: the isolate is live and idle (`&mut self`); the shim only
+        // fills its own module table.
+        let n = unsafe { ffi::howth_snapshot_modules(self.raw()) };
+        (0..n.max(0) as u32).map(ModuleId).collect()
+    }
+
     fn raw(&self) -> *mut ffi::HowthIsolate {
         self.raw.as_ptr()
     }

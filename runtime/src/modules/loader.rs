@@ -233,6 +233,24 @@ impl ModuleLoader {
         Ok(id)
     }
 
+    /// The resource names of the loaded modules by id, when the ids are
+    /// `0..n` (as in an isolate whose every module this loader compiled):
+    /// what a snapshot of the isolate records beside its modules.
+    pub fn names_by_id(&self) -> Option<Vec<String>> {
+        (0..self.records.len() as u32)
+            .map(|k| self.records.get(&ModuleId(k)).map(|r| r.name.clone()))
+            .collect()
+    }
+
+    /// Takes the modules of a startup snapshot as loaded (they are
+    /// evaluated already): `ids[k]` is the module named `names[k]`. Imports
+    /// of those names then link to these instances, never to new copies.
+    pub fn adopt_snapshot_modules(&mut self, ids: &[ModuleId], names: &[String]) {
+        for (&id, name) in ids.iter().zip(names) {
+            self.insert(id, name.clone(), name.clone(), None);
+        }
+    }
+
     /// Loads an embedded module (`howth:internal/<stem>`) and its imports.
     pub fn load_internal(&mut self, m: &mut Modules<'_>, specifier: &str) -> Result<ModuleId, LoadError> {
         let target = internal_target(specifier).ok_or_else(|| LoadError::NoInternal {
