@@ -137,10 +137,14 @@ impl Handle {
     /// The handle a JS number stands for, if it is one.
     pub fn from_js(x: f64) -> Option<Handle> {
         let n = -x - 1.0;
-        if !(0.0..(f64::from(KEY_LIMIT) * f64::from(GENERATION_LIMIT))).contains(&n) || n.fract() != 0.0 {
+        if !(0.0..(f64::from(KEY_LIMIT) * f64::from(GENERATION_LIMIT))).contains(&n) {
             return None;
         }
-        let n = n as u64;
+        let whole = n as u64;
+        if whole as f64 != n {
+            return None;
+        }
+        let n = whole;
         Some(Handle {
             key: (n % u64::from(KEY_LIMIT)) as u32,
             generation: (n / u64::from(KEY_LIMIT)) as u32,

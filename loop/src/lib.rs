@@ -118,8 +118,8 @@ pub struct EventLoop {
     to_parse: Vec<usize>,
     /// Streams with work carried over to the next turn.
     carry: Vec<usize>,
-    /// Streams the sweep found past a deadline.
-    expired: Vec<usize>,
+    /// The timeout sweep's lists.
+    sweep_scratch: sweep::Scratch,
     next_sweep: Instant,
     /// V8's heap limit before any near-heap-limit callback raised it.
     heap_limit0: usize,
@@ -150,7 +150,7 @@ impl EventLoop {
             // Sized up front: its first push would otherwise be the one
             // allocation of a steady state that rarely carries work over.
             carry: Vec::with_capacity(1024),
-            expired: Vec::with_capacity(64),
+            sweep_scratch: sweep::Scratch::default(),
             next_sweep: Instant::now() + SWEEP_EVERY,
             heap_limit0,
             heap_recoveries: 0,
@@ -327,7 +327,7 @@ impl EventLoop {
         self.carry_revisits();
         if now >= self.next_sweep {
             self.next_sweep = now + SWEEP_EVERY;
-            sweep(&mut self.rt.state().ext, now, &mut self.expired);
+            sweep(&mut self.rt.state().ext, now, &mut self.sweep_scratch);
         }
         Ok(())
     }

@@ -36,13 +36,10 @@ pub fn write_head(
         keep_alive: reply.keep_alive,
         http10: reply.http10,
     };
-    write_response_head(
-        out,
-        status,
-        date,
-        headers.into_iter().flat_map(HeaderList::pairs),
-        default_text,
-        framing,
-        exchange,
-    )
+    // Two instances of the serialiser: the common case (no headers from
+    // the handler) without an iterator to walk.
+    match headers {
+        None => write_response_head(out, status, date, [], default_text, framing, exchange),
+        Some(list) => write_response_head(out, status, date, list.pairs(), default_text, framing, exchange),
+    }
 }

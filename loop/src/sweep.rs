@@ -17,14 +17,28 @@ pub(crate) const SWEEP_EVERY: Duration = Duration::from_millis(250);
 /// response, short enough that lingering costs no more than a slow client.
 const LINGER: Duration = Duration::from_secs(2);
 
+/// The sweep's lists, kept from one sweep to the next so that a sweep
+/// allocates nothing in steady state.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    listeners: Vec<usize>,
+    stopping: Vec<usize>,
+    expired: Vec<usize>,
+}
+
 /// Listeners paused on an accept error get their retry; streams past a
 /// deadline close (a 408 first for one caught mid-request); stopped
-/// servers past their shutdown timeout lose their streams. `expired` is
-/// scratch space kept by the caller.
-pub(crate) fn sweep(ext: &mut LoopState, now: Instant, expired: &mut Vec<usize>) {
-    let listeners = ext.sources.listener_keys();
-    let mut stopping = Vec::new();
-    for &id in &listeners {
+/// servers past their shutdown timeout lose their streams.
+pub(crate) fn sweep(ext: &mut LoopState, now: Instant, scratch: &mut Scratch) {
+    let Scratch {
+        listeners,
+        stopping,
+        expired,
+    } = scratch;
+    listeners.clear();
+    listeners.extend(ext.sources.listeners().map(|(k, _)| k));
+    stopping.clear();
+    for &id in listeners.iter() {
         let Some(l) = ext.sources.listener(id) else {
             continue;
         };
@@ -64,7 +78,7 @@ pub(crate) fn sweep(ext: &mut LoopState, now: Instant, expired: &mut Vec<usize>)
             "warning: {forced} connections were still busy at the end of the shutdown timeout; closed them"
         );
     }
-    for id in stopping {
+    for &id in stopping.iter() {
         if let Some(l) = ext.sources.listener_mut(id) {
             l.clear_stop_deadline();
         }
