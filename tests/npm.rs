@@ -289,6 +289,39 @@ fn a_missing_package_names_itself_the_importer_and_where_it_looked() {
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
 }
 
+/// A Node built-in Howth lacks (trace_events here) is named as such, by
+/// bare name and by `node:` name; an installed package of that name would
+/// still be found (polyfills of built-ins are common on npm).
+#[test]
+fn a_node_builtin_howth_lacks_is_named_as_one() {
+    let t = TempScript::new("main.mjs", "import x from 'trace_events';\nconsole.log(x);\n");
+    let err = howth_fails(&t.path);
+    assert!(
+        err.contains("Cannot find package 'trace_events'")
+            && err.contains("'trace_events' is a Node.js built-in module that Howth does not have yet"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    let prefixed = t.add("prefixed.mjs", "import 'node:trace_events';\n");
+    let err = howth_fails(&prefixed);
+    assert!(
+        err.contains(
+            "No such built-in module: node:trace_events (a Node.js built-in that Howth does not have yet)"
+        ),
+        "{err}"
+    );
+    t.add(
+        "node_modules/trace_events/package.json",
+        r#"{"name":"trace_events","main":"index.js"}"#,
+    );
+    t.add(
+        "node_modules/trace_events/index.js",
+        "module.exports = 'polyfill';\n",
+    );
+    let out = run_in(howth(), &["run"], &t.path);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "polyfill\n", "{out:?}");
+}
+
 #[test]
 fn a_path_the_exports_do_not_allow_is_err_package_path_not_exported() {
     let t = conditions_project();
@@ -375,6 +408,176 @@ try { require("node:http").createServer(); } catch (e) { console.log(e.code); }
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "function true true false\nERR_UNKNOWN_BUILTIN_MODULE\nERR_NOT_IMPLEMENTED\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A built-in is one module instance per isolate, whether the process
+/// started from ts-lib's snapshot or compiled ts-lib itself: `require` and
+/// `import` give the same object, and the built-ins imported after start
+/// link to the snapshot's own ts-lib modules (one worker pool, one ops
+/// table: fs callbacks, fs promises and zlib in flight together all settle).
+#[test]
+fn builtins_are_one_instance_from_a_snapshot_start_or_not() {
+    let t = TempScript::new(
+        "main.mjs",
+        r#"import { createRequire } from "node:module";
+import fs from "node:fs";
+import * as fsNamespace from "node:fs";
+import zlib from "node:zlib";
+const require = createRequire(import.meta.url);
+console.log(require("node:fs") === fs, require("fs") === fs, fsNamespace.default === fs);
+console.log(require("node:zlib") === zlib, (await import("node:zlib")).default === zlib);
+console.log(new CompressionStream("gzip").readable instanceof ReadableStream);
+const self = new URL(import.meta.url).pathname;
+const results = await Promise.all([
+  new Promise((ok, fail) => fs.readFile(self, (e, d) => (e ? fail(e) : ok(d.length > 0)))),
+  fs.promises.readFile(self).then((d) => d.length > 0),
+  new Promise((ok, fail) => zlib.gzip("abc", (e, d) => (e ? fail(e) : ok(new TextDecoder().decode(zlib.gunzipSync(d)))))),
+]);
+console.log(results.join(" "));
+console.log(require("./c.cjs") === require("./c.cjs"));
+"#,
+    );
+    t.add(
+        "c.cjs",
+        "module.exports = {};\nimport('node:fs').then((ns) => console.log('cjs', require('node:fs') === ns.default));\n",
+    );
+    let node = run_in("node", &[], &t.path);
+    assert!(node.status.success(), "{node:?}");
+    let cache = TempScript::new("x", "");
+    let run = |snapshot: &str| {
+        Command::new(howth())
+            .args(["run"])
+            .arg(&t.path)
+            .env("HOWTH_CACHE_DIR", &cache.dir)
+            .env("HOWTH_SNAPSHOT", snapshot)
+            .output()
+            .unwrap()
+    };
+    let snapshots = || {
+        std::fs::read_dir(&cache.dir)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "v8snapshot"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    // Without a snapshot; then the run that makes it; then one started from it.
+    for (snapshot, made) in [("0", 0), ("1", 1), ("1", 1)] {
+        let ours = run(snapshot);
+        assert_eq!(snapshots(), made, "HOWTH_SNAPSHOT={snapshot}");
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stdout),
+            String::from_utf8_lossy(&node.stdout),
+            "HOWTH_SNAPSHOT={snapshot}: {}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&node.stdout),
+        "true true true\ntrue true\ntrue\ntrue true abc\ntrue\ncjs true\n"
+    );
+}
+
+#[test]
+fn import_meta_dirname_filename_and_resolve_match_node() {
+    let t = TempScript::new("package.json", r#"{"name":"app","type":"module"}"#);
+    t.add(
+        "node_modules/dep/package.json",
+        r#"{"name":"dep","exports":{".":"./main.js","./sub":"./lib/sub.js"}}"#,
+    );
+    t.add("node_modules/dep/main.js", "module.exports = 1;\n");
+    t.add("node_modules/dep/lib/sub.js", "module.exports = 2;\n");
+    let main = t.add(
+        "src/main.js",
+        r#"const here = new URL(".", import.meta.url).pathname.slice(0, -1);
+console.log(import.meta.dirname === here, import.meta.filename === here + "/main.js");
+const rel = (u) => u.slice(u.indexOf("/node_modules/") >= 0 ? u.indexOf("/node_modules/") : u.lastIndexOf("/"));
+console.log(rel(import.meta.resolve("dep")), rel(import.meta.resolve("dep/sub")), rel(import.meta.resolve("./other.js")));
+console.log(import.meta.resolve("node:fs"), import.meta.resolve("fs"));
+try { import.meta.resolve("dep/lib/sub.js"); } catch (e) { console.log(e.code); }
+"#,
+    );
+    let out = assert_same_as_node(&main);
+    assert!(
+        out.starts_with(
+            "true true\n/node_modules/dep/main.js /node_modules/dep/lib/sub.js /other.js\nnode:fs node:fs\n"
+        ),
+        "{out}"
+    );
+}
+
+/// Node 22 runs a `.js` file that has no `type` to go by as an ES module
+/// when it has ES module syntax (Node 20 does the same behind
+/// `--experimental-detect-module`), and as CommonJS otherwise.
+#[test]
+fn es_module_syntax_in_a_typeless_js_file_is_detected() {
+    let t = TempScript::new(
+        "main.mjs",
+        "import esm from 'detect-esm';\nimport cjs from 'detect-cjs';\nconsole.log(esm, cjs);\n",
+    );
+    t.add(
+        "node_modules/detect-esm/package.json",
+        r#"{"name":"detect-esm","main":"index.js"}"#,
+    );
+    t.add(
+        "node_modules/detect-esm/index.js",
+        "// import x from 'y' in a comment is not syntax\nimport { EOL } from 'node:os';\nexport default 'esm:' + JSON.stringify(EOL) + ':' + typeof require;\n",
+    );
+    t.add(
+        "node_modules/detect-cjs/package.json",
+        r#"{"name":"detect-cjs","main":"index.js"}"#,
+    );
+    t.add(
+        "node_modules/detect-cjs/index.js",
+        "const s = 'export default 1; import x from \"y\"';\nmodule.exports = 'cjs:' + typeof require + ':' + s.length;\n",
+    );
+    let node = run_in(
+        "node",
+        &["--experimental-detect-module", "--no-warnings"],
+        &t.path,
+    );
+    let ours = run_in(howth(), &["run"], &t.path);
+    assert!(node.status.success(), "{node:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&node.stdout),
+        "{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&node.stdout),
+        "esm:\"\\n\":undefined cjs:function:35\n"
+    );
+}
+
+/// A package that publishes TypeScript (as some monorepo packages do) is
+/// compiled like the user's own files, ES module and CommonJS alike.
+#[test]
+fn typescript_inside_a_package_is_compiled() {
+    let t = TempScript::new(
+        "main.ts",
+        "import { greet, type Greeting } from 'ts-pkg';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconst g: Greeting = greet('ts');\nconsole.log(g.text, require('ts-pkg/legacy').twice(21));\n",
+    );
+    t.add(
+        "node_modules/ts-pkg/package.json",
+        r#"{"name":"ts-pkg","type":"module","exports":{".":"./src/index.ts","./legacy":"./src/legacy.cts"}}"#,
+    );
+    t.add(
+        "node_modules/ts-pkg/src/index.ts",
+        "export interface Greeting { text: string }\nenum Tone { Warm = 'warm' }\nexport function greet(name: string): Greeting {\n  return { text: `hi ${name} (${Tone.Warm})` };\n}\n",
+    );
+    t.add(
+        "node_modules/ts-pkg/src/legacy.cts",
+        "const twice = (n: number): number => n * 2;\nmodule.exports = { twice };\n",
+    );
+    let out = run_in(howth(), &["run"], &t.path);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hi ts (warm) 42\n",
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );

@@ -22,6 +22,7 @@ import { installServer } from "./server.ts";
 import { makeHowth, serveDefaultExport } from "./howth.ts";
 import { installHostOps, requestWorkers } from "./host.ts";
 import { installNodeGlobals, connectNodeGlobals } from "./node/internal/globals.ts";
+import { initImportMeta } from "./import_meta.ts";
 
 /** Defines a global the way WebIDL and Node define theirs: writable, configurable, not enumerable. */
 function defineGlobal(name: string, value: unknown): void {
@@ -30,6 +31,8 @@ function defineGlobal(name: string, value: unknown): void {
 
 export interface Hooks {
   afterMain(ns: Record<string, unknown>): void;
+  /** Called by the engine with each file module's new import.meta. */
+  importMeta: typeof initImportMeta;
 }
 
 /** Installs the globals that do not depend on the process. Calls no op. */
@@ -68,7 +71,7 @@ export function bootstrap(o: Ops): Hooks {
   installTimers();
   installServer();
   connectNodeGlobals();
-  return { afterMain };
+  return { afterMain, importMeta: initImportMeta };
 }
 
 /**

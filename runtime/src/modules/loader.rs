@@ -86,7 +86,16 @@ pub fn builtin_module(specifier: &str) -> Option<Result<&'static str, String>> {
     let internal = format!("{NODE_PREFIX}{}", name.replace('/', "_"));
     match ts_lib().iter().find(|(n, _)| *n == internal) {
         Some(&(n, _)) => Some(Ok(n)),
-        None if prefixed => Some(Err(format!("No such built-in module: {specifier}"))),
+        None if prefixed => {
+            let package = name.split('/').next().unwrap_or(name);
+            Some(Err(if super::npm_resolve::is_node_builtin(package) {
+                format!(
+                    "No such built-in module: {specifier} (a Node.js built-in that Howth does not have yet)"
+                )
+            } else {
+                format!("No such built-in module: {specifier}")
+            }))
+        }
         None => None,
     }
 }
@@ -233,6 +242,24 @@ impl ModuleLoader {
         let id = self.load_one(m, Target::File(path))?;
         self.link_and_instantiate(m, id)?;
         Ok(id)
+    }
+
+    /// The resource names of the loaded modules by id, when the ids are
+    /// `0..n` (as in an isolate whose every module this loader compiled):
+    /// what a snapshot of the isolate records beside its modules.
+    pub fn names_by_id(&self) -> Option<Vec<String>> {
+        (0..self.records.len() as u32)
+            .map(|k| self.records.get(&ModuleId(k)).map(|r| r.name.clone()))
+            .collect()
+    }
+
+    /// Takes the modules of a startup snapshot as loaded (they are
+    /// evaluated already): `ids[k]` is the module named `names[k]`. Imports
+    /// of those names then link to these instances, never to new copies.
+    pub fn adopt_snapshot_modules(&mut self, ids: &[ModuleId], names: &[String]) {
+        for (&id, name) in ids.iter().zip(names) {
+            self.insert(id, name.clone(), name.clone(), None);
+        }
     }
 
     /// Loads an embedded module (`howth:internal/<stem>`) and its imports.
