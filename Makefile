@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-rust test-js lint bench bench-startup bench-io fuzz soak clean
+.PHONY: deps build run install test test-checked test-rust test-js lint bench bench-startup bench-io fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -36,6 +36,13 @@ test: deps
 	@bash scripts/fuzz.sh 200000
 	@bash tests/js/golden/check.sh $(HOWTH)
 	node --test benches/harness/test/ scripts/test/
+
+# The Rust suite once more with debug assertions on (profile `checked`:
+# release plus debug-assertions and overflow checks, its own target folder),
+# in which the engine's state guard asserts (docs/engine-boundary.md). Not
+# part of `make test`: it is a second full build.
+test-checked: deps
+	$(CARGO) test --profile checked --workspace
 
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)

@@ -25,6 +25,8 @@ export interface Ops {
   timeOrigin(): number;
   /** Maps a generated position to the TypeScript source: "line:col" or undefined. */
   mapPosition(resource: string, line: number, col: number): string | undefined;
+  /** Test-only, present under HOWTH_TEST_PANIC_OP=1: panics in Rust with `message`. */
+  testPanic?(message: string): void;
 
   // ---- timers -----------------------------------------------------------
   /** Arms timer `id` to fire after `delayMs`, then every `delayMs` if repeat. */

@@ -287,7 +287,7 @@ impl<X: 'static> Runtime<X> {
         self.after_main = self.iso.get(&hooks, "afterMain");
         self.iso.run_microtasks();
         startup_trace("ts-lib bootstrapped", t0);
-        let (mut m, state) = self.iso.modules_and_state();
+        let (mut m, mut state) = self.iso.modules_and_state();
         state.loader.save_code_cache(&mut m);
         Ok(())
     }
@@ -299,11 +299,12 @@ impl<X: 'static> Runtime<X> {
     /// ops, so those copies reach Rust too (ts-lib/pool.ts may then exist
     /// twice; pool.rs calls each copy's callback).
     fn connect_internal_modules(&mut self, ops: &Value) -> Result<(), RuntimeError> {
-        let (mut m, state) = self.iso.modules_and_state();
+        let (mut m, mut state) = self.iso.modules_and_state();
         let id = state
             .loader
             .load_internal(&mut m, "howth:internal/core_ops")
             .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        drop(state);
         m.evaluate(id).map_err(RuntimeError::Uncaught)?;
         let ns = m.namespace(id);
         let set_ops = self
@@ -317,7 +318,7 @@ impl<X: 'static> Runtime<X> {
     /// Compiles and evaluates ts-lib in this isolate and runs its
     /// `prepare()` (no snapshot to start from); returns `bootstrap`.
     fn evaluate_ts_lib(&mut self, t0: Instant) -> Result<Value, RuntimeError> {
-        let (mut m, state) = self.iso.modules_and_state();
+        let (mut m, mut state) = self.iso.modules_and_state();
         state.loader.code_cache = modules::code_cache::CodeCache::open(
             modules::ts_lib(),
             &howth_engine::v8_version(),
@@ -327,6 +328,7 @@ impl<X: 'static> Runtime<X> {
             .loader
             .load_internal(&mut m, modules::snapshot::BOOTSTRAP_MODULE)
             .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        drop(state);
         startup_trace("ts-lib compiled and linked", t0);
         m.evaluate(id).map_err(RuntimeError::Uncaught)?;
         startup_trace("ts-lib evaluated", t0);
@@ -349,12 +351,13 @@ impl<X: 'static> Runtime<X> {
         })?;
         self.bootstrap(Some(&path))?;
         let t0 = Instant::now();
-        let (mut m, state) = self.iso.modules_and_state();
+        let (mut m, mut state) = self.iso.modules_and_state();
         let id = state
             .loader
             .load_graph(&mut m, &path)
             .map_err(|e| RuntimeError::Load(e.to_string()))?;
         state.loader.set_main(id);
+        drop(state);
         m.set_main(id);
         let promise = m.evaluate(id);
         let namespace = m.namespace(id);
@@ -376,7 +379,10 @@ impl<X: 'static> Runtime<X> {
             PromiseState::Rejected => {
                 let reason = self.iso.promise_result(promise);
                 self.iso.mark_handled(promise);
-                let err = self.iso.describe(&reason);
+                let err = match reason {
+                    Some(reason) => self.iso.describe(&reason),
+                    None => JsError::default(),
+                };
                 self.main = MainState::Done;
                 Err(self.failure(err))
             }
