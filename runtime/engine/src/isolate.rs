@@ -76,6 +76,13 @@ pub type NativeFn<S> = fn(&mut S, &mut CallArgs<'_>);
 /// JavaScript (getters, proxies) that calls other ops.
 pub type StatelessFn = fn(&mut CallArgs<'_>);
 
+/// A native function that loads an ES module graph synchronously (Node's
+/// `require()` of an ES module): it gets the state, the module API and the
+/// call's arguments and returns the loaded, instantiated module. The engine
+/// then evaluates it, with the state no longer borrowed, and returns its
+/// namespace to JS (or throws what evaluating it threw).
+pub type ModuleOpFn<S> = fn(&mut S, &mut Modules<'_>, &mut CallArgs<'_>) -> Result<ModuleId, String>;
+
 /// Loads a module for `import()`: compile it (and its graph) with the given
 /// `Modules` and return its id, or an error message.
 pub type DynamicImportFn<S> =
@@ -200,6 +207,7 @@ struct Host<S> {
 enum OpFn<S> {
     State(NativeFn<S>),
     Stateless(StatelessFn),
+    Module(ModuleOpFn<S>),
 }
 
 struct NativeEntry<S> {
@@ -330,10 +338,93 @@ unsafe extern "C" fn native_trampoline<S>(data: *mut c_void, args: *const c_void
                 outcome
             }
         },
+        OpFn::Module(f) => match host.borrow.take(entry.op) {
+            Err(holder) => {
+                call.throw(ErrorKind::Error, &host.borrow.refusal(entry.op, holder));
+                return;
+            }
+            Ok(taken) => {
+                let mut modules = Modules {
+                    raw: host.raw.get(),
+                    alive: &host.alive,
+                    borrow: &host.borrow,
+                    tag: host.tag,
+                };
+                let loaded = unwind::catch(&name, || {
+                    // SAFETY: as for OpFn::State: the flag is taken.
+                    let state = unsafe { &mut *host.state.get() };
+                    f(state, &mut modules, &mut call)
+                });
+                // Released before the module runs: the ops its code calls
+                // take the flag afresh.
+                drop(taken);
+                match loaded {
+                    Ok(Ok(id)) => unwind::catch(&name, || evaluate_for_call(&mut modules, &mut call, id)),
+                    Ok(Err(msg)) => {
+                        call.throw(ErrorKind::Error, &msg);
+                        Ok(())
+                    }
+                    Err(panic) => Err(panic),
+                }
+            }
+        },
     };
     if let Err(message) = outcome {
         call.throw(ErrorKind::Error, &format!("{name} panicked: {message}"));
     }
+}
+
+/// Evaluates an instantiated module inside a native call and returns its
+/// namespace; a module that awaits at top level cannot finish inside the
+/// call and is refused, as Node's `require()` refuses it.
+fn evaluate_for_call(modules: &mut Modules<'_>, call: &mut CallArgs<'_>, id: ModuleId) {
+    // SAFETY (all blocks below): the isolate is live (a native of it is
+    // running); `id` came from its module table; values are its globals.
+    let index = match modules.index(id) {
+        Ok(i) => i,
+        Err(e) => return call.throw(ErrorKind::Error, &e.message),
+    };
+    let status = unsafe { ffi::howth_module_status(modules.raw, index) };
+    if status == 3 {
+        let e = modules.exception(id);
+        return call.throw(ErrorKind::Error, &e.message);
+    }
+    if status == 1 {
+        let promise = match modules.evaluate(id) {
+            Ok(p) => p,
+            Err(e) => return call.throw(ErrorKind::Error, &e.message),
+        };
+        // SAFETY: as above.
+        match unsafe { ffi::howth_promise_state(modules.raw, promise.raw.as_ptr()) } {
+            0 => {
+                // SAFETY: as above.
+                unsafe { ffi::howth_promise_mark_handled(modules.raw, promise.raw.as_ptr()) };
+                return call.throw(
+                    ErrorKind::Error,
+                    "require() cannot load an ES module that uses top-level await; use import() instead \
+                     (ERR_REQUIRE_ASYNC_MODULE)",
+                );
+            }
+            2 => {
+                // SAFETY: as above.
+                unsafe { ffi::howth_promise_mark_handled(modules.raw, promise.raw.as_ptr()) };
+                // SAFETY: as above; the promise is settled.
+                let reason = unsafe { ffi::howth_promise_result(modules.raw, promise.raw.as_ptr()) };
+                if let Some(reason) = Value::from_raw(reason, modules.alive) {
+                    let mut sinks = ErrorSinks::default();
+                    let mut out = sinks.out();
+                    // SAFETY: as above; the sinks outlive the call.
+                    unsafe { ffi::howth_value_describe(modules.raw, reason.raw.as_ptr(), &mut out) };
+                    let e = sinks.finish(&out);
+                    return call.throw(ErrorKind::Error, &e.message);
+                }
+                return call.throw(ErrorKind::Error, "the module threw while it was evaluated");
+            }
+            _ => {}
+        }
+    }
+    let ns = modules.namespace(id);
+    call.return_value(&ns);
 }
 
 unsafe extern "C" fn dynamic_import_trampoline<S>(
@@ -512,6 +603,21 @@ impl<S: 'static> Isolate<S> {
         self.wrap(raw)
     }
 
+    /// The modules of the isolate the snapshot was made in, with the ids
+    /// they had there (every module it compiled, in order: ids `0..n`), so
+    /// new modules can import those instances. Call before compiling any
+    /// module; empty when the isolate did not start from a snapshot or on a
+    /// second call.
+    pub fn snapshot_modules(&mut self) -> Vec<ModuleId> {
+        // SAFETY: the isolate is live and idle (`&mut self`); the shim only
+        // fills its own module table.
+        let n = unsafe { ffi::howth_snapshot_modules(self.raw()) };
+        let isolate = self.host.tag;
+        (0..n.max(0) as u32)
+            .map(|index| ModuleId { index, isolate })
+            .collect()
+    }
+
     fn raw(&self) -> *mut ffi::HowthIsolate {
         self.raw.as_ptr()
     }
@@ -557,6 +663,13 @@ impl<S: 'static> Isolate<S> {
                 data,
             )
         }
+    }
+
+    /// Makes `name` a native function on the `ops` object that loads an ES
+    /// module with `f`, evaluates it and returns its namespace (see
+    /// [`ModuleOpFn`]).
+    pub fn set_module_op(&mut self, name: &str, f: ModuleOpFn<S>) {
+        self.add_op(name, OpFn::Module(f));
     }
 
     /// The object holding the native functions, to hand to bootstrap code.

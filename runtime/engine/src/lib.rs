@@ -35,7 +35,7 @@ pub use error::JsError;
 pub use guard::StateGuard;
 pub use isolate::{
     init_platform, snapshots_supported, v8_version, DynamicImportFn, HeapStats, Hooks, ImportMetaFn, Isolate,
-    IsolateOptions, ModuleId, Modules, NativeFn, PlatformOptions, SnapshotBlob, Startup, StatelessFn,
-    TerminateHandle,
+    IsolateOptions, ModuleId, ModuleOpFn, Modules, NativeFn, PlatformOptions, SnapshotBlob, Startup,
+    StatelessFn, TerminateHandle,
 };
 pub use value::{PromiseState, Value};
