@@ -157,3 +157,15 @@ declare namespace Howth {
     workers?: number | "auto";
   }
 }
+
+/** What Howth sets on a module's `import.meta` besides `url`. */
+interface ImportMeta {
+  /** True in the entry module. */
+  main: boolean;
+  /** The module's file path (file modules only). */
+  filename: string;
+  /** The folder of `filename`. */
+  dirname: string;
+  /** The URL an import of `specifier` from this module would load. */
+  resolve(specifier: string): string;
+}
