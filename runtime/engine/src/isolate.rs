@@ -623,9 +623,10 @@ impl<S: 'static> Isolate<S> {
     /// are set, so JS can add more (`dirname`, `resolve`, ...). A value
     /// that is not a function turns the hook off; what it throws is ignored.
     pub fn set_import_meta_hook(&mut self, f: &Value) {
+        let f = self.own(f);
         // SAFETY: the isolate is live and idle (`&mut self`); `f` is a
-        // global of it, only read during the call.
-        unsafe { ffi::howth_set_import_meta_hook(self.raw(), f.raw.as_ptr()) }
+        // global of it (checked), only read during the call.
+        unsafe { ffi::howth_set_import_meta_hook(self.raw(), f) }
     }
 
     fn raw(&self) -> *mut ffi::HowthIsolate {
