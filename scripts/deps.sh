@@ -96,3 +96,10 @@ fi
 if [ -f "$here/package.json" ] && [ ! -x "$here/node_modules/.bin/tsc" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The real npm packages tests/npm.rs runs (pinned by tests/npm/package-lock.json).
+npm_tests="$here/tests/npm"
+if [ -f "$npm_tests/package-lock.json" ] && { [ ! -f "$npm_tests/node_modules/.package-lock.json" ] ||
+  [ "$npm_tests/package-lock.json" -nt "$npm_tests/node_modules/.package-lock.json" ]; }; then
+  (cd "$npm_tests" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -266,6 +266,19 @@ export interface Ops {
   zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
   /** Runs a child to its end (spec: JSON {file, args, cwd, env, timeout, killSignal, stdio}; input: its stdin), inline or on the pool, as fsCall; the value is bytes (see ops/child.rs). */
   childRun(isAsync: boolean, spec: string, input: Uint8Array | undefined): unknown;
+
+  // The CommonJS loader (ts-lib/cjs.ts, runtime/src/modules/cjs_ops.rs).
+  /** Resolves `specifier` from the file `referrer` for require (asImport false) or import: ["builtin", internal name] | ["commonjs" | "module" | "json", path] | ["error:<code>", message]. */
+  moduleResolve(specifier: string, referrer: string, asImport: boolean): [string, string];
+  /** The JavaScript of a CommonJS (or JSON) file: as it is, or TypeScript with its types removed. */
+  moduleSource(path: string): string;
+  /** "file:line:col: message" for the first syntax error of a CommonJS file, or "". */
+  moduleSyntaxError(path: string): string;
+  /** Loads and evaluates an ES module (a path or a built-in's internal name) and returns its namespace. Throws when it awaits at top level. */
+  moduleRequireEsm(name: string): Record<string, unknown>;
+  /** The names of the built-in modules (`fs`, `fs/promises`, ...). */
+  moduleBuiltins(): string[];
+
   /**
    * OPTIONAL (only the first worker of `howth run` without --workers has
    * it): the served default export asks for `n` workers (0 = one per core).

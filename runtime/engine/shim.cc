@@ -404,6 +404,10 @@ int howth_snapshot_create(HowthIsolate* hi, HowthValue* data, void* out_sink) {
     v8::HandleScope hs(iso);
     v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
     hi->creator->AddData(ctx, data->Get(iso));
+    // Every compiled module after the data, in id order, so an isolate
+    // made from the snapshot can link new modules to these instances
+    // (howth_snapshot_modules) instead of compiling second copies.
+    for (auto& m : hi->modules) hi->creator->AddData(ctx, m.Get(iso));
     hi->creator->SetDefaultContext(ctx);
   }
   delete data;
@@ -429,6 +433,27 @@ HowthValue* howth_snapshot_data(HowthIsolate* hi) {
   v8::Local<v8::Value> v;
   if (!hi->ctx.Get(iso)->GetDataFromSnapshotOnce<v8::Value>(0).ToLocal(&v)) return nullptr;
   return new HowthValue(iso, v);
+}
+
+// Takes back the modules howth_snapshot_create stored, giving each the id
+// it had in the isolate the snapshot was made in (call before compiling
+// any module). Returns how many; 0 when the isolate did not start from a
+// snapshot, on a second call or when modules were compiled already.
+int howth_snapshot_modules(HowthIsolate* hi) {
+  if (hi->blob.raw_size == 0 || !hi->modules.empty()) return 0;
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+  // Index 0 is the data value (howth_snapshot_data); modules follow until
+  // V8 has no more data.
+  for (size_t k = 1;; k++) {
+    v8::Local<v8::Module> m;
+    if (!ctx->GetDataFromSnapshotOnce<v8::Module>(k).ToLocal(&m)) break;
+    int id = (int)hi->modules.size();
+    hi->modules.emplace_back(iso, m);
+    hi->module_by_hash.emplace(m->GetIdentityHash(), id);
+  }
+  return (int)hi->modules.size();
 }
 
 // Thread-safe: the watchdog calls these from another thread.

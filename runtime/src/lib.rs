@@ -185,8 +185,8 @@ impl<X: 'static> Runtime<X> {
         howth_engine::init_platform(&platform);
         startup_trace("V8 initialised", t0);
         let snapshot = snapshot_flags.and_then(|_| modules::snapshot::startup_snapshot(&platform, &v8_flags));
-        let startup = match snapshot {
-            Some(blob) => Startup::Snapshot(blob),
+        let startup = match &snapshot {
+            Some(s) => Startup::Snapshot(s.blob.clone()),
             None => Startup::Empty,
         };
         startup_trace("ts-lib snapshot read", t0);
@@ -218,6 +218,12 @@ impl<X: 'static> Runtime<X> {
             import_meta: Some(import_meta::<X>),
         };
         let mut iso = Isolate::new(state, &iso_opts, hooks);
+        if let Some(s) = &snapshot {
+            // Before anything compiles: built-ins loaded later link to the
+            // snapshot's instances of the ts-lib modules they import.
+            let ids = iso.snapshot_modules();
+            iso.state().loader.adopt_snapshot_modules(&ids, &s.modules);
+        }
         startup_trace("isolate created", t0);
         let handle = iso.terminate_handle();
         iso.state().terminate = Some(handle);
@@ -231,6 +237,7 @@ impl<X: 'static> Runtime<X> {
         ops::zlib::register(&mut iso);
         ops::crypto::register(&mut iso);
         ops::child::register(&mut iso);
+        modules::cjs_ops::register(&mut iso);
         startup_trace("runtime ops registered", t0);
         Runtime {
             iso,
@@ -279,42 +286,17 @@ impl<X: 'static> Runtime<X> {
             self.iso.state().boot_info = v.to_string();
         }
         let t0 = Instant::now();
-        let (bootstrap, from_snapshot) = match self.iso.snapshot_data() {
-            Some(bootstrap) => (bootstrap, true),
-            None => (self.evaluate_ts_lib(t0)?, false),
+        let bootstrap = match self.iso.snapshot_data() {
+            Some(bootstrap) => bootstrap,
+            None => self.evaluate_ts_lib(t0)?,
         };
         let ops = self.iso.ops_object();
         let hooks = self.iso.call(&bootstrap, &[&ops]).map_err(|e| self.failure(e))?;
-        if from_snapshot {
-            self.connect_internal_modules(&ops)?;
-        }
         self.after_main = self.iso.get(&hooks, "afterMain");
         self.iso.run_microtasks();
         startup_trace("ts-lib bootstrapped", t0);
         let (mut m, state) = self.iso.modules_and_state();
         state.loader.save_code_cache(&mut m);
-        Ok(())
-    }
-
-    /// An isolate made from a snapshot has ts-lib's modules in its heap but
-    /// not in the loader, so a built-in module a program imports later
-    /// (`node:fs`) is compiled afresh and links to fresh copies of the
-    /// internal modules it imports. core_ops is loaded now and handed the
-    /// ops, so those copies reach Rust too (ts-lib/pool.ts may then exist
-    /// twice; pool.rs calls each copy's callback).
-    fn connect_internal_modules(&mut self, ops: &Value) -> Result<(), RuntimeError> {
-        let (mut m, state) = self.iso.modules_and_state();
-        let id = state
-            .loader
-            .load_internal(&mut m, "howth:internal/core_ops")
-            .map_err(|e| RuntimeError::Load(e.to_string()))?;
-        m.evaluate(id).map_err(RuntimeError::Uncaught)?;
-        let ns = m.namespace(id);
-        let set_ops = self
-            .iso
-            .get(&ns, "setOps")
-            .ok_or_else(|| RuntimeError::Load("ts-lib: core_ops exports no setOps()".into()))?;
-        self.iso.call(&set_ops, &[ops]).map_err(|e| self.failure(e))?;
         Ok(())
     }
 
@@ -354,6 +336,8 @@ impl<X: 'static> Runtime<X> {
         self.bootstrap(Some(&path))?;
         let t0 = Instant::now();
         let (mut m, state) = self.iso.modules_and_state();
+        state.loader.package_cache =
+            modules::package_cache::PackageCache::open(&howth_engine::v8_version(), &self.v8_flags);
         let id = state
             .loader
             .load_graph(&mut m, &path)
@@ -390,6 +374,9 @@ impl<X: 'static> Runtime<X> {
                 else {
                     unreachable!()
                 };
+                // Package modules have run their top level: cache them now.
+                let (mut m, state) = self.iso.modules_and_state();
+                state.loader.save_package_cache(&mut m);
                 if let Some(after) = self.after_main.take() {
                     self.iso
                         .call(&after, &[&namespace])

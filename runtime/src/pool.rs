@@ -94,11 +94,8 @@ pub struct Completions {
     wake: Option<Arc<dyn Fn() + Send + Sync>>,
     in_flight: usize,
     next_id: u32,
-    /// ts-lib's functions that settle the promise or callback of an id:
-    /// one per instance of ts-lib/pool.ts (an isolate made from a snapshot
-    /// may have two, see `Runtime::connect_internal_modules`); each settles
-    /// only the ids it handed out.
-    callbacks: Vec<Value>,
+    /// ts-lib's function that settles the promise or callback of an id.
+    callback: Option<Value>,
     /// The outcome `poolResult` hands out: the one being settled, or the
     /// one a synchronous call just produced.
     current: Option<Outcome>,
@@ -119,7 +116,7 @@ impl Completions {
             wake: None,
             in_flight: 0,
             next_id: 0,
-            callbacks: Vec::new(),
+            callback: None,
             current: None,
         }
     }
@@ -182,17 +179,13 @@ pub(crate) fn settle<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) -> Result<(
             return Ok(());
         };
         pool.in_flight -= 1;
-        let callbacks = std::mem::take(&mut pool.callbacks);
+        let Some(callback) = pool.callback.take() else {
+            continue;
+        };
         pool.current = Some(outcome);
-        let mut called = Ok(());
-        for callback in &callbacks {
-            called = iso.call_with_int(callback, id as i32);
-            if called.is_err() || iso.state().pool.current.is_none() {
-                break;
-            }
-        }
+        let called = iso.call_with_int(&callback, id as i32);
         let pool = &mut iso.state().pool;
-        pool.callbacks = callbacks;
+        pool.callback = Some(callback);
         pool.current = None;
         called?;
     }
@@ -202,7 +195,7 @@ fn op_pool_set_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>)
     if args.kind(0) != Kind::Function {
         return args.throw(ErrorKind::TypeError, "poolSetCallback expects a function");
     }
-    state.pool.callbacks.push(args.value(0));
+    state.pool.callback = Some(args.value(0));
 }
 
 fn op_pool_failed<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {

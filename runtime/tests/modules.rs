@@ -423,14 +423,19 @@ fn resolution_errors_name_the_specifier_and_the_importer() {
         format!("Cannot find module './nope' imported from {}", main.display())
     );
 
+    // Not installed: Node's message, and where it looked.
+    std::fs::create_dir_all(main.parent().unwrap().join("node_modules")).unwrap();
     let e = resolve("lodash", &main).unwrap_err();
-    assert!(matches!(e, ResolveError::Bare { .. }));
+    assert!(matches!(e, ResolveError::Package(_)));
     let msg = e.to_string();
     assert!(
-        msg.contains("'lodash'") && msg.contains(&main.display().to_string()),
+        msg.starts_with(&format!(
+            "Cannot find package 'lodash' imported from {}",
+            main.display()
+        )),
         "{msg}"
     );
-    assert!(msg.contains("not supported yet"), "{msg}");
+    assert!(msg.contains("node_modules; is it installed?)"), "{msg}");
 }
 
 #[test]
@@ -567,10 +572,7 @@ fn load_errors_name_the_importer_and_the_specifier() {
     assert_eq!(e.one_line(), e.to_string());
 
     let e = load_err(&dir, "bare.ts");
-    assert!(
-        matches!(e, LoadError::Resolve(ResolveError::Bare { .. })),
-        "{e:?}"
-    );
+    assert!(matches!(e, LoadError::Resolve(ResolveError::Package(_))), "{e:?}");
 
     let e = load_err(&dir, "bad.ts");
     let LoadError::Compile(c) = &e else {

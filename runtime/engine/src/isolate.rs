@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::Once;
 
-use crate::args::CallArgs;
+use crate::args::{CallArgs, ErrorKind};
 use crate::error::{ErrorSinks, JsError};
 use crate::ffi;
 use crate::value::{PromiseState, Value};
@@ -54,6 +54,13 @@ pub struct ModuleId(pub u32);
 
 /// A native function: gets the isolate's state and the call's arguments.
 pub type NativeFn<S> = fn(&mut S, &mut CallArgs<'_>);
+
+/// A native function that loads an ES module graph synchronously (Node's
+/// `require()` of an ES module): it gets the state, the module API and the
+/// call's arguments and returns the loaded, instantiated module. The engine
+/// then evaluates it, with the state no longer borrowed, and returns its
+/// namespace to JS (or throws what evaluating it threw).
+pub type ModuleOpFn<S> = fn(&mut S, &mut Modules<'_>, &mut CallArgs<'_>) -> Result<ModuleId, String>;
 
 /// Loads a module for `import()`: compile it (and its graph) with the given
 /// `Modules` and return its id, or an error message.
@@ -178,6 +185,11 @@ struct NativeEntry<S> {
     host: *const Host<S>,
 }
 
+struct ModuleOpEntry<S> {
+    f: ModuleOpFn<S>,
+    host: *const Host<S>,
+}
+
 /// A V8 isolate with one context, owned by the thread that made it, plus
 /// the Rust state `S` its native functions work on.
 ///
@@ -191,6 +203,8 @@ pub struct Isolate<S: 'static> {
     // growing Vec would move unboxed entries.
     #[allow(clippy::vec_box)]
     natives: Vec<Box<NativeEntry<S>>>,
+    #[allow(clippy::vec_box)]
+    module_ops: Vec<Box<ModuleOpEntry<S>>>,
     /// The snapshot V8 reads from for this isolate's whole life.
     _snapshot: Option<Arc<SnapshotBlob>>,
     for_snapshot: bool,
@@ -229,6 +243,75 @@ unsafe extern "C" fn native_trampoline<S>(data: *mut c_void, args: *const c_void
     let host = &*entry.host;
     let mut call = CallArgs::new(args, &host.alive);
     (entry.f)(&mut *host.state.get(), &mut call);
+}
+
+unsafe extern "C" fn module_op_trampoline<S>(data: *mut c_void, args: *const c_void) {
+    // SAFETY: `data` is the ModuleOpEntry<S> registered with this function;
+    // it lives in `Isolate::module_ops` for as long as the isolate. The
+    // state is borrowed only while `f` runs, which loads modules but runs
+    // no JS; it is released before the module is evaluated, so natives
+    // called by that JS borrow it afresh, never twice at once.
+    let entry = &*(data as *const ModuleOpEntry<S>);
+    let host = &*entry.host;
+    let mut call = CallArgs::new(args, &host.alive);
+    let mut modules = Modules {
+        raw: host.raw.get(),
+        alive: &host.alive,
+    };
+    let loaded = (entry.f)(&mut *host.state.get(), &mut modules, &mut call);
+    match loaded {
+        Ok(id) => evaluate_for_call(&mut modules, &mut call, id),
+        Err(msg) => call.throw(ErrorKind::Error, &msg),
+    }
+}
+
+/// Evaluates an instantiated module inside a native call and returns its
+/// namespace; a module that awaits at top level cannot finish inside the
+/// call and is refused, as Node's `require()` refuses it.
+fn evaluate_for_call(modules: &mut Modules<'_>, call: &mut CallArgs<'_>, id: ModuleId) {
+    // SAFETY (all blocks below): the isolate is live (a native of it is
+    // running); `id` came from its module table; values are its globals.
+    let status = unsafe { ffi::howth_module_status(modules.raw, id.0 as c_int) };
+    if status == 3 {
+        let e = modules.exception(id);
+        return call.throw(ErrorKind::Error, &e.message);
+    }
+    if status == 1 {
+        let promise = match modules.evaluate(id) {
+            Ok(p) => p,
+            Err(e) => return call.throw(ErrorKind::Error, &e.message),
+        };
+        // SAFETY: as above.
+        match unsafe { ffi::howth_promise_state(modules.raw, promise.raw.as_ptr()) } {
+            0 => {
+                // SAFETY: as above.
+                unsafe { ffi::howth_promise_mark_handled(modules.raw, promise.raw.as_ptr()) };
+                return call.throw(
+                    ErrorKind::Error,
+                    "require() cannot load an ES module that uses top-level await; use import() instead \
+                     (ERR_REQUIRE_ASYNC_MODULE)",
+                );
+            }
+            2 => {
+                // SAFETY: as above.
+                unsafe { ffi::howth_promise_mark_handled(modules.raw, promise.raw.as_ptr()) };
+                // SAFETY: as above; the promise is settled.
+                let reason = unsafe { ffi::howth_promise_result(modules.raw, promise.raw.as_ptr()) };
+                if let Some(reason) = Value::from_raw(reason, modules.alive) {
+                    let mut sinks = ErrorSinks::default();
+                    let mut out = sinks.out();
+                    // SAFETY: as above; the sinks outlive the call.
+                    unsafe { ffi::howth_value_describe(modules.raw, reason.raw.as_ptr(), &mut out) };
+                    let e = sinks.finish(&out);
+                    return call.throw(ErrorKind::Error, &e.message);
+                }
+                return call.throw(ErrorKind::Error, "the module threw while it was evaluated");
+            }
+            _ => {}
+        }
+    }
+    let ns = modules.namespace(id);
+    call.return_value(&ns);
 }
 
 unsafe extern "C" fn dynamic_import_trampoline<S>(
@@ -310,6 +393,7 @@ impl<S: 'static> Isolate<S> {
             raw,
             host,
             natives: Vec::new(),
+            module_ops: Vec::new(),
             _snapshot: snapshot,
             for_snapshot,
         }
@@ -363,6 +447,18 @@ impl<S: 'static> Isolate<S> {
         self.wrap(raw)
     }
 
+    /// The modules of the isolate the snapshot was made in, with the ids
+    /// they had there (every module it compiled, in order: ids `0..n`), so
+    /// new modules can import those instances. Call before compiling any
+    /// module; empty when the isolate did not start from a snapshot or on a
+    /// second call.
+    pub fn snapshot_modules(&mut self) -> Vec<ModuleId> {
+        // SAFETY: the isolate is live and idle (`&mut self`); the shim only
+        // fills its own module table.
+        let n = unsafe { ffi::howth_snapshot_modules(self.raw()) };
+        (0..n.max(0) as u32).map(ModuleId).collect()
+    }
+
     fn raw(&self) -> *mut ffi::HowthIsolate {
         self.raw.as_ptr()
     }
@@ -390,6 +486,30 @@ impl<S: 'static> Isolate<S> {
                 name.as_ptr() as *const c_char,
                 name.len(),
                 native_trampoline::<S>,
+                data,
+            )
+        }
+    }
+
+    /// Makes `name` a native function on the `ops` object that loads an ES
+    /// module with `f`, evaluates it and returns its namespace (see
+    /// [`ModuleOpFn`]).
+    pub fn set_module_op(&mut self, name: &str, f: ModuleOpFn<S>) {
+        assert!(!self.for_snapshot, "a snapshot cannot hold native functions");
+        let entry = Box::new(ModuleOpEntry {
+            f,
+            host: &*self.host as *const Host<S>,
+        });
+        let data = &*entry as *const ModuleOpEntry<S> as *mut c_void;
+        self.module_ops.push(entry);
+        // SAFETY: `data` stays valid for the isolate's life (kept in
+        // `module_ops`); the trampoline is instantiated for this S.
+        unsafe {
+            ffi::howth_ops_set_function(
+                self.raw(),
+                name.as_ptr() as *const c_char,
+                name.len(),
+                module_op_trampoline::<S>,
                 data,
             )
         }

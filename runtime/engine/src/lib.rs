@@ -32,6 +32,7 @@ pub use args::{CallArgs, ErrorKind, Kind};
 pub use error::JsError;
 pub use isolate::{
     init_platform, snapshots_supported, v8_version, DynamicImportFn, HeapStats, Hooks, ImportMetaFn, Isolate,
-    IsolateOptions, ModuleId, Modules, NativeFn, PlatformOptions, SnapshotBlob, Startup, TerminateHandle,
+    IsolateOptions, ModuleId, ModuleOpFn, Modules, NativeFn, PlatformOptions, SnapshotBlob, Startup,
+    TerminateHandle,
 };
 pub use value::{PromiseState, Value};

@@ -409,6 +409,63 @@ fn a_snapshot_of_an_evaluated_module_graph_starts_new_isolates() {
 }
 
 #[test]
+fn modules_of_a_snapshot_come_back_with_their_ids_and_new_modules_link_to_them() {
+    let opts = IsolateOptions {
+        startup: Startup::ForSnapshot,
+        ..options()
+    };
+    let mut maker: Isolate<Vec<String>> = Isolate::new(Vec::new(), &opts, Hooks::default());
+    let files = [
+        ("main", "import { greet } from 'lib'; export function boot() { return greet('boot'); }"),
+        ("lib", "let count = 0; export class Thing {} export function greet(n) { count += 1; return `hi ${n} #${count}`; }"),
+    ];
+    let (mut m, _) = maker.modules_and_state();
+    let main = load(&mut m, &files, "main");
+    drop(m.evaluate(main).unwrap());
+    let ns = m.namespace(main);
+    let boot = maker.get(&ns, "boot").unwrap();
+    drop(ns);
+    let blob = std::sync::Arc::new(SnapshotBlob::from_vec(
+        maker.create_snapshot(boot).expect("snapshot"),
+    ));
+
+    let opts = IsolateOptions {
+        startup: Startup::Snapshot(blob),
+        ..options()
+    };
+    let mut iso: Isolate<Vec<String>> = Isolate::new(Vec::new(), &opts, Hooks::default());
+    // `load` compiled main first, then lib.
+    let ids = iso.snapshot_modules();
+    assert_eq!(ids, [ModuleId(0), ModuleId(1)]);
+    assert!(iso.snapshot_modules().is_empty(), "handed out once");
+    let boot = iso.snapshot_data().expect("data");
+    let out = iso.call(&boot, &[]).unwrap();
+    assert_eq!(iso.to_string(&out), "hi boot #1");
+    // A module compiled now imports the snapshot's lib: the same instance,
+    // so its state (the count) and its classes are shared with main's.
+    let (mut m, _) = iso.modules_and_state();
+    let user = m
+        .compile("user", "import { greet, Thing } from 'lib'; export const r = greet('user'); export const t = new Thing();")
+        .unwrap();
+    m.link(user, "lib", ids[1]);
+    m.instantiate(user).unwrap();
+    drop(m.evaluate(user).unwrap());
+    let ns = m.namespace(user);
+    let lib_ns = m.namespace(ids[1]);
+    let r = iso.get(&ns, "r").unwrap();
+    assert_eq!(iso.to_string(&r), "hi user #2");
+    let check = iso
+        .eval_script("c.js", "(t, lib) => t instanceof lib.Thing")
+        .unwrap();
+    let t = iso.get(&ns, "t").unwrap();
+    let same = iso.call(&check, &[&t, &lib_ns]).unwrap();
+    assert_eq!(iso.to_string(&same), "true");
+
+    // An isolate from V8's own snapshot has no modules to give back.
+    assert!(isolate().snapshot_modules().is_empty());
+}
+
+#[test]
 fn append_utf8_encodes_latin1_two_byte_and_lone_surrogates() {
     let mut iso = isolate();
     iso.set_op("utf8", |out: &mut Vec<String>, args| {

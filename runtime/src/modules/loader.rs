@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use howth_engine::{JsError, ModuleId, Modules};
 
 use super::compile::{compile, CompileError, SourceKind, SourceMap};
+use super::facade::facade_source;
+use super::format::{format_of, is_dependency, Format};
+use super::package_cache::PackageCache;
 use super::resolve::{path_to_file_url, resolve, ResolveError};
 
 mod ts_lib {
@@ -86,6 +89,25 @@ pub fn builtin_module(specifier: &str) -> Option<Result<&'static str, String>> {
         None if prefixed => Some(Err(format!("No such built-in module: {specifier}"))),
         None => None,
     }
+}
+
+/// The names of the built-in modules (`fs`, `fs/promises`, ...), sorted.
+pub fn builtin_names() -> Vec<String> {
+    let files: Vec<&str> = ts_lib()
+        .iter()
+        .filter_map(|(n, _)| n.strip_prefix(NODE_PREFIX))
+        .collect();
+    // `fs_promises` is `fs/promises` (there is an `fs`); `child_process`
+    // keeps its name (there is no `child`).
+    let mut names: Vec<String> = files
+        .iter()
+        .map(|n| match n.split_once('_') {
+            Some((head, rest)) if files.contains(&head) => format!("{head}/{}", rest.replace('_', "/")),
+            _ => n.to_string(),
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// Why a module graph could not be loaded.
@@ -175,6 +197,13 @@ pub struct ModuleLoader {
     main: Option<ModuleId>,
     /// V8 code cache for the internal modules (see code_cache.rs).
     pub code_cache: Option<super::code_cache::CodeCache>,
+    /// V8 code cache for modules from node_modules (see package_cache.rs).
+    pub package_cache: Option<PackageCache>,
+    /// Resource names of the generated modules that stand for CommonJS
+    /// modules (facade.rs); they may import ts-lib's CommonJS loader.
+    facades: HashSet<String>,
+    /// The entry file, so its facade (if it is CommonJS) marks it main.
+    main_path: Option<PathBuf>,
 }
 
 impl ModuleLoader {
@@ -198,9 +227,28 @@ impl ModuleLoader {
         // Canonical like every resolved import, so the entry is not loaded a
         // second time when a module imports it back.
         let path = std::fs::canonicalize(&abs).map_err(|error| LoadError::Read { path: abs, error })?;
+        self.main_path = Some(path.clone());
         let id = self.load_one(m, Target::File(path))?;
         self.link_and_instantiate(m, id)?;
         Ok(id)
+    }
+
+    /// The resource names of the loaded modules by id, when the ids are
+    /// `0..n` (as in an isolate whose every module this loader compiled):
+    /// what a snapshot of the isolate records beside its modules.
+    pub fn names_by_id(&self) -> Option<Vec<String>> {
+        (0..self.records.len() as u32)
+            .map(|k| self.records.get(&ModuleId(k)).map(|r| r.name.clone()))
+            .collect()
+    }
+
+    /// Takes the modules of a startup snapshot as loaded (they are
+    /// evaluated already): `ids[k]` is the module named `names[k]`. Imports
+    /// of those names then link to these instances, never to new copies.
+    pub fn adopt_snapshot_modules(&mut self, ids: &[ModuleId], names: &[String]) {
+        for (&id, name) in ids.iter().zip(names) {
+            self.insert(id, name.clone(), name.clone(), None);
+        }
     }
 
     /// Loads an embedded module (`howth:internal/<stem>`) and its imports.
@@ -228,6 +276,25 @@ impl ModuleLoader {
             .and_then(|target| self.load_one(m, target))
             .and_then(|id| self.link_and_instantiate(m, id).map(|()| id));
         result.map_err(|e| e.one_line())
+    }
+
+    /// `require()` of an ES module or a built-in: loads and instantiates the
+    /// module named `name` (an absolute path or `howth:internal/...`); the
+    /// engine evaluates it. Errors are one line.
+    pub fn load_for_require(&mut self, m: &mut Modules<'_>, name: &str) -> Result<ModuleId, String> {
+        let target = if name.starts_with(INTERNAL_PREFIX) {
+            internal_target(name).ok_or_else(|| format!("Cannot find internal module '{name}'"))
+        } else {
+            Ok(Target::File(PathBuf::from(name)))
+        };
+        target
+            .map_err(|e| e.to_string())
+            .and_then(|t| self.load_one(m, t).map_err(|e| e.one_line()))
+            .and_then(|id| {
+                self.link_and_instantiate(m, id)
+                    .map(|()| id)
+                    .map_err(|e| e.one_line())
+            })
     }
 
     /// `import.meta.url` and `import.meta.main` of a module.
@@ -341,7 +408,7 @@ impl ModuleLoader {
         };
         if let Some(name) = internal_name {
             return internal_target(&name)
-                .filter(|_| from_internal)
+                .filter(|_| from_internal || self.facades.contains(referrer))
                 .ok_or_else(no_internal);
         }
         // `node:fs`, `fs`, `node:fs/promises`: the Node API (ts-lib/node/).
@@ -394,11 +461,44 @@ impl ModuleLoader {
                     path: path.clone(),
                     error,
                 })?;
+                let url = path_to_file_url(&path);
+                let format = match kind {
+                    SourceKind::Json => Format::Json,
+                    _ => format_of(&path, &source),
+                };
+                if format == Format::CommonJs {
+                    // The CommonJS module itself runs in ts-lib's loader;
+                    // this generated module is what importers link to.
+                    let is_main = self.main_path.as_deref() == Some(path.as_path());
+                    let code = facade_source(&path, &source, is_main);
+                    let id = m.compile(&name, &code).map_err(LoadError::Js)?;
+                    self.facades.insert(name.clone());
+                    self.insert(id, name, url, None);
+                    return Ok(id);
+                }
+                if kind == SourceKind::JavaScript && is_dependency(&path) {
+                    // A package's JavaScript runs as published: no swc pass,
+                    // and V8's code cache from an earlier run when there is one.
+                    let source = match source.strip_prefix("#!") {
+                        Some(rest) => format!("//{rest}"),
+                        None => source,
+                    };
+                    let cached = self.package_cache.as_ref().and_then(|c| c.get(&name, &source));
+                    let (id, used) = m
+                        .compile_cached(&name, &source, cached.as_deref())
+                        .map_err(|e| self.v8_error(e, &name, &source, None))?;
+                    if let Some(c) = self.package_cache.as_mut() {
+                        if !used {
+                            c.note_missing(id, &name, &source);
+                        }
+                    }
+                    self.insert(id, name, url, None);
+                    return Ok(id);
+                }
                 let compiled = compile(&name, &source, kind)?;
                 let id = m
                     .compile(&name, &compiled.code)
                     .map_err(|e| self.v8_error(e, &name, &source, compiled.source_map.as_ref()))?;
-                let url = path_to_file_url(&path);
                 self.insert(id, name, url, compiled.source_map);
                 Ok(id)
             }
@@ -422,6 +522,14 @@ impl ModuleLoader {
             .filter(|(_, data)| !data.is_empty())
             .collect();
         cache.save(entries);
+    }
+
+    /// Writes V8's code cache for the package modules that compiled without
+    /// one. Call once the entry module has run.
+    pub fn save_package_cache(&mut self, m: &mut Modules<'_>) {
+        if let Some(cache) = self.package_cache.as_mut() {
+            cache.save(m);
+        }
     }
 
     fn insert(&mut self, id: ModuleId, name: String, url: String, source_map: Option<SourceMap>) {

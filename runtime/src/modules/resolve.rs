@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
+use super::npm_resolve::{resolve_package, Mode, NpmError};
+
 /// Extensions tried, in order, after a specifier without one.
 const PROBE_EXTENSIONS: &[&str] = &["ts", "mts", "js", "mjs", "json"];
 /// Files tried, in order, in a directory.
@@ -33,6 +35,8 @@ pub enum ResolveError {
     Bare { specifier: String, referrer: String },
     /// A relative or absolute specifier naming no file.
     NotFound { specifier: String, referrer: String },
+    /// A package specifier that names no file (see npm_resolve.rs).
+    Package(NpmError),
     /// Some other URL (`https:`, `data:`, ...) or a malformed one.
     Unsupported {
         specifier: String,
@@ -47,6 +51,16 @@ impl ResolveError {
             ResolveError::Bare { specifier, .. }
             | ResolveError::NotFound { specifier, .. }
             | ResolveError::Unsupported { specifier, .. } => specifier,
+            ResolveError::Package(_) => "",
+        }
+    }
+
+    /// Node's error code, where Node has one.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ResolveError::Package(e) => e.code(),
+            ResolveError::NotFound { .. } => "ERR_MODULE_NOT_FOUND",
+            _ => "ERR_UNSUPPORTED_RESOLVE_REQUEST",
         }
     }
 }
@@ -56,9 +70,10 @@ impl fmt::Display for ResolveError {
         match self {
             ResolveError::Bare { specifier, referrer } => write!(
                 f,
-                "Cannot import '{specifier}' from {referrer}: bare specifiers (npm packages) are not supported \
-                 yet; import a file with a relative path such as './{specifier}.ts'"
+                "Cannot import '{specifier}' from {referrer}: 'npm:' and 'jsr:' specifiers are not supported; \
+                 install the package into node_modules and import it by name"
             ),
+            ResolveError::Package(e) => e.fmt(f),
             ResolveError::NotFound { specifier, referrer } => {
                 write!(f, "Cannot find module '{specifier}' imported from {referrer}")
             }
@@ -76,6 +91,12 @@ impl std::error::Error for ResolveError {}
 /// Resolves `specifier` imported by the module at `referrer` (an absolute
 /// file path; a relative one is taken from the current directory).
 pub fn resolve(specifier: &str, referrer: &Path) -> Result<PathBuf, ResolveError> {
+    resolve_as(specifier, referrer, Mode::Import)
+}
+
+/// [`resolve`] for `import` or `require`, which select different
+/// conditions in packages' `exports`.
+pub fn resolve_as(specifier: &str, referrer: &Path, mode: Mode) -> Result<PathBuf, ResolveError> {
     let referrer_shown = referrer.display().to_string();
     let unsupported = |reason: String| ResolveError::Unsupported {
         specifier: specifier.to_string(),
@@ -91,7 +112,7 @@ pub fn resolve(specifier: &str, referrer: &Path) -> Result<PathBuf, ResolveError
     } else {
         match Url::parse(specifier) {
             Ok(url) if url.scheme() == "file" => url,
-            Ok(url) if matches!(url.scheme(), "npm" | "node" | "jsr") => {
+            Ok(url) if matches!(url.scheme(), "npm" | "jsr") => {
                 return Err(ResolveError::Bare {
                     specifier: specifier.to_string(),
                     referrer: referrer_shown,
@@ -103,22 +124,78 @@ pub fn resolve(specifier: &str, referrer: &Path) -> Result<PathBuf, ResolveError
                     url.scheme()
                 )))
             }
-            // No scheme: a package name.
+            // No scheme: a package name (or `#import`), or a tsconfig
+            // `paths` alias in the user's own code.
             Err(_) => {
-                return Err(ResolveError::Bare {
-                    specifier: specifier.to_string(),
-                    referrer: referrer_shown,
-                })
+                if let Some(found) = super::tsconfig_paths::resolve(specifier, referrer) {
+                    return Ok(found);
+                }
+                let referrer = absolute(referrer);
+                return resolve_package(specifier, &referrer, mode).map_err(ResolveError::Package);
             }
         }
     };
     let path = target
         .to_file_path()
         .map_err(|()| unsupported("the file URL names no local path".into()))?;
-    find_file(&path).ok_or_else(|| ResolveError::NotFound {
+    let found = match mode {
+        Mode::Import => find_file(&path),
+        // require() probes as CommonJS does (`./lib` → lib/index.js, a
+        // folder's package.json main), and the TypeScript lookups too.
+        Mode::Require => find_cjs_file(&path).or_else(|| find_file(&path)),
+    };
+    found.ok_or_else(|| ResolveError::NotFound {
         specifier: specifier.to_string(),
         referrer: referrer_shown,
     })
+}
+
+/// A referrer path made absolute (an empty one: a file in the current
+/// directory), for walking up to `node_modules`.
+fn absolute(referrer: &Path) -> PathBuf {
+    if referrer.is_absolute() {
+        return referrer.to_path_buf();
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    if referrer.as_os_str().is_empty() {
+        cwd.join("[eval]")
+    } else {
+        cwd.join(referrer)
+    }
+}
+
+/// CommonJS's lookups for `require("./x")` and a package's `main`: the
+/// exact file, then with `.js .json .cjs .mjs .ts .cts .mts` appended, then
+/// a folder's `package.json` `main`, then its `index.*`. Canonical.
+pub fn find_cjs_file(path: &Path) -> Option<PathBuf> {
+    const EXTENSIONS: &[&str] = &["js", "json", "cjs", "mjs", "ts", "cts", "mts"];
+    let found = if path.is_file() {
+        Some(path.to_path_buf())
+    } else {
+        let name = path.file_name().and_then(|n| n.to_str());
+        name.and_then(|name| {
+            EXTENSIONS
+                .iter()
+                .map(|ext| path.with_file_name(format!("{name}.{ext}")))
+                .find(|p| p.is_file())
+        })
+        .or_else(|| js_to_ts(path))
+        .or_else(|| {
+            if !path.is_dir() {
+                return None;
+            }
+            let main = super::package::read(path).and_then(|p| p.main.clone());
+            main.filter(|m| !m.is_empty() && m != "." && m != "./")
+                .and_then(|m| find_cjs_file(&path.join(m)))
+                .or_else(|| {
+                    EXTENSIONS
+                        .iter()
+                        .map(|ext| path.join(format!("index.{ext}")))
+                        .find(|p| p.is_file())
+                })
+        })
+    };
+    found.map(|p| std::fs::canonicalize(&p).unwrap_or(p))
 }
 
 /// `./x`, `../x`, `.`, `..` or `/abs/x`.
@@ -218,13 +295,17 @@ mod tests {
     #[test]
     fn bare_and_other_schemes_are_refused() {
         let r = Path::new("/x/main.ts");
-        assert!(matches!(resolve("lodash", r), Err(ResolveError::Bare { .. })));
+        let e = resolve("lodash", r).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("Cannot find package 'lodash' imported from /x/main.ts"),
+            "{e}"
+        );
         assert!(matches!(
             resolve("@scope/pkg/sub", r),
-            Err(ResolveError::Bare { .. })
+            Err(ResolveError::Package(NpmError::NotFound { .. }))
         ));
         assert!(matches!(resolve("npm:lodash", r), Err(ResolveError::Bare { .. })));
-        assert!(matches!(resolve("node:fs", r), Err(ResolveError::Bare { .. })));
         let e = resolve("https://example.com/a.ts", r).unwrap_err();
         assert!(
             e.to_string().contains("'https:' imports are not supported"),

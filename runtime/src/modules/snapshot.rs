@@ -26,6 +26,13 @@
 //! references and on how the runtime makes it, not only on ts-lib and V8.
 //! Files unused for a week are removed when a new one is written.
 //!
+//! The snapshot also keeps every ts-lib module it evaluated (the engine
+//! hands them back with the ids they had, [`Isolate::snapshot_modules`]),
+//! and the file names them, so the runtime's loader knows them: a built-in
+//! imported later (`node:fs`) links to the snapshot's instances of the
+//! modules it imports (core_ops, streams, ...), one instance per module
+//! per isolate, and `instanceof` holds across them.
+//!
 //! V8 aborts the process on a snapshot it cannot read, so a file is only
 //! handed to V8 after its header, length and checksum agree. `HOWTH_SNAPSHOT=0`
 //! turns snapshots off.
@@ -38,8 +45,18 @@ use howth_engine::{Hooks, Isolate, IsolateOptions, PlatformOptions, SnapshotBlob
 use super::code_cache::{cache_dir, cache_file, write_atomically};
 use super::loader::{ts_lib, ModuleLoader};
 
-const MAGIC: &[u8; 8] = b"HOWTHSN1";
-const HEADER: usize = 8 + 8 + 8;
+const MAGIC: &[u8; 8] = b"HOWTHSN2";
+/// Magic, then (little-endian u64s) the length of V8's blob, the checksum
+/// of everything after the header, and the length of the module names;
+/// then the names (one a line) padded to eight bytes; then the blob.
+const HEADER: usize = 8 + 8 + 8 + 8;
+
+/// A startup snapshot and the internal names of the modules in it, by id.
+#[derive(Clone)]
+pub struct StartupSnapshot {
+    pub blob: Arc<SnapshotBlob>,
+    pub modules: Arc<[String]>,
+}
 
 /// ts-lib's entry module; its `bootstrap` export is the snapshot's data.
 pub const BOOTSTRAP_MODULE: &str = "howth:internal/bootstrap";
@@ -87,9 +104,9 @@ fn binary_identity() -> String {
 /// [`snapshot_flags`] returned (call only when it returned some): loaded
 /// from the cache, or made and saved on the first call. Worker threads
 /// share one copy.
-pub fn startup_snapshot(platform: &PlatformOptions, v8_flags: &str) -> Option<Arc<SnapshotBlob>> {
+pub fn startup_snapshot(platform: &PlatformOptions, v8_flags: &str) -> Option<StartupSnapshot> {
     // V8's flags are process-wide, so one snapshot serves every isolate.
-    static LOADED: Mutex<Option<Option<Arc<SnapshotBlob>>>> = Mutex::new(None);
+    static LOADED: Mutex<Option<Option<StartupSnapshot>>> = Mutex::new(None);
     let mut loaded = LOADED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(snapshot) = loaded.as_ref() {
         return snapshot.clone();
@@ -100,20 +117,24 @@ pub fn startup_snapshot(platform: &PlatformOptions, v8_flags: &str) -> Option<Ar
         .as_deref()
         .and_then(read)
         .or_else(|| {
-            let blob = make(platform)?;
+            let (blob, modules) = make(platform)?;
             if let Some(path) = &path {
-                write(path, &blob);
+                write(path, &blob, &modules);
             }
-            Some(SnapshotBlob::from_vec(blob))
+            Some((SnapshotBlob::from_vec(blob), modules))
         })
-        .map(Arc::new);
+        .map(|(blob, modules)| StartupSnapshot {
+            blob: Arc::new(blob),
+            modules: modules.into(),
+        });
     *loaded = Some(snapshot.clone());
     snapshot
 }
 
-/// Evaluates ts-lib in a fresh isolate and serialises it. None when ts-lib
-/// fails to load (the plain path then reports the error) or V8 refuses.
-fn make(platform: &PlatformOptions) -> Option<Vec<u8>> {
+/// Evaluates ts-lib in a fresh isolate and serialises it, with the names of
+/// its modules by id. None when ts-lib fails to load (the plain path then
+/// reports the error) or V8 refuses.
+fn make(platform: &PlatformOptions) -> Option<(Vec<u8>, Vec<String>)> {
     let opts = IsolateOptions {
         heap_limit: 0,
         platform: platform.clone(),
@@ -133,28 +154,38 @@ fn make(platform: &PlatformOptions) -> Option<Vec<u8>> {
     iso.call(&prepare, &[]).ok()?;
     iso.run_microtasks();
     let bootstrap = iso.get(&ns, "bootstrap")?;
+    let modules = iso.state().names_by_id()?;
     drop(prepare);
     // No handle but the snapshot's data may be held while V8 serialises.
     drop((evaluated, ns));
-    iso.create_snapshot(bootstrap)
+    Some((iso.create_snapshot(bootstrap)?, modules))
 }
 
-/// The snapshot in `path`, mapped, if the file is whole: header, length,
-/// checksum. Files are only ever replaced by rename (see `write`), as
-/// `SnapshotBlob::map` requires.
-fn read(path: &Path) -> Option<SnapshotBlob> {
+/// The snapshot in `path`, mapped, and its module names, if the file is
+/// whole: header, lengths, checksum. Files are only ever replaced by rename
+/// (see `write`), as `SnapshotBlob::map` requires.
+fn read(path: &Path) -> Option<(SnapshotBlob, Vec<String>)> {
     let blob = SnapshotBlob::map(&std::fs::File::open(path).ok()?).ok()?;
     let file = blob.bytes();
     if file.len() < HEADER || &file[..8] != MAGIC {
         return None;
     }
-    let len = u64::from_le_bytes(file[8..16].try_into().ok()?) as usize;
-    let sum = u64::from_le_bytes(file[16..24].try_into().ok()?);
-    if file.len() != HEADER + len || checksum(&file[HEADER..]) != sum {
+    let word = |at: usize| Some(u64::from_le_bytes(file[at..at + 8].try_into().ok()?) as usize);
+    let (len, sum, names_len) = (word(8)?, word(16)? as u64, word(24)?);
+    let names_end = HEADER.checked_add(names_len)?;
+    let blob_start = HEADER.checked_add(padded(names_len))?;
+    if file.len() != blob_start.checked_add(len)? || checksum(&file[HEADER..]) != sum {
         return None;
     }
+    let names = std::str::from_utf8(&file[HEADER..names_end]).ok()?;
+    let names = names.lines().map(str::to_string).collect();
     mark_used(path);
-    Some(blob.skip(HEADER))
+    Some((blob.skip(blob_start), names))
+}
+
+/// `n` rounded up to a multiple of eight, so the blob stays aligned.
+fn padded(n: usize) -> usize {
+    n.div_ceil(8) * 8
 }
 
 const UNUSED: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -194,12 +225,18 @@ fn prune(dir: &Path, keep: &Path) {
     }
 }
 
-fn write(path: &Path, blob: &[u8]) {
-    let mut file = Vec::with_capacity(HEADER + blob.len());
+fn write(path: &Path, blob: &[u8], modules: &[String]) {
+    let names = modules.join("\n");
+    let mut body = Vec::with_capacity(padded(names.len()) + blob.len());
+    body.extend_from_slice(names.as_bytes());
+    body.resize(padded(names.len()), 0);
+    body.extend_from_slice(blob);
+    let mut file = Vec::with_capacity(HEADER + body.len());
     file.extend_from_slice(MAGIC);
     file.extend_from_slice(&(blob.len() as u64).to_le_bytes());
-    file.extend_from_slice(&checksum(blob).to_le_bytes());
-    file.extend_from_slice(blob);
+    file.extend_from_slice(&checksum(&body).to_le_bytes());
+    file.extend_from_slice(&(names.len() as u64).to_le_bytes());
+    file.extend_from_slice(&body);
     if write_atomically(path, &file) {
         if let Some(dir) = path.parent() {
             prune(dir, path);
@@ -231,11 +268,14 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("howth-snap-{}", std::process::id()));
         let path = dir.join("x.v8snapshot");
         let blob: Vec<u8> = (0..10_001u32).map(|i| (i * 7 % 251) as u8).collect();
-        write(&path, &blob);
-        assert_eq!(
-            read(&path).as_ref().map(SnapshotBlob::bytes),
-            Some(blob.as_slice())
-        );
+        let names = vec![
+            "howth:internal/a".to_string(),
+            "howth:internal/node/b".to_string(),
+        ];
+        write(&path, &blob, &names);
+        let (back, back_names) = read(&path).expect("a whole file");
+        assert_eq!(back.bytes(), blob.as_slice());
+        assert_eq!(back_names, names);
 
         let whole = std::fs::read(&path).unwrap();
         std::fs::write(&path, &whole[..whole.len() - 1]).unwrap();
