@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every fuzz target (parser/fuzz, loop/fuzz and protocols/fuzz) for
+# Runs every fuzz target (parser/fuzz, loop/fuzz, protocols/fuzz and tls/fuzz) for
 # RUNS executions each (default 2000000), from its committed corpus; fails
 # on the first crash. `make test` runs a short round, `make fuzz` a long one.
 #
@@ -15,4 +15,5 @@ start=$SECONDS
 bash "$root/parser/fuzz/run.sh" "$runs"
 bash "$root/loop/fuzz/run.sh" "$runs"
 bash "$root/protocols/fuzz/run.sh" "$runs"
+bash "$root/tls/fuzz/run.sh" "$runs"
 echo "fuzz: every target ran $runs executions without a crash ($((SECONDS - start)) s)"

@@ -86,13 +86,16 @@
 use std::fmt;
 
 mod embed;
+mod run;
+mod signals;
 mod workers;
 
 pub use embed::{Builder, Howth, Server};
-pub use howth_loop::{run_file, run_file_with, EventLoop, ServeOptions, StopHandle, OPTION_NAMES};
+pub use howth_loop::{EventLoop, ServeOptions, StopHandle, OPTION_NAMES};
 pub use howth_runtime::{
     HostFunctions, HostResult, HostValue, PlatformOptions, RuntimeError, RuntimeOptions, VERSION,
 };
+pub use run::{run_file, run_file_with};
 pub use workers::{run_supervised, Workers, MAX_WORKERS};
 
 /// Why a Howth server could not start, or how it failed.

@@ -616,7 +616,7 @@ fn run_worker(plan: &Plan, spec: &WorkerSpec, events: &Sender<Event>, stopping: 
     el.set_serve_defaults(plan.serve_defaults.clone());
     let stop = el.stop_handle();
     if plan.signals {
-        if let Err(e) = el.handle_signals() {
+        if let Err(e) = crate::signals::shut_down_on_signals(&mut el) {
             eprintln!("warning: cannot handle SIGINT/SIGTERM: {e}; they will end the process at once");
         }
     }

@@ -450,6 +450,107 @@ console.log(require("./c.cjs") === require("./c.cjs"));
 }
 
 #[test]
+fn import_meta_dirname_filename_and_resolve_match_node() {
+    let t = TempScript::new("package.json", r#"{"name":"app","type":"module"}"#);
+    t.add(
+        "node_modules/dep/package.json",
+        r#"{"name":"dep","exports":{".":"./main.js","./sub":"./lib/sub.js"}}"#,
+    );
+    t.add("node_modules/dep/main.js", "module.exports = 1;\n");
+    t.add("node_modules/dep/lib/sub.js", "module.exports = 2;\n");
+    let main = t.add(
+        "src/main.js",
+        r#"const here = new URL(".", import.meta.url).pathname.slice(0, -1);
+console.log(import.meta.dirname === here, import.meta.filename === here + "/main.js");
+const rel = (u) => u.slice(u.indexOf("/node_modules/") >= 0 ? u.indexOf("/node_modules/") : u.lastIndexOf("/"));
+console.log(rel(import.meta.resolve("dep")), rel(import.meta.resolve("dep/sub")), rel(import.meta.resolve("./other.js")));
+console.log(import.meta.resolve("node:fs"), import.meta.resolve("fs"));
+try { import.meta.resolve("dep/lib/sub.js"); } catch (e) { console.log(e.code); }
+"#,
+    );
+    let out = assert_same_as_node(&main);
+    assert!(
+        out.starts_with(
+            "true true\n/node_modules/dep/main.js /node_modules/dep/lib/sub.js /other.js\nnode:fs node:fs\n"
+        ),
+        "{out}"
+    );
+}
+
+/// Node 22 runs a `.js` file that has no `type` to go by as an ES module
+/// when it has ES module syntax (Node 20 does the same behind
+/// `--experimental-detect-module`), and as CommonJS otherwise.
+#[test]
+fn es_module_syntax_in_a_typeless_js_file_is_detected() {
+    let t = TempScript::new(
+        "main.mjs",
+        "import esm from 'detect-esm';\nimport cjs from 'detect-cjs';\nconsole.log(esm, cjs);\n",
+    );
+    t.add(
+        "node_modules/detect-esm/package.json",
+        r#"{"name":"detect-esm","main":"index.js"}"#,
+    );
+    t.add(
+        "node_modules/detect-esm/index.js",
+        "// import x from 'y' in a comment is not syntax\nimport { EOL } from 'node:os';\nexport default 'esm:' + JSON.stringify(EOL) + ':' + typeof require;\n",
+    );
+    t.add(
+        "node_modules/detect-cjs/package.json",
+        r#"{"name":"detect-cjs","main":"index.js"}"#,
+    );
+    t.add(
+        "node_modules/detect-cjs/index.js",
+        "const s = 'export default 1; import x from \"y\"';\nmodule.exports = 'cjs:' + typeof require + ':' + s.length;\n",
+    );
+    let node = run_in(
+        "node",
+        &["--experimental-detect-module", "--no-warnings"],
+        &t.path,
+    );
+    let ours = run_in(howth(), &["run"], &t.path);
+    assert!(node.status.success(), "{node:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stdout),
+        String::from_utf8_lossy(&node.stdout),
+        "{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&node.stdout),
+        "esm:\"\\n\":undefined cjs:function:35\n"
+    );
+}
+
+/// A package that publishes TypeScript (as some monorepo packages do) is
+/// compiled like the user's own files, ES module and CommonJS alike.
+#[test]
+fn typescript_inside_a_package_is_compiled() {
+    let t = TempScript::new(
+        "main.ts",
+        "import { greet, type Greeting } from 'ts-pkg';\nimport { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nconst g: Greeting = greet('ts');\nconsole.log(g.text, require('ts-pkg/legacy').twice(21));\n",
+    );
+    t.add(
+        "node_modules/ts-pkg/package.json",
+        r#"{"name":"ts-pkg","type":"module","exports":{".":"./src/index.ts","./legacy":"./src/legacy.cts"}}"#,
+    );
+    t.add(
+        "node_modules/ts-pkg/src/index.ts",
+        "export interface Greeting { text: string }\nenum Tone { Warm = 'warm' }\nexport function greet(name: string): Greeting {\n  return { text: `hi ${name} (${Tone.Warm})` };\n}\n",
+    );
+    t.add(
+        "node_modules/ts-pkg/src/legacy.cts",
+        "const twice = (n: number): number => n * 2;\nmodule.exports = { twice };\n",
+    );
+    let out = run_in(howth(), &["run"], &t.path);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "hi ts (warm) 42\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn require_of_an_es_module_with_top_level_await_is_refused() {
     let t = TempScript::new("main.cjs", "try { require('./tla.mjs'); } catch (e) { console.log(e.message); }\nconsole.log(require('./plain.mjs').x);\n");
     t.add("tla.mjs", "await Promise.resolve();\nexport const x = 1;\n");

@@ -347,3 +347,21 @@ fn server_stop_lets_the_process_exit() {
     );
     assert!(t.elapsed() < Duration::from_secs(10));
 }
+
+#[test]
+fn a_101_keeps_the_handlers_connection_upgrade_and_closes_until_a_protocol_can_take_over() {
+    let server = Server::from_source(&serve_src(
+        r#"() => ({ status: 101, headers: { upgrade: "websocket", connection: "Upgrade" } })"#,
+    ));
+    let mut s = server.connect();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+        .unwrap();
+    let r = read_response(&mut s).unwrap();
+    assert_eq!(r.status, 101);
+    assert_eq!(r.header("upgrade"), Some("websocket"));
+    assert_eq!(r.header("connection"), Some("Upgrade"));
+    assert!(r.header("content-length").is_none());
+    // No protocol can take the socket over yet: it closes rather than
+    // reading HTTP after a 101.
+    assert!(is_closed(&mut s));
+}

@@ -21,6 +21,7 @@ import { Response } from "./response.ts";
 import { installServer } from "./server.ts";
 import { makeHowth, serveDefaultExport } from "./howth.ts";
 import { installHostOps, requestWorkers } from "./host.ts";
+import { initImportMeta } from "./import_meta.ts";
 
 /** Defines a global the way WebIDL and Node define theirs: writable, configurable, not enumerable. */
 function defineGlobal(name: string, value: unknown): void {
@@ -29,6 +30,8 @@ function defineGlobal(name: string, value: unknown): void {
 
 export interface Hooks {
   afterMain(ns: Record<string, unknown>): void;
+  /** Called by the engine with each file module's new import.meta. */
+  importMeta: typeof initImportMeta;
 }
 
 /** Installs the globals that do not depend on the process. Calls no op. */
@@ -64,7 +67,7 @@ export function bootstrap(o: Ops): Hooks {
   defineGlobal("Howth", howth);
   installTimers();
   installServer();
-  return { afterMain };
+  return { afterMain, importMeta: initImportMeta };
 }
 
 /**

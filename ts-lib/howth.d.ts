@@ -208,3 +208,15 @@ declare var URLPattern: {
   new (input?: URLPatternInput, baseURL?: string, options?: URLPatternOptions): URLPattern;
   new (input?: URLPatternInput, options?: URLPatternOptions): URLPattern;
 };
+
+/** What Howth sets on a module's `import.meta` besides `url`. */
+interface ImportMeta {
+  /** True in the entry module. */
+  main: boolean;
+  /** The module's file path (file modules only). */
+  filename: string;
+  /** The folder of `filename`. */
+  dirname: string;
+  /** The URL an import of `specifier` from this module would load. */
+  resolve(specifier: string): string;
+}

@@ -185,7 +185,7 @@ export interface Ops {
   reqBodyText(r: number): string;
   /** Remote address "ip:port". */
   reqRemote(r: number): string;
-  /** Copies the request out of the read buffer; returns a handle (< 0) valid until answered. */
+  /** Copies the request out of the read buffer; returns a handle (< 0, carrying a generation: a stale one finds nothing) valid until answered. */
   defer(r: number): number;
   /** True when the client of a deferred request has gone away. */
   reqClosed(r: number): boolean;
@@ -209,8 +209,10 @@ export interface Ops {
   respondChunk(r: number, chunk: string | ArrayBufferView | ArrayBuffer): boolean;
   /** Ends a streamed response. */
   respondEnd(r: number): void;
-  /** The function Rust calls with a handle when a streamed response may continue, or when its client went away (closed = true). */
-  setDrainCallback(cb: (r: number, closed: boolean) => void): void;
+  /** The function Rust calls, once a turn, when streamed responses may continue or clients went away: it lists them with takeDrains. */
+  setDrainCallback(cb: () => void): void;
+  /** This turn's drains, flat: [handle, closed (1) or may continue (0), ...]; taking them empties the list. */
+  takeDrains(): number[];
   /**
    * OPTIONAL (added by ts-lib core; ts-lib falls back when absent). Ends a
    * streamed response abnormally: the body stream errored after the head

@@ -285,10 +285,26 @@ async function pump(h: number, req: Request, stream: ReadableStream<Uint8Array>,
 }
 
 /**
- * Rust calls this when a streamed response may continue (its connection's
- * buffer drained) or when the client of a deferred request went away
- * (closed = true; that also aborts req.signal).
+ * Rust calls this once a turn when streamed responses may continue (their
+ * connection's buffer drained) or clients of deferred requests went away
+ * (closed; that also aborts req.signal); ops.takeDrains lists them. One
+ * that fails does not keep the others from being told.
  */
+function onDrains(): void {
+  const list = ops.takeDrains();
+  let failed = false;
+  let failure: unknown;
+  for (let i = 0; i < list.length; i += 2) {
+    try {
+      onDrain(list[i], list[i + 1] === 1);
+    } catch (e) {
+      if (!failed) failure = e;
+      failed = true;
+    }
+  }
+  if (failed) throw failure;
+}
+
 function onDrain(h: number, closed: boolean): void {
   if (closed) abortRequest(h);
   const state = streaming.get(h);
@@ -380,5 +396,5 @@ function badReturn(r: number, req: Request, res: unknown): void {
 /** Installs dispatch and the drain callback; once, at bootstrap. */
 export function installServer(): void {
   ops.setDispatch(dispatch);
-  ops.setDrainCallback(onDrain);
+  ops.setDrainCallback(onDrains);
 }

@@ -3,9 +3,11 @@
 # in one hyperfine run per scenario, pinned to one CPU:
 #   hono_start.mjs  a Hono app with two middleware answering one request
 #   lodash_es.mjs   `import * as _ from "lodash-es"` (640-odd modules)
+#   commonjs.mjs    ajv and lodash through the CommonJS loader
 # Howth runs with a warm cache (snapshot, package code cache), as a second
 # start does. The packages come from tests/npm (make deps); Bun from
-# .bench-tools/ (make bench installs it) or PATH, else it is left out.
+# .bench-tools/ (installed there from npm when missing) or PATH, else it
+# is left out.
 # Writes bench-results/npm/results.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,17 +26,22 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp benches/npm/*.mjs "$work/"
 ln -s "$root/tests/npm/node_modules" "$work/node_modules"
-bun=$(ls .bench-tools/node_modules/@oven/bun-linux-x64/bin/bun 2>/dev/null || command -v bun || true)
+bun_bin=.bench-tools/node_modules/@oven/bun-linux-x64/bin/bun
+if [ ! -x "$bun_bin" ] && ! command -v bun >/dev/null && command -v npm >/dev/null; then
+  # As `make bench` does: Bun's Linux build from npm, once, into .bench-tools/.
+  npm install --prefix .bench-tools --no-audit --no-fund --loglevel=error @oven/bun-linux-x64 || true
+fi
+bun=$(ls "$bun_bin" 2>/dev/null || command -v bun || true)
 mkdir -p "$out"
 : > "$out/results.md"
-for script in hono_start lodash_es; do
+for script in hono_start lodash_es commonjs; do
   f=$work/$script.mjs
   "$howth" run "$f" # warms the snapshot and the package code cache
   cmds=(-n "howth" "$howth run $f" -n "node" "node $f")
   [ -n "$bun" ] && cmds+=(-n "bun" "$bun $f")
   taskset -c "$cpu" hyperfine -N --warmup 3 --runs "$runs" --export-json "$out/$script.json" "${cmds[@]}"
   node -e '
-const r = require(process.argv[1]);
+const r = require(require("path").resolve(process.argv[1]));
 const ms = (s) => (s * 1000).toFixed(1);
 const rows = r.results.map((x) => `| ${x.command} | ${ms(x.median)} | ${ms(x.mean)} ± ${ms(x.stddev)} |`);
 console.log([`### ${process.argv[2]}`, "", `hyperfine, ${r.results[0].times.length} runs each, one CPU, ${new Date().toISOString().slice(0, 16)} UTC, load ${require("os").loadavg()[0].toFixed(2)}`, "", "| runtime | median ms | mean ± σ ms |", "|---|--:|--:|", ...rows, ""].join("\n"));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every fuzz target of howth-loop (the connection state machine) for
+# Runs every fuzz target of howth-loop (the connection state machine, the
+# output queue's reassembly) for
 # RUNS executions (default 200000); see scripts/fuzz-crate.sh. The build goes
 # to the repository's target/fuzz, shared with parser/fuzz when
 # scripts/fuzz.sh runs both.

@@ -3,13 +3,13 @@
 //! connection's write buffer.
 use std::time::{Duration, Instant};
 
-use howth_parser::{is_valid_header_name, is_valid_header_value, RequestHead};
+use howth_parser::{is_valid_header_name, is_valid_header_value, BodyFraming, RequestHead};
 use howth_runtime::{CallArgs, ErrorKind, Isolate, Kind, RuntimeState};
 
-use crate::batch::{deferred_handle, deferred_key, BodyAt, Deferred, ReplyTo};
-use crate::respond::{write_head, Framing, HeaderList};
+use crate::batch::{BodyAt, Deferred, Handle, ReplyTo, RequestRef};
+use crate::respond::{write_head, HeaderList};
 use crate::server::{Handler, ServeOptions};
-use crate::LoopState;
+use crate::state::LoopState;
 
 type State = RuntimeState<LoopState>;
 
@@ -23,6 +23,7 @@ pub fn register(iso: &mut Isolate<State>) {
     iso.set_op("serverStop", op_server_stop);
     iso.set_op("setDispatch", op_set_dispatch);
     iso.set_op("setDrainCallback", op_set_drain_callback);
+    iso.set_op("takeDrains", op_take_drains);
     iso.set_op("batchServer", op_batch_server);
     iso.set_op("reqMethod", op_req_method);
     iso.set_op("reqTarget", op_req_target);
@@ -88,6 +89,19 @@ fn op_set_drain_callback(state: &mut State, args: &mut CallArgs<'_>) {
     state.ext.drain_callback = Some(args.value(0));
 }
 
+/// The drains of this turn, for the drain callback: [handle, closed (0 or
+/// 1), ...]. Taking them empties the list; drains queued while the callback
+/// runs go to the next turn's call.
+fn op_take_drains(state: &mut State, args: &mut CallArgs<'_>) {
+    let notify = &mut state.ext.notify;
+    let mut list = Vec::with_capacity(notify.len() * 2);
+    for (h, closed) in notify.drain(..) {
+        list.push(h.to_js());
+        list.push(if closed { 1.0 } else { 0.0 });
+    }
+    args.return_numbers(&list);
+}
+
 fn op_batch_server(state: &mut State, args: &mut CallArgs<'_>) {
     args.return_int(state.ext.batch.server as i32);
 }
@@ -102,48 +116,58 @@ struct RequestView<'a> {
     peer: std::net::SocketAddr,
 }
 
-fn view(ext: &LoopState, r: i32) -> Option<RequestView<'_>> {
-    if let Some(key) = deferred_key(r) {
-        let d = ext.deferred.get(key)?;
-        return Some(RequestView {
-            base: &d.bytes,
-            head: &d.head,
-            body: &d.body,
-            peer: d.peer,
-        });
+/// The request JS refers to by argument `i`: a batch index (valid while
+/// its batch runs) or a deferred request's handle.
+#[inline]
+fn request_ref(args: &CallArgs<'_>, i: usize) -> Option<RequestRef> {
+    RequestRef::from_js(args.number(i))
+}
+
+fn view<'a>(ext: &'a LoopState, args: &CallArgs<'_>) -> Option<RequestView<'a>> {
+    match request_ref(args, 0)? {
+        RequestRef::Deferred(h) => {
+            let d = ext.deferred.get(h)?;
+            Some(RequestView {
+                base: &d.bytes,
+                head: &d.head,
+                body: &d.body,
+                peer: d.peer,
+            })
+        }
+        RequestRef::Batch(i) => {
+            let e = ext.batch_entry(i)?;
+            let stream = ext.sources.stream(e.reply.stream)?;
+            let body = match e.body {
+                BodyAt::None => &[][..],
+                BodyAt::Read { start, len } => stream.read_range(start, len),
+                BodyAt::Arena { start, len } => &ext.batch.arena[start..start + len],
+            };
+            Some(RequestView {
+                base: stream.read_bytes(e.offset),
+                head: &e.head,
+                body,
+                peer: stream.peer(),
+            })
+        }
     }
-    let e = ext.batch.active().get(r as usize)?;
-    let conn = ext.conns.get(e.reply.conn)?;
-    let base = &conn.input.buf[e.offset..conn.input.filled];
-    let body = match e.body {
-        BodyAt::None => &[][..],
-        BodyAt::Read { start, len } => &conn.input.buf[start..start + len],
-        BodyAt::Arena { start, len } => &ext.batch.arena[start..start + len],
-    };
-    Some(RequestView {
-        base,
-        head: &e.head,
-        body,
-        peer: conn.peer,
-    })
 }
 
 fn op_req_method(state: &mut State, args: &mut CallArgs<'_>) {
-    match view(&state.ext, args.int(0)) {
+    match view(&state.ext, args) {
         Some(v) => args.return_latin1(v.head.method.get(v.base)),
         None => args.return_undefined(),
     }
 }
 
 fn op_req_target(state: &mut State, args: &mut CallArgs<'_>) {
-    match view(&state.ext, args.int(0)) {
+    match view(&state.ext, args) {
         Some(v) => args.return_latin1(v.head.target.get(v.base)),
         None => args.return_undefined(),
     }
 }
 
 fn op_req_host(state: &mut State, args: &mut CallArgs<'_>) {
-    match view(&state.ext, args.int(0)) {
+    match view(&state.ext, args) {
         Some(v) => args.return_latin1(v.head.host.map(|h| h.get(v.base)).unwrap_or(b"")),
         None => args.return_undefined(),
     }
@@ -154,7 +178,7 @@ fn op_req_host(state: &mut State, args: &mut CallArgs<'_>) {
 /// cost two more op calls and a rope that the handler's first `indexOf`
 /// flattened again. "" for anything else (ts-lib then builds it).
 fn op_req_url(state: &mut State, args: &mut CallArgs<'_>) {
-    let Some(v) = view(&state.ext, args.int(0)) else {
+    let Some(v) = view(&state.ext, args) else {
         return args.return_undefined();
     };
     let url = &mut state.scratch;
@@ -167,7 +191,7 @@ fn op_req_header(state: &mut State, args: &mut CallArgs<'_>) {
     let name = &mut state.scratch;
     name.clear();
     args.append_utf8(1, name);
-    let Some(v) = view(&state.ext, args.int(0)) else {
+    let Some(v) = view(&state.ext, args) else {
         return args.return_null();
     };
     // Repeated fields combine with ", " (RFC 9110 5.3); one is returned as is.
@@ -195,7 +219,7 @@ fn op_req_header(state: &mut State, args: &mut CallArgs<'_>) {
 }
 
 fn op_req_headers(state: &mut State, args: &mut CallArgs<'_>) {
-    let Some(v) = view(&state.ext, args.int(0)) else {
+    let Some(v) = view(&state.ext, args) else {
         return args.return_strings(&[], true);
     };
     let lower = &mut state.scratch;
@@ -214,40 +238,38 @@ fn op_req_headers(state: &mut State, args: &mut CallArgs<'_>) {
 }
 
 fn op_req_body(state: &mut State, args: &mut CallArgs<'_>) {
-    match view(&state.ext, args.int(0)) {
+    match view(&state.ext, args) {
         Some(v) => args.return_bytes(v.body),
         None => args.return_bytes(&[]),
     }
 }
 
 fn op_req_body_text(state: &mut State, args: &mut CallArgs<'_>) {
-    match view(&state.ext, args.int(0)) {
+    match view(&state.ext, args) {
         Some(v) => args.return_str(&String::from_utf8_lossy(v.body)),
         None => args.return_str(""),
     }
 }
 
 fn op_req_remote(state: &mut State, args: &mut CallArgs<'_>) {
-    match view(&state.ext, args.int(0)) {
+    match view(&state.ext, args) {
         Some(v) => args.return_str(&v.peer.to_string()),
         None => args.return_undefined(),
     }
 }
 
 fn op_req_closed(state: &mut State, args: &mut CallArgs<'_>) {
-    let r = args.int(0);
-    let reply = state.ext.reply_of(r);
-    let open = reply.is_some_and(|rt| state.ext.conn_alive(&rt));
+    let reply = request_ref(args, 0).and_then(|r| state.ext.reply_of(r));
+    let open = reply.is_some_and(|rt| state.ext.client_alive(&rt));
     args.return_bool(!open);
 }
 
 /// Copies a batch request out of the read buffer so its handler can answer
 /// after the batch. Deferring a deferred handle returns it unchanged.
 fn op_defer(state: &mut State, args: &mut CallArgs<'_>) {
-    let r = args.int(0);
-    match state.ext.defer(r) {
-        Some(h) => args.return_int(h),
-        None => args.return_int(r),
+    match request_ref(args, 0).and_then(|r| state.ext.defer(r)) {
+        Some(h) => args.return_number(h.to_js()),
+        None => args.return_number(args.number(0)),
     }
 }
 
@@ -328,7 +350,6 @@ fn append_body(args: &CallArgs<'_>, i: usize, out: &mut Vec<u8>) {
 fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
     let ext = &mut state.ext;
     let text = &mut state.scratch;
-    let r = args.int(0);
     let status = args.int(1);
     if !(100..=999).contains(&status) {
         return args.throw(ErrorKind::RangeError, &format!("invalid status code {status}"));
@@ -349,18 +370,18 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
             Err(e) => return args.throw(ErrorKind::TypeError, e),
         }
     };
-    let Some(reply) = ext.take_reply(r) else {
+    let Some(reply) = request_ref(args, 0).and_then(|r| ext.take_reply(r)) else {
         return;
     };
     let default_text = !has_headers && is_text;
     let LoopState {
-        conns,
+        sources,
         date,
         hdr_bytes,
         hdr_ends,
         ..
     } = ext;
-    let Some(conn) = conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) else {
+    let Some(conn) = sources.stream_of(reply.stream, reply.stream_id) else {
         return;
     };
     let headers = HeaderList {
@@ -374,7 +395,7 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
         date,
         has_headers.then_some(&headers),
         default_text,
-        Framing::Length(len as u64),
+        BodyFraming::Length(len as u64),
         &reply,
     );
     if framing.body_allowed && !reply.is_head {
@@ -385,11 +406,12 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
         }
     }
     conn.finish(reply.seq);
-    if framing.close {
-        conn.close_after = Some(reply.seq);
-        conn.read_closed = true;
+    // An upgrade closes too, for now: no protocol can take the socket over
+    // yet (docs/loop.md says where one goes).
+    if framing.close || framing.upgrade {
+        conn.http_mut().close_after(reply.seq);
     }
-    ext.mark_dirty(reply.conn);
+    ext.mark_dirty(reply.stream);
     if ext.in_batch {
         // At most one early flush per BATCH_FLUSH_AFTER: flushing after
         // every response once a batch ran long wrote pipelined responses
@@ -412,23 +434,23 @@ fn op_respond_start(state: &mut State, args: &mut CallArgs<'_>) {
         Ok(h) => h,
         Err(e) => return args.throw(ErrorKind::TypeError, &e),
     };
-    let Some(h) = ext.defer(args.int(0)) else {
-        return args.return_int(args.int(0));
+    let Some(h) = request_ref(args, 0).and_then(|r| ext.defer(r)) else {
+        return args.return_number(args.number(0));
     };
-    let key = deferred_key(h).expect("deferred handle");
-    if ext.deferred[key].failed {
-        return args.return_int(h);
-    }
-    let reply = ext.deferred[key].reply;
-    ext.deferred[key].streaming = true;
+    let Some(d) = ext.deferred.get_mut(h).filter(|d| !d.failed) else {
+        return args.return_number(h.to_js());
+    };
+    d.streaming = true;
+    let reply = d.reply;
     let LoopState {
-        conns,
+        sources,
         date,
         hdr_bytes,
         hdr_ends,
+        deferred,
         ..
     } = ext;
-    if let Some(conn) = conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) {
+    if let Some(conn) = sources.stream_of(reply.stream, reply.stream_id) {
         let headers = HeaderList {
             bytes: hdr_bytes,
             ends: hdr_ends,
@@ -440,30 +462,32 @@ fn op_respond_start(state: &mut State, args: &mut CallArgs<'_>) {
             date,
             has_headers.then_some(&headers),
             false,
-            Framing::Chunked,
+            BodyFraming::Chunked,
             &reply,
         );
         if !framing.body_allowed || reply.is_head {
-            ext.deferred[key].streaming = false;
+            if let Some(d) = deferred.get_mut(h) {
+                d.streaming = false;
+            }
         }
-        ext.mark_dirty(reply.conn);
+        ext.mark_dirty(reply.stream);
     }
-    args.return_int(h);
+    args.return_number(h.to_js());
 }
 
 fn op_respond_chunk(state: &mut State, args: &mut CallArgs<'_>) {
     let ext = &mut state.ext;
-    let Some(key) = deferred_key(args.int(0)) else {
+    let Some(RequestRef::Deferred(h)) = request_ref(args, 0) else {
         return args.throw(
             ErrorKind::TypeError,
             "respondChunk needs the handle respondStart returned",
         );
     };
-    let Some(d) = ext.deferred.get(key) else {
+    let Some(d) = ext.deferred.get(h) else {
         return args.return_bool(false);
     };
     let (reply, streaming) = (d.reply, d.streaming && !d.failed);
-    let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) else {
+    let Some(conn) = ext.sources.stream_of(reply.stream, reply.stream_id) else {
         return args.return_bool(false);
     };
     if streaming {
@@ -473,40 +497,40 @@ fn op_respond_chunk(state: &mut State, args: &mut CallArgs<'_>) {
         };
         if len > 0 {
             let out = conn.out_for(reply.seq);
-            crate::respond::write_chunk_header(out, len);
+            howth_parser::write_chunk_size(out, len);
             append_body(args, 1, out);
-            out.extend_from_slice(b"\r\n");
+            howth_parser::write_chunk_end(out);
         }
     }
     let below_high_water = conn.unsent() < crate::WRITE_HIGH_WATER;
     if !below_high_water {
         // The loop calls the drain callback once the output is down to the
         // low-water mark (or the client is gone).
-        conn.stream_waiting = true;
+        conn.set_stream_waiting();
     }
-    ext.mark_dirty(reply.conn);
+    ext.mark_dirty(reply.stream);
     args.return_bool(below_high_water);
 }
 
 fn op_respond_end(state: &mut State, args: &mut CallArgs<'_>) {
-    finish_stream(state, args.int(0), true);
+    finish_stream(state, request_ref(args, 0), true);
 }
 
 /// Ends a streamed response abnormally: the connection closes without the
 /// last chunk, so the client sees a truncated body, not a complete one.
 fn op_respond_abort(state: &mut State, args: &mut CallArgs<'_>) {
-    finish_stream(state, args.int(0), false);
+    finish_stream(state, request_ref(args, 0), false);
 }
 
 /// Takes a streamed response's deferred entry and completes it in request
 /// order. `complete` writes the last chunk; otherwise what was sent goes
 /// out and the close tells the client the body was cut short.
-fn finish_stream(state: &mut State, handle: i32, complete: bool) {
+fn finish_stream(state: &mut State, r: Option<RequestRef>, complete: bool) {
     let ext = &mut state.ext;
-    let Some(key) = deferred_key(handle) else {
+    let Some(RequestRef::Deferred(h)) = r else {
         return;
     };
-    let Some(d) = ext.deferred.try_remove(key) else {
+    let Some(d) = ext.remove_deferred(h) else {
         return;
     };
     if d.failed {
@@ -514,51 +538,71 @@ fn finish_stream(state: &mut State, handle: i32, complete: bool) {
         return;
     }
     let reply = d.reply;
-    let Some(conn) = ext.conns.get_mut(reply.conn).filter(|c| c.id == reply.conn_id) else {
+    let Some(conn) = ext.sources.stream_of(reply.stream, reply.stream_id) else {
         return;
     };
     if complete && d.streaming {
-        conn.out_for(reply.seq).extend_from_slice(b"0\r\n\r\n");
+        howth_parser::write_last_chunk(conn.out_for(reply.seq));
     }
     conn.finish(reply.seq);
     if !complete || !reply.keep_alive {
-        conn.close_after = Some(reply.seq);
-        conn.read_closed = true;
+        conn.http_mut().close_after(reply.seq);
     }
-    ext.mark_dirty(reply.conn);
+    ext.mark_dirty(reply.stream);
 }
 
 impl LoopState {
-    /// Where request handle `r` must be answered, without consuming it.
-    pub(crate) fn reply_of(&self, r: i32) -> Option<ReplyTo> {
-        match deferred_key(r) {
-            Some(key) => self.deferred.get(key).map(|d| d.reply),
-            None => self.batch.active().get(r as usize).map(|e| e.reply),
+    /// Batch entry `i`, while its batch runs (afterwards the index means
+    /// nothing: a later batch reuses it).
+    #[inline]
+    fn batch_entry(&self, i: usize) -> Option<&crate::batch::BatchEntry> {
+        if !self.in_batch {
+            return None;
+        }
+        self.batch.active().get(i)
+    }
+
+    /// Where request `r` must be answered, without consuming it.
+    pub(crate) fn reply_of(&self, r: RequestRef) -> Option<ReplyTo> {
+        match r {
+            RequestRef::Deferred(h) => self.deferred.get(h).map(|d| d.reply),
+            RequestRef::Batch(i) => self.batch_entry(i).map(|e| e.reply),
         }
     }
 
-    pub(crate) fn conn_alive(&self, reply: &ReplyTo) -> bool {
-        self.conns
-            .get(reply.conn)
-            .is_some_and(|c| c.id == reply.conn_id && !c.peer_gone)
+    /// Whether the client that sent `reply`'s request is still there.
+    pub(crate) fn client_alive(&self, reply: &ReplyTo) -> bool {
+        self.sources
+            .stream(reply.stream)
+            .is_some_and(|s| s.id() == reply.stream_id && s.alive())
     }
 
-    /// Consumes request handle `r` for a whole response: None when it was
-    /// already answered, is streaming, or never existed.
-    pub(crate) fn take_reply(&mut self, r: i32) -> Option<ReplyTo> {
-        match deferred_key(r) {
-            Some(key) => {
-                let d = self.deferred.get(key)?;
-                if d.streaming {
+    /// Removes deferred request `h` from the table and from its stream's list.
+    fn remove_deferred(&mut self, h: Handle) -> Option<Deferred> {
+        let d = self.deferred.remove(h)?;
+        if let Some(s) = self.sources.stream_of(d.reply.stream, d.reply.stream_id) {
+            s.remove_deferred(h);
+        }
+        Some(d)
+    }
+
+    /// Consumes request `r` for a whole response: None when it was already
+    /// answered, is streaming, or never existed.
+    pub(crate) fn take_reply(&mut self, r: RequestRef) -> Option<ReplyTo> {
+        match r {
+            RequestRef::Deferred(h) => {
+                if self.deferred.get(h)?.streaming {
                     return None;
                 }
-                let failed = d.failed;
-                let reply = self.deferred.remove(key).reply;
+                let d = self.remove_deferred(h)?;
                 // Already answered by the loop: JS letting go frees the entry.
-                (!failed).then_some(reply)
+                (!d.failed).then_some(d.reply)
             }
-            None => {
-                let e = self.batch.entries[..self.batch.len].get_mut(r as usize)?;
+            RequestRef::Batch(i) => {
+                if !self.in_batch {
+                    return None;
+                }
+                let e = self.batch.entries[..self.batch.len].get_mut(i)?;
                 if e.answered || e.deferred {
                     return None;
                 }
@@ -568,32 +612,44 @@ impl LoopState {
         }
     }
 
-    /// Copies batch request `r` out; returns its deferred handle.
-    pub(crate) fn defer(&mut self, r: i32) -> Option<i32> {
-        if r < 0 {
-            return self.deferred.contains(deferred_key(r)?).then_some(r);
+    /// Copies batch request `r` out; returns its deferred handle (a
+    /// deferred request's own, unchanged).
+    pub(crate) fn defer(&mut self, r: RequestRef) -> Option<Handle> {
+        let i = match r {
+            RequestRef::Deferred(h) => return self.deferred.contains(h).then_some(h),
+            RequestRef::Batch(i) => i,
+        };
+        if !self.in_batch {
+            return None;
         }
-        let e = self.batch.entries[..self.batch.len].get_mut(r as usize)?;
+        let e = self.batch.entries[..self.batch.len].get_mut(i)?;
         if e.answered || e.deferred {
             return None;
         }
+        let stream = self.sources.stream_mut(e.reply.stream)?;
         e.deferred = true;
-        let conn = self.conns.get(e.reply.conn)?;
-        let head_bytes = conn.input.buf[e.offset..e.offset + e.head.head_len].to_vec();
+        let bytes = stream.read_bytes(e.offset)[..e.head.head_len].to_vec();
         let body = match e.body {
             BodyAt::None => Vec::new(),
-            BodyAt::Read { start, len } => conn.input.buf[start..start + len].to_vec(),
+            BodyAt::Read { start, len } => stream.read_range(start, len).to_vec(),
             BodyAt::Arena { start, len } => self.batch.arena[start..start + len].to_vec(),
         };
         let d = Deferred {
             reply: e.reply,
-            bytes: head_bytes,
+            bytes,
             head: e.head.clone(),
             body,
-            peer: conn.peer,
+            peer: stream.peer(),
             streaming: false,
             failed: false,
         };
-        Some(deferred_handle(self.deferred.insert(d)))
+        let Some(h) = self.deferred.insert(d) else {
+            // The table is full: the request stays the batch's, answered
+            // 500 at the batch's end like any the handler left.
+            self.batch.entries[i].deferred = false;
+            return None;
+        };
+        stream.add_deferred(h);
+        Some(h)
     }
 }

@@ -4,8 +4,11 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use howth_parser::Limits;
-use mio::net::TcpListener;
+use mio::net::{TcpListener, TcpStream};
+use mio::{Interest, Registry, Token};
 use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::stream::Rules;
 
 /// What answers a server's requests.
 pub enum Handler {
@@ -153,23 +156,188 @@ pub enum Paused {
     },
 }
 
+/// A listening socket and what its server was started with. Its key among
+/// the loop's sources is its token and the server id JS holds.
 pub struct Server {
     /// None after `stop()`: closed, so new clients are refused at once
     /// instead of waiting in a backlog nobody accepts from.
-    pub listener: Option<TcpListener>,
-    pub addr: SocketAddr,
-    pub handler: Handler,
-    pub options: ServeOptions,
+    listener: Option<TcpListener>,
+    addr: SocketAddr,
+    handler: Handler,
+    options: ServeOptions,
     /// False after `stop()`.
-    pub accepting: bool,
-    pub paused: Paused,
+    accepting: bool,
+    paused: Paused,
     /// An accept error was logged and no accept has succeeded since: one
     /// line per episode, not one per retry.
-    pub accept_error_logged: bool,
-    /// Connections of this server open now.
-    pub conns: usize,
-    /// After `stop()`: when connections still busy are closed anyway.
-    pub stop_deadline: Option<Instant>,
+    accept_error_logged: bool,
+    /// Streams of this server open now.
+    streams: usize,
+    /// After `stop()`: when streams still busy are closed anyway.
+    stop_deadline: Option<Instant>,
+}
+
+/// What one accept() call on a listener gave.
+pub enum Accepted {
+    Stream(TcpStream, SocketAddr),
+    /// Not accepting now (stopped, paused, or the socket has nothing).
+    Nothing,
+    /// At `max_connections`: pause until a stream closes.
+    Full,
+    Failed(io::Error),
+}
+
+impl Server {
+    pub fn new(listener: TcpListener, addr: SocketAddr, handler: Handler, options: ServeOptions) -> Server {
+        Server {
+            listener: Some(listener),
+            addr,
+            handler,
+            options,
+            accepting: true,
+            paused: Paused::No,
+            accept_error_logged: false,
+            streams: 0,
+            stop_deadline: None,
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn handler(&self) -> &Handler {
+        &self.handler
+    }
+
+    pub fn options(&self) -> &ServeOptions {
+        &self.options
+    }
+
+    pub fn accepting(&self) -> bool {
+        self.accepting
+    }
+
+    pub fn paused(&self) -> Paused {
+        self.paused
+    }
+
+    /// What a stream of this server may do (stream.rs).
+    pub fn rules(&self) -> Rules {
+        let o = &self.options;
+        Rules {
+            limits: o.limits,
+            max_requests: o.max_requests_per_connection,
+            header_timeout: o.header_timeout,
+            body_timeout: o.body_timeout,
+            idle_timeout: o.idle_timeout,
+        }
+    }
+
+    /// Accepts one pending connection, if the server takes one now.
+    pub fn accept(&mut self) -> Accepted {
+        if !self.accepting || self.paused != Paused::No {
+            return Accepted::Nothing;
+        }
+        if self.options.max_connections > 0 && self.streams >= self.options.max_connections {
+            return Accepted::Full;
+        }
+        let Some(listener) = self.listener.as_ref() else {
+            return Accepted::Nothing;
+        };
+        match listener.accept() {
+            Ok((sock, peer)) => {
+                self.accept_error_logged = false;
+                Accepted::Stream(sock, peer)
+            }
+            Err(e) => Accepted::Failed(e),
+        }
+    }
+
+    /// A stream of this server was registered.
+    pub fn stream_opened(&mut self) {
+        self.streams += 1;
+    }
+
+    pub fn stream_closed(&mut self) {
+        self.streams = self.streams.saturating_sub(1);
+    }
+
+    /// Whether to log an accept-side error now: once per episode (until an
+    /// accept succeeds again).
+    pub fn first_error(&mut self) -> bool {
+        !std::mem::replace(&mut self.accept_error_logged, true)
+    }
+
+    /// Stops accepting and closes the listener; false when it already was.
+    pub fn stop(&mut self, registry: &Registry, now: Instant) -> bool {
+        if !self.accepting {
+            return false;
+        }
+        self.accepting = false;
+        if let Some(mut l) = self.listener.take() {
+            // Already deregistered when paused; the error is moot either way.
+            let _ = registry.deregister(&mut l);
+        }
+        self.paused = Paused::No;
+        let timeout = self.options.shutdown_timeout;
+        self.stop_deadline = (!timeout.is_zero()).then(|| now + timeout);
+        true
+    }
+
+    /// Whether the shutdown timeout after `stop()` has passed at `now`.
+    pub fn stop_expired(&self, now: Instant) -> bool {
+        self.stop_deadline.is_some_and(|d| now >= d)
+    }
+
+    /// The shutdown timeout was acted on.
+    pub fn clear_stop_deadline(&mut self) {
+        self.stop_deadline = None;
+    }
+
+    /// Stops watching the listener (a level-triggered or re-armed listener
+    /// would otherwise wake every turn) until `resume`.
+    pub fn pause(&mut self, registry: &Registry, why: Paused) {
+        if self.paused == Paused::No {
+            if let Some(l) = self.listener.as_mut() {
+                let _ = registry.deregister(l);
+            }
+        }
+        self.paused = why;
+    }
+
+    /// Watches the listener again if the cause of the pause is gone; true
+    /// when it is watched again (then take what waits in the backlog). A
+    /// failure to re-register pauses it until `retry_at`.
+    pub fn resume(&mut self, registry: &Registry, token: Token, retry_at: Instant) -> bool {
+        if self.paused == Paused::No || !self.accepting {
+            return false;
+        }
+        if self.paused == Paused::Full && self.streams >= self.options.max_connections {
+            return false;
+        }
+        let Some(l) = self.listener.as_mut() else {
+            return false;
+        };
+        match registry.register(l, token, Interest::READABLE) {
+            Ok(()) => {
+                self.paused = Paused::No;
+                true
+            }
+            Err(e) => {
+                if self.first_error() {
+                    eprintln!("warning: cannot watch the listener again: {e}; retrying");
+                }
+                self.paused = Paused::Error { retry: retry_at };
+                false
+            }
+        }
+    }
+
+    /// Paused on an accept error whose retry time has come.
+    pub fn retry_due(&self, now: Instant) -> bool {
+        matches!(self.paused, Paused::Error { retry } if retry <= now)
+    }
 }
 
 /// Binds a non-blocking listener with a deep backlog (bursts of 1,000

@@ -50,6 +50,7 @@ pub use chunked::{ChunkError, ChunkStatus, ChunkedDecoder};
 pub use request::{parse_request, BodyKind, Limits, ParseError, RequestHead, Span, Status, MAX_HEADERS};
 pub use response::{
     is_valid_header_name, is_valid_header_value, reason_phrase, status_allows_body, write_chunk,
-    write_content_length, write_error_response, write_header, write_last_chunk, write_status_line, DateCache,
+    write_chunk_end, write_chunk_size, write_content_length, write_error_response, write_header,
+    write_last_chunk, write_response_head, write_status_line, BodyFraming, DateCache, Exchange, HeadWritten,
     CONNECTION_CLOSE, CONNECTION_KEEP_ALIVE, CONTINUE_100, TRANSFER_ENCODING_CHUNKED,
 };

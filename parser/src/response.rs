@@ -156,15 +156,133 @@ pub fn write_content_length(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(b"\r\n");
 }
 
+/// How a response's body is delimited on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyFraming {
+    /// `Content-Length: n`.
+    Length(u64),
+    /// `Transfer-Encoding: chunked` (HTTP/1.1), or the end of the
+    /// connection for an HTTP/1.0 client, which knows no chunks.
+    Chunked,
+}
+
+/// What the request decided about the connection, which the head answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Exchange {
+    /// The connection may stay open after this response.
+    pub keep_alive: bool,
+    /// The request was HTTP/1.0 (keep-alive must be said, chunks cannot be).
+    pub http10: bool,
+}
+
+/// What writing a head decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeadWritten {
+    /// A body may follow (not after 1xx, 204 or 304).
+    pub body_allowed: bool,
+    /// The connection closes after this response.
+    pub close: bool,
+    /// A `101 Switching Protocols` with `Connection: upgrade`: after this
+    /// head the connection speaks the protocol the `Upgrade` header named.
+    pub upgrade: bool,
+}
+
+const TEXT_PLAIN: &[u8] = b"Content-Type: text/plain;charset=utf-8\r\n";
+
+/// Whether a comma-separated header value holds `token` (case-insensitive).
+fn has_token(value: &[u8], token: &[u8]) -> bool {
+    value
+        .split(|&b| b == b',')
+        .any(|t| t.trim_ascii().eq_ignore_ascii_case(token))
+}
+
+/// Writes a response head, up to and including the blank line: the status
+/// line, the given headers (validated by the caller), `Date` unless given,
+/// `Content-Type: text/plain;charset=utf-8` when `default_text` is set and
+/// a body is allowed, then the framing, which is this function's to decide:
+/// a given `Content-Length` or `Transfer-Encoding` is dropped and replaced
+/// by `framing`. A given `Connection` header is read, not copied: `close`
+/// closes after this response; on a 101, `upgrade` is copied as is and
+/// reported (`HeadWritten::upgrade`), since the protocol switch is the
+/// caller's to make.
+pub fn write_response_head<'h>(
+    out: &mut Vec<u8>,
+    status: u16,
+    date: &DateCache,
+    headers: impl IntoIterator<Item = (&'h [u8], &'h [u8])>,
+    default_text: bool,
+    framing: BodyFraming,
+    exchange: Exchange,
+) -> HeadWritten {
+    let body_allowed = status_allows_body(status);
+    let mut close = !exchange.keep_alive;
+    let mut upgrade = false;
+    let mut has_date = false;
+    write_status_line(out, status);
+    for (name, value) in headers {
+        if name.eq_ignore_ascii_case(b"content-length") || name.eq_ignore_ascii_case(b"transfer-encoding") {
+            continue;
+        }
+        if name.eq_ignore_ascii_case(b"connection") {
+            if has_token(value, b"close") {
+                close = true;
+            } else if status == 101 && has_token(value, b"upgrade") {
+                upgrade = true;
+                write_header(out, name, value);
+            }
+            continue;
+        }
+        has_date |= name.eq_ignore_ascii_case(b"date");
+        write_header(out, name, value);
+    }
+    if !has_date {
+        out.extend_from_slice(date.header_line());
+    }
+    if body_allowed {
+        if default_text {
+            out.extend_from_slice(TEXT_PLAIN);
+        }
+        match framing {
+            BodyFraming::Length(n) => write_content_length(out, n),
+            // No chunks in HTTP/1.0: the close ends the body.
+            BodyFraming::Chunked if exchange.http10 => close = true,
+            BodyFraming::Chunked => out.extend_from_slice(TRANSFER_ENCODING_CHUNKED),
+        }
+    }
+    // An upgrade that asks to close too is a close: nothing follows it.
+    upgrade &= !close;
+    if close {
+        out.extend_from_slice(CONNECTION_CLOSE);
+    } else if exchange.http10 && !upgrade {
+        out.extend_from_slice(CONNECTION_KEEP_ALIVE);
+    }
+    out.extend_from_slice(b"\r\n");
+    HeadWritten {
+        body_allowed,
+        close,
+        upgrade,
+    }
+}
+
 /// Appends `data` as one chunk of a chunked body: hex size, CRLF, data,
 /// CRLF. Empty data writes nothing, since an empty chunk would end the body.
 pub fn write_chunk(out: &mut Vec<u8>, data: &[u8]) {
     if data.is_empty() {
         return;
     }
+    out.reserve(2 * std::mem::size_of::<usize>() + data.len() + 4);
+    write_chunk_size(out, data.len());
+    out.extend_from_slice(data);
+    write_chunk_end(out);
+}
+
+/// Appends the size line of a chunk of `len` bytes (nonzero), for a caller
+/// that appends the data itself (straight from where it lives) and then
+/// [`write_chunk_end`].
+pub fn write_chunk_size(out: &mut Vec<u8>, len: usize) {
     let mut hex = [0u8; 2 * std::mem::size_of::<usize>()];
     let mut start = hex.len();
-    let mut n = data.len();
+    let mut n = len;
     loop {
         start -= 1;
         hex[start] = b"0123456789abcdef"[n & 0xf];
@@ -173,10 +291,13 @@ pub fn write_chunk(out: &mut Vec<u8>, data: &[u8]) {
             break;
         }
     }
-    out.reserve(hex.len() - start + data.len() + 4);
     out.extend_from_slice(&hex[start..]);
     out.extend_from_slice(b"\r\n");
-    out.extend_from_slice(data);
+}
+
+/// Appends the CRLF that ends a chunk's data.
+#[inline]
+pub fn write_chunk_end(out: &mut Vec<u8>) {
     out.extend_from_slice(b"\r\n");
 }
 

@@ -186,6 +186,9 @@ impl Conn {
             }
             self.flush();
             match self.stream.read(&mut buf) {
+                // A lost connection reports itself once (Failed); waiting
+                // for more from a dead socket would spin.
+                Ok(0) | Err(_) if self.conn.is_failed() => panic!("connection closed"),
                 Ok(0) | Err(_) => self.conn.connection_lost(),
                 Ok(n) => self.conn.receive(&buf[..n]),
             }

@@ -75,6 +75,9 @@ struct HowthIsolate {
   v8::ArrayBuffer::Allocator* alloc = nullptr;
   v8::Global<v8::Context> ctx;
   v8::Global<v8::Object> ops;
+  // Called with each module's import.meta after url and main are set
+  // (howth_set_import_meta_hook); empty until the runtime sets it.
+  v8::Global<v8::Function> import_meta_hook;
   HostCallbacks cb{};
   std::vector<std::unique_ptr<Native>> natives;
   std::vector<v8::Global<v8::Module>> modules;
@@ -244,6 +247,15 @@ void on_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> m,
   meta->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(iso, "main"),
                            v8::Boolean::New(iso, is_main != 0))
       .Check();
+  if (!hi->import_meta_hook.IsEmpty()) {
+    // The hook adds what JS computes (dirname, filename, resolve); a throw
+    // leaves import.meta as it is rather than failing the module.
+    v8::TryCatch tc(iso);
+    v8::Local<v8::Value> arg = meta;
+    v8::MaybeLocal<v8::Value> ignored =
+        hi->import_meta_hook.Get(iso)->Call(ctx, v8::Undefined(iso), 1, &arg);
+    (void)ignored;
+  }
 }
 
 v8::MaybeLocal<v8::Module> on_resolve(v8::Local<v8::Context> ctx, v8::Local<v8::String> specifier,
@@ -370,6 +382,7 @@ static void release_heap(HowthIsolate* hi) {
     hi->ctx.Get(iso)->Exit();
   }
   hi->rejections.clear();
+  hi->import_meta_hook.Reset();
   hi->modules.clear();
   hi->module_by_hash.clear();
   hi->resolved.clear();
@@ -454,6 +467,19 @@ int howth_snapshot_modules(HowthIsolate* hi) {
     hi->module_by_hash.emplace(m->GetIdentityHash(), id);
   }
   return (int)hi->modules.size();
+}
+
+// Sets the function on_import_meta calls with each new import.meta; a
+// value that is not a function clears it. `f` stays the caller's.
+void howth_set_import_meta_hook(HowthIsolate* hi, HowthValue* f) {
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  v8::Local<v8::Value> v = f->Get(iso);
+  if (v->IsFunction()) {
+    hi->import_meta_hook.Reset(iso, v.As<v8::Function>());
+  } else {
+    hi->import_meta_hook.Reset();
+  }
 }
 
 // Thread-safe: the watchdog calls these from another thread.

@@ -293,6 +293,9 @@ impl<X: 'static> Runtime<X> {
         let ops = self.iso.ops_object();
         let hooks = self.iso.call(&bootstrap, &[&ops]).map_err(|e| self.failure(e))?;
         self.after_main = self.iso.get(&hooks, "afterMain");
+        if let Some(f) = self.iso.get(&hooks, "importMeta") {
+            self.iso.set_import_meta_hook(&f);
+        }
         self.iso.run_microtasks();
         startup_trace("ts-lib bootstrapped", t0);
         let (mut m, state) = self.iso.modules_and_state();

@@ -146,8 +146,9 @@ pub enum Event {
     },
     /// A NoticeResponse (a warning or a notice, not an error).
     Notice(ServerError),
-    /// The connection is unusable; every query still waiting is completed
-    /// with `Err(Error::Closed)` right after this event.
+    /// The connection is unusable (refused, broken, or closed:
+    /// `Error::Closed`); every query still waiting is completed with
+    /// `Err(Error::Closed)` right after this event.
     Failed(Error),
 }
 
@@ -443,12 +444,12 @@ impl Connection {
         }
     }
 
-    /// The socket closed or failed: every query waiting gets
-    /// `Err(Error::Closed)`.
+    /// The socket closed or failed: `Event::Failed(Error::Closed)` (so a
+    /// driver waiting for `Ready` learns it too, and a pool knows to
+    /// reconnect), then every query waiting gets `Err(Error::Closed)`.
     pub fn connection_lost(&mut self) {
         if !matches!(self.phase, Phase::Failed) {
-            self.phase = Phase::Failed;
-            self.fail_in_flight();
+            self.fail(Error::Closed);
         }
     }
 
@@ -918,6 +919,31 @@ mod tests {
         conn.start();
         conn.receive(&msg(b'R', &[0, 0, 0, 3]));
         assert!(matches!(conn.poll_event(), Some(Event::Failed(Error::Auth(_)))));
+    }
+
+    #[test]
+    fn a_connection_lost_is_reported_once_in_every_phase() {
+        // During startup (the server closed before asking anything): the
+        // driver waiting for Ready must hear of it, or it waits forever.
+        let mut conn = Connection::new(Config {
+            user: "u".into(),
+            ..Config::default()
+        });
+        conn.start();
+        let id = conn.query("select 1", &[]);
+        conn.connection_lost();
+        let events = events(&mut conn);
+        assert!(matches!(&events[0], Event::Failed(Error::Closed)), "{events:?}");
+        assert!(matches!(&events[1], Event::Complete { id: i, result: Err(Error::Closed) } if *i == id));
+        assert!(conn.is_failed());
+        conn.connection_lost();
+        assert!(conn.poll_event().is_none(), "reported once");
+
+        // When ready, with nothing in flight: a pool learns to reconnect.
+        let mut conn = connected();
+        conn.connection_lost();
+        assert!(matches!(conn.poll_event(), Some(Event::Failed(Error::Closed))));
+        assert!(conn.poll_event().is_none());
     }
 
     #[test]

@@ -49,8 +49,8 @@ pub enum Event {
     /// payload]`, `["pmessage", pattern, channel, payload]`), or any
     /// other RESP3 push such as a client-side-caching invalidation.
     Push(Vec<Value>),
-    /// The connection is unusable: the handshake was refused or the server
-    /// broke the protocol. Every command still waiting gets a
+    /// The connection is unusable: the handshake was refused, the server
+    /// broke the protocol, or the socket closed (`Error::Closed`). Every command still waiting gets a
     /// `Reply` with `Err(Error::Closed)` right after this event.
     Failed(Error),
 }
@@ -214,12 +214,11 @@ impl Client {
         }
     }
 
-    /// The socket closed or failed: every command waiting gets
-    /// `Err(Error::Closed)`.
+    /// The socket closed or failed: `Event::Failed(Error::Closed)`, then
+    /// every command waiting gets `Err(Error::Closed)`.
     pub fn connection_lost(&mut self) {
         if !self.failed {
-            self.failed = true;
-            self.fail_pending();
+            self.fail(Error::Closed);
         }
     }
 
@@ -600,11 +599,14 @@ mod tests {
             drain(&mut c),
             vec![
                 Event::Ready,
+                Event::Failed(Error::Closed),
                 Event::Reply {
                     id,
                     result: Err(Error::Closed)
                 }
             ]
         );
+        c.connection_lost();
+        assert_eq!(drain(&mut c), vec![], "reported once");
     }
 }

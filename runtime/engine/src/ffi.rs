@@ -63,6 +63,7 @@ extern "C" {
     pub fn howth_snapshot_supported() -> c_int;
     pub fn howth_snapshot_data(hi: *mut HowthIsolate) -> *mut HowthValue;
     pub fn howth_snapshot_modules(hi: *mut HowthIsolate) -> c_int;
+    pub fn howth_set_import_meta_hook(hi: *mut HowthIsolate, f: *mut HowthValue);
     pub fn howth_isolate_dispose(hi: *mut HowthIsolate);
     pub fn howth_isolate_raw(hi: *mut HowthIsolate) -> *mut c_void;
     pub fn howth_terminate_raw(iso: *mut c_void);

@@ -459,6 +459,16 @@ impl<S: 'static> Isolate<S> {
         (0..n.max(0) as u32).map(ModuleId).collect()
     }
 
+    /// Calls `f(meta)` with every module's `import.meta` when V8 makes it
+    /// (on a module's first use of `import.meta`), after `url` and `main`
+    /// are set, so JS can add more (`dirname`, `resolve`, ...). A value
+    /// that is not a function turns the hook off; what it throws is ignored.
+    pub fn set_import_meta_hook(&mut self, f: &Value) {
+        // SAFETY: the isolate is live and idle (`&mut self`); `f` is a
+        // global of it, only read during the call.
+        unsafe { ffi::howth_set_import_meta_hook(self.raw(), f.raw.as_ptr()) }
+    }
+
     fn raw(&self) -> *mut ffi::HowthIsolate {
         self.raw.as_ptr()
     }

@@ -17,12 +17,15 @@
 //! expressions are skipped so that their contents are never taken for code,
 //! and the patterns above are matched over the tokens.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
+/// Tokens borrow from the source (a string is only copied when it has
+/// escapes): a large CommonJS file has a hundred thousand of them.
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Ident(String),
-    Str(String),
+enum Tok<'a> {
+    Ident(&'a str),
+    Str(Cow<'a, str>),
     Punct(u8),
     /// Numbers, templates, regular expressions: nothing to match inside.
     Other,
@@ -45,7 +48,7 @@ pub struct Analysis {
 pub fn analyse(source: &str) -> Analysis {
     let toks = tokenize(source);
     let mut a = Analysis::default();
-    let ident = |i: usize, name: &str| matches!(toks.get(i), Some(Tok::Ident(n)) if n == name);
+    let ident = |i: usize, name: &str| matches!(toks.get(i), Some(Tok::Ident(n)) if *n == name);
     let punct = |i: usize, c: u8| toks.get(i) == Some(&Tok::Punct(c));
     let mut depth = 0i32;
     let mut i = 0;
@@ -56,7 +59,7 @@ pub fn analyse(source: &str) -> Analysis {
             Tok::Ident(name) => {
                 let after_dot = i > 0 && punct(i - 1, b'.');
                 if !after_dot {
-                    match name.as_str() {
+                    match *name {
                         "import" => {
                             // `import.meta` anywhere; an import statement at
                             // the top level (not `import(...)`).
@@ -104,7 +107,7 @@ pub fn analyse(source: &str) -> Analysis {
                             }
                             if punct(k, b',') {
                                 if let Some(Tok::Str(s)) = toks.get(k + 1) {
-                                    a.exports.insert(s.clone());
+                                    a.exports.insert(s.to_string());
                                 }
                             }
                         }
@@ -125,22 +128,38 @@ pub fn analyse(source: &str) -> Analysis {
     a
 }
 
+/// False when `source` cannot have ES module syntax: neither `import` nor
+/// `export` appears in it as a word. A quick scan that spares most
+/// CommonJS files the tokenizer when only their format is asked; true
+/// says nothing (the word may be in a string or a comment).
+pub fn may_have_esm_syntax(source: &str) -> bool {
+    let b = source.as_bytes();
+    let ident = |c: u8| c == b'_' || c == b'$' || c.is_ascii_alphanumeric() || c >= 0x80;
+    ["import", "export"].iter().any(|word| {
+        source.match_indices(word).any(|(at, _)| {
+            let before = at.checked_sub(1).map(|k| b[k]);
+            let after = b.get(at + word.len()).copied();
+            !before.is_some_and(ident) && !after.is_some_and(ident)
+        })
+    })
+}
+
 /// After `exports` or `module.exports` at `i`: `.name =`, `["name"] =`, or
 /// (for module.exports) `= { ... }` / `= require("x")`.
-fn exports_member(toks: &[Tok], i: usize, a: &mut Analysis) {
+fn exports_member(toks: &[Tok<'_>], i: usize, a: &mut Analysis) {
     let punct = |k: usize, c: u8| toks.get(k) == Some(&Tok::Punct(c));
     match toks.get(i) {
         Some(Tok::Punct(b'.')) => {
             if let Some(Tok::Ident(name)) = toks.get(i + 1) {
                 if punct(i + 2, b'=') && !punct(i + 3, b'=') {
-                    a.exports.insert(name.clone());
+                    a.exports.insert(name.to_string());
                 }
             }
         }
         Some(Tok::Punct(b'[')) => {
             if let Some(Tok::Str(name)) = toks.get(i + 1) {
                 if punct(i + 2, b']') && punct(i + 3, b'=') && !punct(i + 4, b'=') {
-                    a.exports.insert(name.clone());
+                    a.exports.insert(name.to_string());
                 }
             }
         }
@@ -156,12 +175,12 @@ fn exports_member(toks: &[Tok], i: usize, a: &mut Analysis) {
 }
 
 /// `require("x")` at `i`: the specifier.
-fn require_call(toks: &[Tok], i: usize) -> Option<String> {
+fn require_call(toks: &[Tok<'_>], i: usize) -> Option<String> {
     match (toks.get(i), toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)) {
         (Some(Tok::Ident(r)), Some(Tok::Punct(b'(')), Some(Tok::Str(s)), Some(Tok::Punct(b')')))
-            if r == "require" =>
+            if *r == "require" =>
         {
-            Some(s.clone())
+            Some(s.to_string())
         }
         _ => None,
     }
@@ -169,10 +188,11 @@ fn require_call(toks: &[Tok], i: usize) -> Option<String> {
 
 /// The keys of `{ a, b: x, "c": y, ...require("d") }` from just after `{`;
 /// stops at the first entry it cannot read, as cjs-module-lexer does.
-fn object_literal(toks: &[Tok], mut i: usize, a: &mut Analysis) {
+fn object_literal(toks: &[Tok<'_>], mut i: usize, a: &mut Analysis) {
     loop {
         let key = match toks.get(i) {
-            Some(Tok::Ident(k)) | Some(Tok::Str(k)) => k.clone(),
+            Some(Tok::Ident(k)) => k.to_string(),
+            Some(Tok::Str(k)) => k.to_string(),
             Some(Tok::Punct(b'.')) if toks.get(i + 1) == Some(&Tok::Punct(b'.')) => {
                 // `...require("x")`
                 match require_call(toks, i + 3) {
@@ -243,7 +263,7 @@ const REGEX_AFTER: &[&str] = &[
     "await",
 ];
 
-fn tokenize(src: &str) -> Vec<Tok> {
+fn tokenize(src: &str) -> Vec<Tok<'_>> {
     let b = src.as_bytes();
     let mut toks: Vec<Tok> = Vec::with_capacity(b.len() / 6);
     // Open template literals' brace depth, to return into the template
@@ -274,7 +294,7 @@ fn tokenize(src: &str) -> Vec<Tok> {
                 i += 2;
             }
             b'\'' | b'"' => {
-                let (s, end) = string(b, i);
+                let (s, end) = string(src, i);
                 toks.push(Tok::Str(s));
                 i = end;
             }
@@ -286,7 +306,7 @@ fn tokenize(src: &str) -> Vec<Tok> {
                 let regex = match toks.last() {
                     None => true,
                     Some(Tok::Punct(p)) => !matches!(p, b')' | b']' | b'}'),
-                    Some(Tok::Ident(k)) => REGEX_AFTER.contains(&k.as_str()),
+                    Some(Tok::Ident(k)) => REGEX_AFTER.contains(k),
                     _ => false,
                 };
                 if regex {
@@ -326,7 +346,7 @@ fn tokenize(src: &str) -> Vec<Tok> {
                 {
                     i += 1;
                 }
-                toks.push(Tok::Ident(src[start..i].to_string()));
+                toks.push(Tok::Ident(&src[start..i]));
             }
             _ => {
                 toks.push(Tok::Punct(c));
@@ -338,11 +358,19 @@ fn tokenize(src: &str) -> Vec<Tok> {
 }
 
 /// A quoted string from its opening quote: its value (simple escapes) and
-/// the offset after it.
-fn string(b: &[u8], start: usize) -> (String, usize) {
+/// the offset after it. Borrowed from the source unless it has escapes.
+fn string(src: &str, start: usize) -> (Cow<'_, str>, usize) {
+    let b = src.as_bytes();
     let q = b[start];
-    let mut out = Vec::new();
     let mut i = start + 1;
+    while i < b.len() && b[i] != q && b[i] != b'\n' && b[i] != b'\\' {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'\\') {
+        // Quotes and newlines are ASCII, so both ends are char boundaries.
+        return (Cow::Borrowed(&src[start + 1..i]), (i + 1).min(b.len()));
+    }
+    let mut out = b[start + 1..i].to_vec();
     while i < b.len() && b[i] != q && b[i] != b'\n' {
         if b[i] == b'\\' && i + 1 < b.len() {
             out.push(b[i + 1]);
@@ -352,7 +380,10 @@ fn string(b: &[u8], start: usize) -> (String, usize) {
             i += 1;
         }
     }
-    (String::from_utf8_lossy(&out).into_owned(), (i + 1).min(b.len()))
+    (
+        Cow::Owned(String::from_utf8_lossy(&out).into_owned()),
+        (i + 1).min(b.len()),
+    )
 }
 
 /// Skips template text from `i` to the closing backtick or a `${`; for the
@@ -430,6 +461,33 @@ mod tests {
         let a = analyse("var s = 'exports.a = 1'; // exports.b = 2\n/* exports.c = 3 */ var r = /exports.d = 4/; var t = `exports.e = ${ {x: 1}.x } exports.f = 5`;");
         assert!(a.exports.is_empty(), "{:?}", a.exports);
         assert!(!a.esm_syntax);
+    }
+
+    #[test]
+    fn the_quick_scan_only_rules_out_files_without_the_words() {
+        assert!(!may_have_esm_syntax(
+            "module.exports = require('./exports'); exports.imports = 1; reimport(); exported();"
+        ));
+        assert!(may_have_esm_syntax("import x from 'y'"));
+        assert!(may_have_esm_syntax("x;export{a}"));
+        assert!(may_have_esm_syntax("import.meta.url"));
+        // A word in a comment is enough to need the tokenizer.
+        assert!(may_have_esm_syntax("// export me\nmodule.exports = 1"));
+        for src in [
+            "import x from 'y';",
+            "export const a = 1;",
+            "console.log(import.meta.url)",
+        ] {
+            assert!(may_have_esm_syntax(src) && analyse(src).esm_syntax, "{src}");
+        }
+    }
+
+    #[test]
+    fn escaped_strings_are_unescaped() {
+        assert_eq!(
+            names(r#"exports["a\"b"] = 1; exports['c\'d'] = 2; exports["é"] = 3;"#),
+            ["a\"b", "c'd", "é"]
+        );
     }
 
     #[test]

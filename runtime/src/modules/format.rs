@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use super::cjs_analysis::analyse;
+use super::cjs_analysis::{analyse, may_have_esm_syntax};
 use super::package;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,11 +40,14 @@ pub fn format_of(path: &Path, source: &str) -> Format {
             return Format::CommonJs;
         }
     }
+    let in_node_modules = is_dependency(path);
+    if in_node_modules && ext == "js" && !may_have_esm_syntax(source) {
+        return Format::CommonJs;
+    }
     let found = analyse(source);
     if found.esm_syntax {
         return Format::Esm;
     }
-    let in_node_modules = path.components().any(|c| c.as_os_str() == "node_modules");
     if (in_node_modules && ext == "js") || found.cjs_syntax {
         Format::CommonJs
     } else {
