@@ -113,3 +113,60 @@ fn keys_and_signatures_cross_verify_with_node_both_ways() {
         let _ = std::fs::remove_dir_all(d);
     }
 }
+
+#[test]
+fn published_vectors_verify_as_expected_on_both() {
+    let dir = temp_dir("vectors");
+    for howth in [false, true] {
+        let out = run(howth, &script("vectors.mjs"), &dir);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines.len() >= 40,
+            "only {} vector checks ran:\n{out}",
+            lines.len()
+        );
+        let failed: Vec<&&str> = lines.iter().filter(|l| !l.ends_with(": ok")).collect();
+        assert!(
+            failed.is_empty(),
+            "{} failed vectors: {failed:?}",
+            if howth { "howth" } else { "node" }
+        );
+        if howth {
+            println!(
+                "web crypto vectors: {} of {} ok",
+                lines.len() - failed.len(),
+                lines.len()
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn node_crypto_probes_match_node_line_for_line() {
+    let dir = temp_dir("node-crypto");
+    let node = run(false, &script("node_crypto.mjs"), &dir);
+    let howth = run(true, &script("node_crypto.mjs"), &dir);
+    let (n, h): (Vec<&str>, Vec<&str>) = (node.lines().collect(), howth.lines().collect());
+    assert!(n.len() > 70, "node printed only {} lines", n.len());
+    let differ: Vec<String> = (0..n.len().max(h.len()))
+        .filter_map(|i| {
+            let (a, b) = (
+                n.get(i).copied().unwrap_or("<none>"),
+                h.get(i).copied().unwrap_or("<none>"),
+            );
+            (a != b).then(|| format!("line {}:\n  node:  {a}\n  howth: {b}", i + 1))
+        })
+        .collect();
+    println!(
+        "node:crypto probes: {} of {} lines match node",
+        n.len() - differ.len().min(n.len()),
+        n.len()
+    );
+    assert!(
+        differ.is_empty(),
+        "howth differs from node:\n{}",
+        differ.join("\n")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -260,3 +260,19 @@ export function jwkAlg(name: string, hash: string | undefined, length: number | 
   }
   return undefined;
 }
+
+/** The order Node gives a JWK's own members (after key_ops and ext). */
+const JWK_ORDER: Record<string, string[]> = {
+  oct: ["kty", "k"],
+  RSA: ["kty", "n", "e", "d", "p", "q", "dp", "dq", "qi"],
+  EC: ["kty", "x", "y", "crv", "d"],
+  OKP: ["crv", "d", "x", "kty"],
+};
+
+/** Copies a JWK's members into `out` in Node's order. */
+export function jwkInNodeOrder(fields: Record<string, unknown>, out: Record<string, unknown> = {}): Record<string, unknown> {
+  for (const name of JWK_ORDER[fields.kty as string] ?? Object.keys(fields)) {
+    if (fields[name] !== undefined) out[name] = fields[name];
+  }
+  return out;
+}

@@ -13,6 +13,7 @@ import {
   copyBytes,
   isBufferSource,
   jwkAlg,
+  jwkInNodeOrder,
   normalize,
 } from "./crypto_algorithms.ts";
 import { domError, native, toDOMException } from "./crypto_errors.ts";
@@ -244,12 +245,6 @@ function importKeyNow(format: string, keyData: unknown, alg: Algorithm, extracta
 
 // ---- exportKey ----------------------------------------------------------
 
-const JWK_ORDER: Record<string, string[]> = {
-  oct: ["kty", "k"],
-  RSA: ["kty", "n", "e", "d", "p", "q", "dp", "dq", "qi"],
-  EC: ["kty", "x", "y", "crv", "d"],
-  OKP: ["crv", "d", "x", "kty"],
-};
 
 function exportKeyNow(format: string, key: CryptoKey): ArrayBuffer | JsonWebKey {
   if (!key.extractable) throw domError("InvalidAccessError", "key is not extractable");
@@ -271,10 +266,7 @@ function exportKeyNow(format: string, key: CryptoKey): ArrayBuffer | JsonWebKey 
   if (format !== "jwk") return toArrayBuffer(out as Uint8Array);
   // Node's member order: key_ops and ext first, then the key's own, alg last.
   const fields = JSON.parse(out as string) as JsonWebKey;
-  const jwk: JsonWebKey = { key_ops: key.usages, ext: key.extractable };
-  for (const name of JWK_ORDER[fields.kty as string] ?? Object.keys(fields)) {
-    if (fields[name] !== undefined) jwk[name] = fields[name];
-  }
+  const jwk = jwkInNodeOrder(fields, { key_ops: key.usages, ext: key.extractable });
   const jalg = jwkAlg(alg.name, (alg.hash as { name?: string } | undefined)?.name, alg.length as number | undefined, alg.namedCurve as string | undefined);
   // Node leaves "alg" out for ECDSA keys (one key may serve several hashes).
   if (jalg !== undefined && alg.name !== "ECDSA") jwk.alg = jalg;

@@ -64,6 +64,14 @@ impl Curve {
         }
     }
 
+    fn oid(self) -> ObjectIdentifier {
+        match self {
+            Curve::P256 => OID_P256,
+            Curve::P384 => OID_P384,
+            Curve::P521 => OID_P521,
+        }
+    }
+
     fn from_oid(oid: ObjectIdentifier) -> Result<Curve> {
         Ok(match oid {
             OID_P256 => Curve::P256,
@@ -515,13 +523,23 @@ pub fn export(key: &Key, format: &str) -> Result<Exported> {
         ("pkcs8", Key::X25519Private(k)) => pkcs8_bytes(OID_X25519, &k.to_bytes())?,
         ("pkcs1", Key::RsaPrivate(k)) => k.to_pkcs1_der().map_err(der_err)?.as_bytes().to_vec(),
         ("pkcs1", Key::RsaPublic(k)) => k.to_pkcs1_der().map_err(der_err)?.into_vec(),
-        ("sec1", Key::EcPrivate { curve, scalar, .. }) => with_curve!(*curve, c => {
-            c::SecretKey::from_slice(scalar)
-                .map_err(|_| operation("bad EC key"))?
-                .to_sec1_der()
-                .map_err(|_| operation("the key could not be encoded"))?
-                .to_vec()
-        }),
+        (
+            "sec1",
+            Key::EcPrivate {
+                curve,
+                scalar,
+                public,
+            },
+        ) => {
+            // With the curve's OID inside, as OpenSSL writes it (RustCrypto's
+            // to_sec1_der leaves it out), so the key stands on its own.
+            let ec = sec1::EcPrivateKey {
+                private_key: scalar,
+                parameters: Some(sec1::EcParameters::NamedCurve(curve.oid())),
+                public_key: Some(public),
+            };
+            ec.to_der().map_err(der_err)?
+        }
         ("raw" | "spki" | "pkcs8" | "pkcs1" | "sec1", _) => {
             return Err(super::error::access(format!(
                 "a {} {} key cannot be exported as {format}",

@@ -71,6 +71,16 @@ fn throw(args: &mut CallArgs<'_>, e: &CryptoError) {
     args.throw(ErrorKind::Error, &e.to_string());
 }
 
+/// Appends a data argument: bytes, or a string's UTF-8 (node:crypto's
+/// update("text") without a copy through TextEncoder).
+fn append_input(args: &CallArgs<'_>, i: usize, out: &mut Vec<u8>) {
+    if args.kind(i) == Kind::String {
+        args.append_utf8(i, out);
+    } else {
+        args.append_bytes(i, out);
+    }
+}
+
 fn string_arg(args: &CallArgs<'_>, i: usize) -> String {
     if args.kind(i) == Kind::String {
         args.string(i)
@@ -136,7 +146,7 @@ fn op_digest<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
     };
     let buf = &mut state.crypto.buf_a;
     buf.clear();
-    args.append_bytes(1, buf);
+    append_input(args, 1, buf);
     let d = hash::digest(alg, buf);
     args.return_bytes(&d);
 }
@@ -223,7 +233,7 @@ fn op_sign<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
     };
     let buf = &mut state.crypto.buf_a;
     buf.clear();
-    args.append_bytes(4, buf);
+    append_input(args, 4, buf);
     match sign::sign(scheme, &key, buf) {
         Ok(sig) => args.return_bytes(&sig),
         Err(e) => throw(args, &e),
@@ -243,8 +253,8 @@ fn op_verify<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
     let CryptoState { buf_a, buf_b, .. } = &mut state.crypto;
     buf_a.clear();
     buf_b.clear();
-    args.append_bytes(4, buf_a);
-    args.append_bytes(5, buf_b);
+    append_input(args, 4, buf_a);
+    append_input(args, 5, buf_b);
     match sign::verify(scheme, &key, buf_a, buf_b) {
         Ok(ok) => args.return_bool(ok),
         Err(e) => throw(args, &e),
@@ -374,7 +384,7 @@ fn op_hash_update<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
         return throw(args, &error::operation("Digest already called"));
     };
     buf_a.clear();
-    args.append_bytes(1, buf_a);
+    append_input(args, 1, buf_a);
     h.update(buf_a);
     args.return_undefined();
 }
