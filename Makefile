@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-checked test-rust test-js lint bench bench-startup bench-io bench-npm fuzz soak clean
+.PHONY: deps build run install test test-checked test-rust test-js lint bench bench-startup bench-io bench-npm bench-crypto fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -54,6 +54,10 @@ bench-startup: build
 # gzip/gunzip and readFile of 1 MiB on Howth and Node, same run (docs/node-io.md).
 bench-io: build
 	bash benches/io/run.sh $(HOWTH)
+
+# JWT verifications per second (HS256, ES256) on Howth, Node and Bun, same run (docs/web-crypto.md).
+bench-crypto: build
+	bash benches/crypto/run.sh $(HOWTH)
 
 # Start-up with npm packages (a Hono app, lodash-es) next to node and bun (hyperfine).
 bench-npm: build

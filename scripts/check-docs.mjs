@@ -56,7 +56,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
  * them is accepted while the file is missing; once merged, delete its line
  * here so a broken link to it fails again.
  */
-export const PENDING_PAGES = ["docs/web-crypto.md", "docs/node-compat.md"];
+export const PENDING_PAGES = ["docs/node-compat.md"];
 
 /** The pages checked. */
 export function pages(dir = root) {

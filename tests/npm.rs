@@ -289,6 +289,39 @@ fn a_missing_package_names_itself_the_importer_and_where_it_looked() {
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
 }
 
+/// A Node built-in Howth lacks (trace_events here) is named as such, by
+/// bare name and by `node:` name; an installed package of that name would
+/// still be found (polyfills of built-ins are common on npm).
+#[test]
+fn a_node_builtin_howth_lacks_is_named_as_one() {
+    let t = TempScript::new("main.mjs", "import x from 'trace_events';\nconsole.log(x);\n");
+    let err = howth_fails(&t.path);
+    assert!(
+        err.contains("Cannot find package 'trace_events'")
+            && err.contains("'trace_events' is a Node.js built-in module that Howth does not have yet"),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    let prefixed = t.add("prefixed.mjs", "import 'node:trace_events';\n");
+    let err = howth_fails(&prefixed);
+    assert!(
+        err.contains(
+            "No such built-in module: node:trace_events (a Node.js built-in that Howth does not have yet)"
+        ),
+        "{err}"
+    );
+    t.add(
+        "node_modules/trace_events/package.json",
+        r#"{"name":"trace_events","main":"index.js"}"#,
+    );
+    t.add(
+        "node_modules/trace_events/index.js",
+        "module.exports = 'polyfill';\n",
+    );
+    let out = run_in(howth(), &["run"], &t.path);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "polyfill\n", "{out:?}");
+}
+
 #[test]
 fn a_path_the_exports_do_not_allow_is_err_package_path_not_exported() {
     let t = conditions_project();

@@ -43,7 +43,7 @@ for script in hono_start lodash_es commonjs; do
   node -e '
 const r = require(require("path").resolve(process.argv[1]));
 const ms = (s) => (s * 1000).toFixed(1);
-const rows = r.results.map((x) => `| ${x.command} | ${ms(x.median)} | ${ms(x.mean)} ± ${ms(x.stddev)} |`);
-console.log([`### ${process.argv[2]}`, "", `hyperfine, ${r.results[0].times.length} runs each, one CPU, ${new Date().toISOString().slice(0, 16)} UTC, load ${require("os").loadavg()[0].toFixed(2)}`, "", "| runtime | median ms | mean ± σ ms |", "|---|--:|--:|", ...rows, ""].join("\n"));
+const rows = r.results.map((x) => `| ${x.command} | ${ms(x.median)} | ${ms(x.mean)} ± ${ms(x.stddev)} | ${ms(x.user + x.system)} |`);
+console.log([`### ${process.argv[2]}`, "", `hyperfine, ${r.results[0].times.length} runs each, one CPU, ${new Date().toISOString().slice(0, 16)} UTC, load ${require("os").loadavg()[0].toFixed(2)}`, "", "| runtime | median ms | mean ± σ ms | CPU (user+sys) ms |", "|---|--:|--:|--:|", ...rows, ""].join("\n"));
 ' "$out/$script.json" "$script" | tee -a "$out/results.md"
 done

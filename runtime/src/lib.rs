@@ -67,6 +67,8 @@ pub struct RuntimeState<X> {
     pub host: HostCalls,
     /// Jobs on the worker pool and the queue their outcomes come back on.
     pub pool: Completions,
+    /// Web Crypto's and node:crypto's keys and streaming digests.
+    pub crypto: ops::crypto::CryptoState,
     pub ext: X,
 }
 
@@ -208,6 +210,7 @@ impl<X: 'static> Runtime<X> {
             scratch: Vec::new(),
             host: HostCalls::new(opts.host.clone()),
             pool: Completions::new(),
+            crypto: Default::default(),
             ext,
         };
         let hooks = Hooks {
@@ -232,6 +235,7 @@ impl<X: 'static> Runtime<X> {
         ops::fs::register(&mut iso);
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
+        ops::crypto::register(&mut iso);
         ops::child::register(&mut iso);
         modules::cjs_ops::register(&mut iso);
         startup_trace("runtime ops registered", t0);

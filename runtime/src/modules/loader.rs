@@ -86,7 +86,16 @@ pub fn builtin_module(specifier: &str) -> Option<Result<&'static str, String>> {
     let internal = format!("{NODE_PREFIX}{}", name.replace('/', "_"));
     match ts_lib().iter().find(|(n, _)| *n == internal) {
         Some(&(n, _)) => Some(Ok(n)),
-        None if prefixed => Some(Err(format!("No such built-in module: {specifier}"))),
+        None if prefixed => {
+            let package = name.split('/').next().unwrap_or(name);
+            Some(Err(if super::npm_resolve::is_node_builtin(package) {
+                format!(
+                    "No such built-in module: {specifier} (a Node.js built-in that Howth does not have yet)"
+                )
+            } else {
+                format!("No such built-in module: {specifier}")
+            }))
+        }
         None => None,
     }
 }

@@ -62,6 +62,59 @@ pub enum NpmError {
     Missing { path: PathBuf, referrer: String },
 }
 
+/// The modules Node.js has built in (its `builtinModules`, by package
+/// name), so a failed import of one Howth lacks can say so rather than
+/// only that no package of that name is installed.
+const NODE_BUILTINS: &[&str] = &[
+    "assert",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "diagnostics_channel",
+    "dns",
+    "domain",
+    "events",
+    "fs",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "path",
+    "perf_hooks",
+    "process",
+    "punycode",
+    "querystring",
+    "readline",
+    "repl",
+    "stream",
+    "string_decoder",
+    "sys",
+    "timers",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "util",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
+];
+
+/// Whether `name` (a package name, no `node:`) is one of Node's built-ins.
+pub fn is_node_builtin(name: &str) -> bool {
+    NODE_BUILTINS.contains(&name)
+}
+
 impl NpmError {
     /// Node's error code for the error.
     pub fn code(&self) -> &'static str {
@@ -85,6 +138,9 @@ impl fmt::Display for NpmError {
                 if !looked.is_empty() {
                     let dirs: Vec<String> = looked.iter().map(|p| p.display().to_string()).collect();
                     write!(f, " (looked in {}; is it installed?)", dirs.join(", "))?;
+                }
+                if is_node_builtin(name) {
+                    write!(f, "; '{name}' is a Node.js built-in module that Howth does not have yet")?;
                 }
                 Ok(())
             }
