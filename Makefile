@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-rust test-js test-node lint bench bench-startup bench-io bench-npm bench-node fuzz soak clean
+.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -38,6 +38,13 @@ test: deps
 	@bash tests/js/golden/check.sh $(HOWTH)
 	node --test benches/harness/test/ scripts/test/
 
+# The Rust suite once more with debug assertions on (profile `checked`:
+# release plus debug-assertions and overflow checks, its own target folder),
+# in which the engine's state guard asserts (docs/engine-boundary.md). Not
+# part of `make test`: it is a second full build.
+test-checked: deps
+	$(CARGO) test --profile checked --workspace
+
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)
 
@@ -57,6 +64,10 @@ test-node: build
 # Buffer base64/base64url/hex of 1 MiB on Howth and Node, same run (docs/node-compat.md).
 bench-node: build
 	bash benches/node/run.sh $(HOWTH)
+
+# JWT verifications per second (HS256, ES256) on Howth, Node and Bun, same run (docs/web-crypto.md).
+bench-crypto: build
+	bash benches/crypto/run.sh $(HOWTH)
 
 # Start-up with npm packages (a Hono app, lodash-es) next to node and bun (hyperfine).
 bench-npm: build

@@ -56,7 +56,7 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
  * them is accepted while the file is missing; once merged, delete its line
  * here so a broken link to it fails again.
  */
-export const PENDING_PAGES = ["docs/engine-boundary.md", "docs/web-crypto.md"];
+export const PENDING_PAGES = [];
 
 /** The pages checked. */
 export function pages(dir = root) {

@@ -158,6 +158,57 @@ declare namespace Howth {
   }
 }
 
+// URLPattern is a Howth global (as in Deno and Bun) that this TypeScript's
+// lib.dom does not declare yet.
+interface URLPatternInit {
+  protocol?: string;
+  username?: string;
+  password?: string;
+  hostname?: string;
+  port?: string;
+  pathname?: string;
+  search?: string;
+  hash?: string;
+  baseURL?: string;
+}
+type URLPatternInput = string | URLPatternInit;
+interface URLPatternOptions {
+  ignoreCase?: boolean;
+}
+interface URLPatternComponentResult {
+  input: string;
+  groups: Record<string, string | undefined>;
+}
+interface URLPatternResult {
+  inputs: URLPatternInput[];
+  protocol: URLPatternComponentResult;
+  username: URLPatternComponentResult;
+  password: URLPatternComponentResult;
+  hostname: URLPatternComponentResult;
+  port: URLPatternComponentResult;
+  pathname: URLPatternComponentResult;
+  search: URLPatternComponentResult;
+  hash: URLPatternComponentResult;
+}
+interface URLPattern {
+  readonly protocol: string;
+  readonly username: string;
+  readonly password: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly pathname: string;
+  readonly search: string;
+  readonly hash: string;
+  readonly hasRegExpGroups: boolean;
+  test(input?: URLPatternInput, baseURL?: string): boolean;
+  exec(input?: URLPatternInput, baseURL?: string): URLPatternResult | null;
+}
+declare var URLPattern: {
+  prototype: URLPattern;
+  new (input?: URLPatternInput, baseURL?: string, options?: URLPatternOptions): URLPattern;
+  new (input?: URLPatternInput, options?: URLPatternOptions): URLPattern;
+};
+
 /** What Howth sets on a module's `import.meta` besides `url`. */
 interface ImportMeta {
   /** True in the entry module. */

@@ -201,5 +201,7 @@ export function makeHowth(): object {
     exit: (code = 0) => ops.exit(code | 0),
     unrefTimer,
     refTimer,
+    // Test-only (HOWTH_TEST_PANIC_OP=1): calls an op that panics.
+    ...(ops.testPanic ? { testPanic: (message: string) => ops.testPanic!(String(message)) } : {}),
   };
 }

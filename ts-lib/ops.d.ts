@@ -25,6 +25,8 @@ export interface Ops {
   timeOrigin(): number;
   /** Maps a generated position to the TypeScript source: "line:col" or undefined. */
   mapPosition(resource: string, line: number, col: number): string | undefined;
+  /** Test-only, present under HOWTH_TEST_PANIC_OP=1: panics in Rust with `message`. */
+  testPanic?(message: string): void;
 
   // ---- timers -----------------------------------------------------------
   /** Arms timer `id` to fire after `delayMs`, then every `delayMs` if repeat. */
@@ -60,8 +62,49 @@ export interface Ops {
   /** Fills the view with cryptographically strong random bytes. */
   randomFill(view: ArrayBufferView): void;
   randomUUID(): string;
-  /** Digest with "SHA-1", "SHA-256", "SHA-384", "SHA-512". */
+  /** Digest with "SHA-1", "SHA-256", "SHA-384", "SHA-512" (and Node's names, "md5", "sha224", ...). */
   digest(algorithm: string, data: ArrayBufferView | ArrayBuffer): Uint8Array;
+
+  // ---- Web Crypto and node:crypto (runtime/src/ops/crypto/) -------------
+  // Keys live in Rust's key table; JS holds handles. A `key` argument is a
+  // handle, or (node:crypto's one-shot HMACs and ciphers) a secret key's
+  // bytes. Errors are Errors whose message starts with a DOMException name
+  // ("OperationError: ..."; ts-lib/crypto_errors.ts). "Job" ops follow
+  // fsCall: inline they return whether they failed (the bytes in
+  // poolResult()), with isAsync they return a pool job id.
+  /** Digests on the worker pool: a job id; the digest comes back as bytes. */
+  cryptoDigestAsync(algorithm: string, data: Uint8Array): number;
+  /** Imports key data (format raw|spki|pkcs8|jwk|pkcs1|sec1|pem; jwk and pem as text): JSON {handle, kind, type, length?, modulusLength?, publicExponent?, namedCurve?}. */
+  cryptoImportKey(format: string, data: Uint8Array | string, kind: string, curve: string): string;
+  /** A key's info JSON, as cryptoImportKey's without the handle. */
+  cryptoKeyInfo(key: number): string;
+  /** Exports a key: bytes, or for "jwk" the JWK's JSON text. */
+  cryptoExportKey(key: number, format: string): Uint8Array | string;
+  /** The public half of a key as a new key: info JSON with its handle. */
+  cryptoPublicKey(key: number): string;
+  /** Frees a key's slot (idempotent; a stale handle is ignored). */
+  cryptoKeyFree(key: number): void;
+  /** Job: a new private key (kind rsa|ec|ed25519|x25519) as PKCS#8 bytes. */
+  cryptoGenerateKey(isAsync: boolean, kind: string, modulusLength: number, publicExponent: Uint8Array, curve: string): unknown;
+  /** Signs (alg HMAC|RSASSA-PKCS1-v1_5|RSA-PSS|ECDSA|Ed25519; param: PSS salt length, or 1 for DER ECDSA signatures). */
+  cryptoSign(alg: string, key: number | Uint8Array, hash: string, param: number, data: Uint8Array): Uint8Array;
+  /** Verifies, as cryptoSign; a malformed signature is false. */
+  cryptoVerify(alg: string, key: number | Uint8Array, hash: string, param: number, signature: Uint8Array, data: Uint8Array): boolean;
+  /** Encrypts or decrypts (alg AES-GCM|AES-CBC|AES-CTR|AES-KW|RSA-OAEP; iv: IV, counter or OAEP label; param: GCM tag bits, CTR counter bits, CBC padding 1/0). */
+  cryptoCipher(encrypt: boolean, alg: string, key: number | Uint8Array, hash: string, iv: Uint8Array, param: number, aad: Uint8Array, data: Uint8Array): Uint8Array;
+  /** Job: `length` bytes of PBKDF2 (param: iterations) or HKDF, or the shared secret of ECDH/X25519 (param: the public key's handle). */
+  cryptoDeriveBits(isAsync: boolean, alg: string, key: number | Uint8Array, hash: string, salt: Uint8Array, param: number, info: Uint8Array, length: number): unknown;
+  /** Job: scrypt (node:crypto). */
+  cryptoScrypt(isAsync: boolean, password: Uint8Array, salt: Uint8Array, n: number, r: number, p: number, length: number): unknown;
+  /** A streaming digest (node:crypto's Hash): a handle; `from` copies another's state. */
+  cryptoHashNew(algorithm: string, from?: number): number;
+  cryptoHashUpdate(hash: number, data: Uint8Array): void;
+  /** The digest; the handle is freed. */
+  cryptoHashDigest(hash: number): Uint8Array;
+  /** URLPattern: parses a pattern (text, or a URLPatternInit as JSON when isInit): JSON of its components ({patternString, regexpString, groupNameList} each) and hasRegexpGroups; TypeError for a bad pattern. */
+  urlPatternParse(input: string, isInit: boolean, baseURL: string | undefined, ignoreCase: boolean): string;
+  /** URLPattern: the canonical components of a URL to match and the inputs, as JSON [components, [input, baseURL]]; null when it is no URL. */
+  urlPatternMatchInput(input: string, isInit: boolean, baseURL: string | undefined): string | null;
   /** Structured clone through V8's serializer; throws for uncloneable values. */
   structuredClone<T>(value: T): T;
   /**

@@ -8,10 +8,11 @@ import { atob, btoa } from "./base64.ts";
 import { Blob, File } from "./blob.ts";
 import { structuredClone } from "./clone.ts";
 import { CompressionStream, DecompressionStream } from "./compression.ts";
-import { Crypto, SubtleCrypto, crypto } from "./crypto.ts";
+import { Crypto, CryptoKey, SubtleCrypto, crypto } from "./crypto.ts";
 import { TextDecoder, TextDecoderStream, TextEncoder, TextEncoderStream } from "./encoding.ts";
 import { CustomEvent, DOMException, Event, EventTarget } from "./event.ts";
 import { FormData } from "./formdata.ts";
+import { BroadcastChannel, MessageChannel, MessageEvent, MessagePort } from "./messaging.ts";
 import { Performance, PerformanceEntry, PerformanceMark, PerformanceMeasure, performance } from "./performance.ts";
 import { installPolyfills } from "./polyfills.ts";
 import {
@@ -27,6 +28,7 @@ import {
   WritableStreamDefaultWriter,
 } from "./streams.ts";
 import { URL, URLSearchParams } from "./url.ts";
+import { URLPattern } from "./urlpattern.ts";
 
 /** Every global this module installs, by name. */
 export const webGlobals = {
@@ -41,6 +43,8 @@ export const webGlobals = {
   // url.ts
   URL,
   URLSearchParams,
+  // urlpattern.ts
+  URLPattern,
   // encoding.ts
   TextEncoder,
   TextDecoder,
@@ -51,10 +55,16 @@ export const webGlobals = {
   btoa,
   // crypto.ts
   Crypto,
+  CryptoKey,
   SubtleCrypto,
   crypto,
   // clone.ts
   structuredClone,
+  // messaging.ts
+  MessageChannel,
+  MessagePort,
+  MessageEvent,
+  BroadcastChannel,
   // blob.ts, formdata.ts
   Blob,
   File,

@@ -50,14 +50,14 @@ fn start_server(state: &mut State, args: &mut CallArgs<'_>, handler: Handler) {
         Ok(o) => o,
         Err(e) => return args.throw(ErrorKind::TypeError, &e),
     };
-    match state.ext.listen(opts, handler, state.terminate) {
+    match state.ext.listen(opts, handler, state.terminate.clone()) {
         Ok((id, port)) => args.return_numbers(&[id as f64, port as f64]),
         Err(msg) => {
             // A server that cannot listen is a startup failure, as in Bun:
             // one clear line, then exit 1 (the embedder gets Exit(1)).
             eprintln!("error: {msg}");
             state.exit_code = Some(1);
-            if let Some(t) = state.terminate {
+            if let Some(t) = &state.terminate {
                 t.terminate();
             }
             args.throw(ErrorKind::Error, &msg);

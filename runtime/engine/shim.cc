@@ -105,6 +105,17 @@ namespace {
 
 v8::Local<v8::String> str(v8::Isolate* iso, const char* p, size_t n);
 
+// Whether n bytes of UTF-8 or Latin-1 fit in one V8 string (each byte makes
+// at most one character). Lengths are checked before every (int) cast: a
+// length past INT_MAX would turn negative, which V8 reads as "up to the
+// NUL", past the end of the bytes.
+bool fits_string(size_t n) { return n <= static_cast<size_t>(v8::String::kMaxLength); }
+
+// Whether `id` names a module of this isolate.
+bool valid_module(HowthIsolate* hi, int id) {
+  return id >= 0 && static_cast<size_t>(id) < hi->modules.size();
+}
+
 HowthIsolate* from_isolate(v8::Isolate* iso) {
   return static_cast<HowthIsolate*>(iso->GetData(0));
 }
@@ -212,6 +223,12 @@ v8::MaybeLocal<v8::Promise> on_dynamic_import(v8::Local<v8::Context> ctx, v8::Lo
     return scope.Escape(resolver->GetPromise());
   }
   howth_sink_free(err);
+  if (!valid_module(hi, id) || hi->modules[id].Get(iso)->GetStatus() < v8::Module::kInstantiated) {
+    resolver->Reject(ctx, v8::Exception::Error(v8::String::NewFromUtf8Literal(
+                              iso, "import(): the loader returned a module that is not instantiated")))
+        .Check();
+    return scope.Escape(resolver->GetPromise());
+  }
   v8::Local<v8::Module> m = hi->modules[id].Get(iso);
   v8::TryCatch tc(iso);
   v8::Local<v8::Value> result;
@@ -265,7 +282,7 @@ v8::MaybeLocal<v8::Module> on_resolve(v8::Local<v8::Context> ctx, v8::Local<v8::
   int ref = module_id(hi, referrer);
   v8::String::Utf8Value spec(iso, specifier);
   auto it = hi->resolved.find(key_of(ref, *spec, spec.length()));
-  if (it == hi->resolved.end()) {
+  if (it == hi->resolved.end() || !valid_module(hi, it->second)) {
     std::string msg = std::string("module not linked: ") + *spec;
     iso->ThrowException(v8::Exception::Error(
         v8::String::NewFromUtf8(iso, msg.c_str()).ToLocalChecked()));
@@ -283,7 +300,10 @@ size_t on_near_heap_limit(void* data, size_t current, size_t initial) {
   return current + initial / 2 + (64u << 20);
 }
 
+// For names, keys and messages: a length past V8's limit is cut to it (the
+// callers that pass user data check fits_string first and fail instead).
 v8::Local<v8::String> str(v8::Isolate* iso, const char* p, size_t n) {
+  if (!fits_string(n)) n = static_cast<size_t>(v8::String::kMaxLength);
   return v8::String::NewFromUtf8(iso, p, v8::NewStringType::kNormal, (int)n).ToLocalChecked();
 }
 
@@ -743,8 +763,14 @@ void howth_ret_undefined(const void* a) {
   static_cast<const Args*>(a)->GetReturnValue().SetUndefined();
 }
 
+void throw_too_long(v8::Isolate* iso) {
+  iso->ThrowException(
+      v8::Exception::RangeError(v8::String::NewFromUtf8Literal(iso, "string too long for V8")));
+}
+
 void howth_ret_utf8(const void* a, const char* p, size_t n) {
   const Args& info = *static_cast<const Args*>(a);
+  if (!fits_string(n)) return throw_too_long(info.GetIsolate());
   v8::Local<v8::String> s;
   if (v8::String::NewFromUtf8(info.GetIsolate(), p, v8::NewStringType::kNormal, (int)n).ToLocal(&s))
     info.GetReturnValue().Set(s);
@@ -753,6 +779,7 @@ void howth_ret_utf8(const void* a, const char* p, size_t n) {
 // For bytes known to be ASCII (or meant as Latin-1): no UTF-8 decoding.
 void howth_ret_latin1(const void* a, const char* p, size_t n) {
   const Args& info = *static_cast<const Args*>(a);
+  if (!fits_string(n)) return throw_too_long(info.GetIsolate());
   v8::Local<v8::String> s;
   if (v8::String::NewFromOneByte(info.GetIsolate(), reinterpret_cast<const uint8_t*>(p),
                                  v8::NewStringType::kNormal, (int)n)
@@ -764,6 +791,11 @@ void howth_ret_latin1(const void* a, const char* p, size_t n) {
 void howth_ret_bytes(const void* a, const char* p, size_t n) {
   const Args& info = *static_cast<const Args*>(a);
   v8::Isolate* iso = info.GetIsolate();
+  if (n > v8::TypedArray::kMaxLength) {
+    iso->ThrowException(v8::Exception::RangeError(
+        v8::String::NewFromUtf8Literal(iso, "byte length too large for a Uint8Array")));
+    return;
+  }
   v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(iso, n);
   if (n) memcpy(ab->GetBackingStore()->Data(), p, n);
   info.GetReturnValue().Set(v8::Uint8Array::New(ab, 0, n));
@@ -774,26 +806,29 @@ void howth_ret_string_array(const void* a, const char* const* ptrs, const size_t
                             size_t count, int latin1) {
   const Args& info = *static_cast<const Args*>(a);
   v8::Isolate* iso = info.GetIsolate();
-  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
-  v8::Local<v8::Array> arr = v8::Array::New(iso, (int)count);
+  // Built from its elements: Array::Set would run setters a script put on
+  // Array.prototype, i.e. JavaScript inside the op.
+  std::vector<v8::Local<v8::Value>> items(count);
   for (size_t k = 0; k < count; k++) {
-    v8::Local<v8::String> s =
-        latin1 ? v8::String::NewFromOneByte(iso, reinterpret_cast<const uint8_t*>(ptrs[k]),
-                                            v8::NewStringType::kNormal, (int)lens[k])
-                     .ToLocalChecked()
-               : str(iso, ptrs[k], lens[k]);
-    arr->Set(ctx, (uint32_t)k, s).Check();
+    if (!fits_string(lens[k])) {
+      iso->ThrowException(v8::Exception::RangeError(
+          v8::String::NewFromUtf8Literal(iso, "string too long for V8")));
+      return;
+    }
+    items[k] = latin1 ? v8::String::NewFromOneByte(iso, reinterpret_cast<const uint8_t*>(ptrs[k]),
+                                                   v8::NewStringType::kNormal, (int)lens[k])
+                            .ToLocalChecked()
+                      : str(iso, ptrs[k], lens[k]);
   }
-  info.GetReturnValue().Set(arr);
+  info.GetReturnValue().Set(v8::Array::New(iso, items.data(), count));
 }
 
 void howth_ret_number_array(const void* a, const double* values, size_t count) {
   const Args& info = *static_cast<const Args*>(a);
   v8::Isolate* iso = info.GetIsolate();
-  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
-  v8::Local<v8::Array> arr = v8::Array::New(iso, (int)count);
-  for (size_t k = 0; k < count; k++) arr->Set(ctx, (uint32_t)k, v8::Number::New(iso, values[k])).Check();
-  info.GetReturnValue().Set(arr);
+  std::vector<v8::Local<v8::Value>> items(count);
+  for (size_t k = 0; k < count; k++) items[k] = v8::Number::New(iso, values[k]);
+  info.GetReturnValue().Set(v8::Array::New(iso, items.data(), count));
 }
 
 void howth_ret_value(const void* a, HowthValue* v) {
@@ -835,6 +870,7 @@ void howth_structured_clone(const void* a, int i) {
 void howth_value_free(HowthValue* v) { delete v; }
 
 HowthValue* howth_value_string(HowthIsolate* hi, const char* p, size_t n) {
+  if (!fits_string(n)) return nullptr;
   v8::HandleScope hs(hi->iso);
   return new HowthValue(hi->iso, str(hi->iso, p, n));
 }
@@ -866,9 +902,15 @@ int howth_promise_state(HowthIsolate* hi, HowthValue* v) {
   }
 }
 
+// The value or reason of a settled promise; null for a pending promise or
+// a value that is not a promise (Result() of either is undefined behaviour).
 HowthValue* howth_promise_result(HowthIsolate* hi, HowthValue* v) {
   v8::HandleScope hs(hi->iso);
-  return new HowthValue(hi->iso, v->Get(hi->iso).As<v8::Promise>()->Result());
+  v8::Local<v8::Value> val = v->Get(hi->iso);
+  if (!val->IsPromise()) return nullptr;
+  v8::Local<v8::Promise> p = val.As<v8::Promise>();
+  if (p->State() == v8::Promise::kPending) return nullptr;
+  return new HowthValue(hi->iso, p->Result());
 }
 
 // Marks a rejected promise as handled (its rejection is reported another way).
@@ -906,6 +948,10 @@ void howth_value_describe(HowthIsolate* hi, HowthValue* v, ErrorOut* err) {
 HowthValue* howth_eval_script(HowthIsolate* hi, const char* name, size_t nlen, const char* src,
                               size_t slen, ErrorOut* err) {
   v8::Isolate* iso = hi->iso;
+  if (!fits_string(slen)) {
+    howth_sink_write(err->message, "RangeError: script source too long for V8", 41);
+    return nullptr;
+  }
   v8::HandleScope hs(iso);
   v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
   v8::TryCatch tc(iso);
@@ -927,13 +973,13 @@ HowthValue* howth_call(HowthIsolate* hi, HowthValue* fn, int argc, HowthValue* c
   v8::HandleScope hs(iso);
   v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
   v8::TryCatch tc(iso);
-  v8::Local<v8::Value> args[8];
-  if (argc > 8) argc = 8;
+  if (argc < 0) argc = 0;
+  std::vector<v8::Local<v8::Value>> args(static_cast<size_t>(argc));
   for (int k = 0; k < argc; k++) args[k] = argv[k]->Get(iso);
   v8::Local<v8::Value> f = fn->Get(iso);
   v8::Local<v8::Value> result;
   if (!f->IsFunction() ||
-      !f.As<v8::Function>()->Call(ctx, v8::Undefined(iso), argc, args).ToLocal(&result)) {
+      !f.As<v8::Function>()->Call(ctx, v8::Undefined(iso), argc, args.data()).ToLocal(&result)) {
     if (!f->IsFunction() && err) howth_sink_write(err->message, "not a function", 14);
     else report(hi, tc, err);
     return nullptr;
@@ -948,8 +994,13 @@ int howth_call_int(HowthIsolate* hi, HowthValue* fn, int32_t n, ErrorOut* err) {
   v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
   v8::TryCatch tc(iso);
   v8::Local<v8::Value> arg = v8::Integer::New(iso, n);
+  v8::Local<v8::Value> f = fn->Get(iso);
+  if (!f->IsFunction()) {
+    if (err) howth_sink_write(err->message, "TypeError: not a function", 25);
+    return 0;
+  }
   v8::Local<v8::Value> result;
-  if (!fn->Get(iso).As<v8::Function>()->Call(ctx, v8::Undefined(iso), 1, &arg).ToLocal(&result)) {
+  if (!f.As<v8::Function>()->Call(ctx, v8::Undefined(iso), 1, &arg).ToLocal(&result)) {
     report(hi, tc, err);
     return 0;
   }
@@ -966,6 +1017,11 @@ int howth_module_compile(HowthIsolate* hi, const char* name, size_t nlen, const 
                          size_t slen, const uint8_t* cache, size_t cache_len, int* cache_rejected,
                          ErrorOut* err) {
   v8::Isolate* iso = hi->iso;
+  if (cache_rejected) *cache_rejected = 1;
+  if (!fits_string(slen) || hi->modules.size() >= static_cast<size_t>(INT32_MAX)) {
+    howth_sink_write(err->message, "RangeError: module source too long for V8", 41);
+    return -1;
+  }
   v8::HandleScope hs(iso);
   v8::TryCatch tc(iso);
   v8::ScriptOrigin origin(iso, str(iso, name, nlen), 0, 0, false, -1, v8::Local<v8::Value>(), false,
@@ -995,6 +1051,7 @@ int howth_module_compile(HowthIsolate* hi, const char* name, size_t nlen, const 
 // Writes V8's code cache for a compiled module (including the functions
 // compiled so far, so call it after the module has run) into `sink`.
 void howth_module_code_cache(HowthIsolate* hi, int id, void* sink) {
+  if (!valid_module(hi, id)) return;
   v8::HandleScope hs(hi->iso);
   v8::Local<v8::Module> m = hi->modules[id].Get(hi->iso);
   if (m->GetStatus() == v8::Module::kErrored) return;
@@ -1006,6 +1063,7 @@ void howth_module_code_cache(HowthIsolate* hi, int id, void* sink) {
 }
 
 int howth_module_request_count(HowthIsolate* hi, int id) {
+  if (!valid_module(hi, id)) return -1;
   v8::HandleScope hs(hi->iso);
   return hi->modules[id].Get(hi->iso)->GetModuleRequests()->Length();
 }
@@ -1014,17 +1072,21 @@ void howth_module_request(HowthIsolate* hi, int id, int k, void* sink) {
   v8::Isolate* iso = hi->iso;
   v8::HandleScope hs(iso);
   v8::Local<v8::Context> ctx = hi->ctx.Get(iso);
+  if (!valid_module(hi, id)) return;
   v8::Local<v8::FixedArray> reqs = hi->modules[id].Get(iso)->GetModuleRequests();
+  if (k < 0 || k >= reqs->Length()) return;
   v8::Local<v8::ModuleRequest> r = reqs->Get(ctx, k).As<v8::ModuleRequest>();
   sink_value(iso, sink, r->GetSpecifier());
 }
 
 void howth_module_link(HowthIsolate* hi, int referrer, const char* spec, size_t len, int target) {
+  if (!valid_module(hi, referrer) || !valid_module(hi, target)) return;
   hi->resolved[key_of(referrer, spec, len)] = target;
 }
 
 // 0 unlinked, 1 linking/linked, 2 evaluating/evaluated, 3 errored
 int howth_module_status(HowthIsolate* hi, int id) {
+  if (!valid_module(hi, id)) return -1;
   v8::HandleScope hs(hi->iso);
   switch (hi->modules[id].Get(hi->iso)->GetStatus()) {
     case v8::Module::kUninstantiated: return 0;
@@ -1038,6 +1100,10 @@ int howth_module_status(HowthIsolate* hi, int id) {
 
 int howth_module_instantiate(HowthIsolate* hi, int id, ErrorOut* err) {
   v8::Isolate* iso = hi->iso;
+  if (!valid_module(hi, id)) {
+    howth_sink_write(err->message, "Error: unknown module id", 24);
+    return 0;
+  }
   v8::HandleScope hs(iso);
   v8::TryCatch tc(iso);
   if (!hi->modules[id].Get(iso)->InstantiateModule(hi->ctx.Get(iso), on_resolve).FromMaybe(false)) {
@@ -1047,13 +1113,24 @@ int howth_module_instantiate(HowthIsolate* hi, int id, ErrorOut* err) {
   return 1;
 }
 
-void howth_module_set_main(HowthIsolate* hi, int id) { hi->main_module = id; }
+void howth_module_set_main(HowthIsolate* hi, int id) {
+  if (valid_module(hi, id)) hi->main_module = id;
+}
 
 // Evaluates; returns the promise V8 gives for the evaluation (top-level
 // await), or null with the error described.
 HowthValue* howth_module_evaluate(HowthIsolate* hi, int id, ErrorOut* err) {
   v8::Isolate* iso = hi->iso;
+  if (!valid_module(hi, id)) {
+    howth_sink_write(err->message, "Error: unknown module id", 24);
+    return nullptr;
+  }
   v8::HandleScope hs(iso);
+  // V8 checks (and aborts) when asked to evaluate an unlinked module.
+  if (hi->modules[id].Get(iso)->GetStatus() < v8::Module::kInstantiated) {
+    howth_sink_write(err->message, "Error: module is not instantiated", 33);
+    return nullptr;
+  }
   v8::TryCatch tc(iso);
   v8::Local<v8::Value> result;
   if (!hi->modules[id].Get(iso)->Evaluate(hi->ctx.Get(iso)).ToLocal(&result)) {
@@ -1066,6 +1143,7 @@ HowthValue* howth_module_evaluate(HowthIsolate* hi, int id, ErrorOut* err) {
 // Writes the exception of an errored module.
 void howth_module_exception(HowthIsolate* hi, int id, ErrorOut* err) {
   v8::Isolate* iso = hi->iso;
+  if (!valid_module(hi, id)) return;
   v8::HandleScope hs(iso);
   v8::Local<v8::Module> m = hi->modules[id].Get(iso);
   if (m->GetStatus() != v8::Module::kErrored) return;
@@ -1073,9 +1151,14 @@ void howth_module_exception(HowthIsolate* hi, int id, ErrorOut* err) {
   howth_value_describe(hi, &v, err);
 }
 
+// Null for an unknown id or a module not yet instantiated (V8 aborts on
+// GetModuleNamespace of one).
 HowthValue* howth_module_namespace(HowthIsolate* hi, int id) {
+  if (!valid_module(hi, id)) return nullptr;
   v8::HandleScope hs(hi->iso);
-  return new HowthValue(hi->iso, hi->modules[id].Get(hi->iso)->GetModuleNamespace());
+  v8::Local<v8::Module> m = hi->modules[id].Get(hi->iso);
+  if (m->GetStatus() < v8::Module::kInstantiated) return nullptr;
+  return new HowthValue(hi->iso, m->GetModuleNamespace());
 }
 
 // Property `key` of an object value, or null when absent/not an object.

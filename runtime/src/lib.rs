@@ -69,6 +69,8 @@ pub struct RuntimeState<X> {
     pub pool: Completions,
     /// Node's process: the nextTick queue's flag, lifecycle events.
     pub node: ops::node_process::NodeProcess,
+    /// Web Crypto's and node:crypto's keys and streaming digests.
+    pub crypto: ops::crypto::CryptoState,
     pub ext: X,
 }
 
@@ -211,6 +213,7 @@ impl<X: 'static> Runtime<X> {
             host: HostCalls::new(opts.host.clone()),
             pool: Completions::new(),
             node: Default::default(),
+            crypto: Default::default(),
             ext,
         };
         let hooks = Hooks {
@@ -235,6 +238,7 @@ impl<X: 'static> Runtime<X> {
         ops::fs::register(&mut iso);
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
+        ops::crypto::register(&mut iso);
         ops::child::register(&mut iso);
         ops::node_buffer::register(&mut iso);
         ops::node_process::register(&mut iso);
@@ -299,7 +303,7 @@ impl<X: 'static> Runtime<X> {
         }
         self.iso.run_microtasks();
         startup_trace("ts-lib bootstrapped", t0);
-        let (mut m, state) = self.iso.modules_and_state();
+        let (mut m, mut state) = self.iso.modules_and_state();
         state.loader.save_code_cache(&mut m);
         Ok(())
     }
@@ -307,7 +311,7 @@ impl<X: 'static> Runtime<X> {
     /// Compiles and evaluates ts-lib in this isolate and runs its
     /// `prepare()` (no snapshot to start from); returns `bootstrap`.
     fn evaluate_ts_lib(&mut self, t0: Instant) -> Result<Value, RuntimeError> {
-        let (mut m, state) = self.iso.modules_and_state();
+        let (mut m, mut state) = self.iso.modules_and_state();
         state.loader.code_cache = modules::code_cache::CodeCache::open(
             modules::ts_lib(),
             &howth_engine::v8_version(),
@@ -317,6 +321,7 @@ impl<X: 'static> Runtime<X> {
             .loader
             .load_internal(&mut m, modules::snapshot::BOOTSTRAP_MODULE)
             .map_err(|e| RuntimeError::Load(e.to_string()))?;
+        drop(state);
         startup_trace("ts-lib compiled and linked", t0);
         m.evaluate(id).map_err(RuntimeError::Uncaught)?;
         startup_trace("ts-lib evaluated", t0);
@@ -339,7 +344,7 @@ impl<X: 'static> Runtime<X> {
         })?;
         self.bootstrap(Some(&path))?;
         let t0 = Instant::now();
-        let (mut m, state) = self.iso.modules_and_state();
+        let (mut m, mut state) = self.iso.modules_and_state();
         state.loader.package_cache =
             modules::package_cache::PackageCache::open(&howth_engine::v8_version(), &self.v8_flags);
         let id = state
@@ -347,6 +352,7 @@ impl<X: 'static> Runtime<X> {
             .load_graph(&mut m, &path)
             .map_err(|e| RuntimeError::Load(e.to_string()))?;
         state.loader.set_main(id);
+        drop(state);
         m.set_main(id);
         let promise = m.evaluate(id);
         let namespace = m.namespace(id);
@@ -372,7 +378,10 @@ impl<X: 'static> Runtime<X> {
             PromiseState::Rejected => {
                 let reason = self.iso.promise_result(promise);
                 self.iso.mark_handled(promise);
-                let err = self.iso.describe(&reason);
+                let err = match reason {
+                    Some(reason) => self.iso.describe(&reason),
+                    None => JsError::default(),
+                };
                 self.main = MainState::Done;
                 Err(self.failure(err))
             }
@@ -383,8 +392,9 @@ impl<X: 'static> Runtime<X> {
                     unreachable!()
                 };
                 // Package modules have run their top level: cache them now.
-                let (mut m, state) = self.iso.modules_and_state();
+                let (mut m, mut state) = self.iso.modules_and_state();
                 state.loader.save_package_cache(&mut m);
+                drop((m, state));
                 if let Some(after) = self.after_main.take() {
                     self.iso
                         .call(&after, &[&namespace])

@@ -76,12 +76,13 @@ fn isolate() -> Isolate<State> {
 
 /// Loads `entry` as the main module and evaluates it to completion.
 fn run(iso: &mut Isolate<State>, entry: &Path) -> Result<Value, JsError> {
-    let (mut m, state) = iso.modules_and_state();
+    let (mut m, mut state) = iso.modules_and_state();
     let id = state
         .loader
         .load_graph(&mut m, entry)
         .unwrap_or_else(|e| panic!("load failed:\n{e}"));
     state.loader.set_main(id);
+    drop(state);
     m.set_main(id);
     let promise = m.evaluate(id)?;
     let ns = m.namespace(id);
@@ -89,7 +90,7 @@ fn run(iso: &mut Isolate<State>, entry: &Path) -> Result<Value, JsError> {
     match iso.promise_state(&promise) {
         PromiseState::Fulfilled => Ok(ns),
         PromiseState::Rejected => {
-            let reason = iso.promise_result(&promise);
+            let reason = iso.promise_result(&promise).expect("settled");
             iso.mark_handled(&promise);
             Err(iso.describe(&reason))
         }
@@ -104,7 +105,7 @@ fn get(iso: &mut Isolate<State>, obj: &Value, key: &str) -> String {
 
 fn load_err(dir: &TempDir, entry: &str) -> LoadError {
     let mut iso = isolate();
-    let (mut m, state) = iso.modules_and_state();
+    let (mut m, mut state) = iso.modules_and_state();
     match state.loader.load_graph(&mut m, &dir.path(entry)) {
         Ok(_) => panic!("{entry} loaded"),
         Err(e) => e,
@@ -689,7 +690,7 @@ try {
 #[test]
 fn every_ts_lib_module_loads() {
     let mut iso = isolate();
-    let (mut m, state) = iso.modules_and_state();
+    let (mut m, mut state) = iso.modules_and_state();
     for (name, _) in TS_LIB {
         assert!(name.starts_with("howth:internal/"));
         state
@@ -725,7 +726,7 @@ fn internal_and_user_modules_are_kept_apart() {
     // The runtime's own code may import a user file by URL or absolute
     // path (e.g. the entry module), but nothing relative to itself.
     let mut iso = isolate();
-    let (mut m, state) = iso.modules_and_state();
+    let (mut m, mut state) = iso.modules_and_state();
     let url = path_to_file_url(&dir.path("user.ts"));
     let id = state
         .loader

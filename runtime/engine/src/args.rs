@@ -245,8 +245,17 @@ impl<'a> CallArgs<'a> {
         unsafe { ffi::howth_ret_number_array(self.raw, values.as_ptr(), values.len()) }
     }
 
+    /// Returns a value held by Rust.
+    ///
+    /// # Panics
+    /// If `v` was made by another isolate (a bug in the embedding Rust
+    /// code); the op's call then throws (see unwind.rs).
     pub fn return_value(&mut self, v: &Value) {
-        // SAFETY: as in `len`; `v` is a live global of this isolate.
+        assert!(
+            v.belongs_to(self.alive),
+            "a Value was returned to an isolate other than the one that made it"
+        );
+        // SAFETY: as in `len`; `v` is a live global of this isolate (checked).
         unsafe { ffi::howth_ret_value(self.raw, v.raw.as_ptr()) }
     }
 

@@ -2,12 +2,14 @@ use std::cell::{Cell, UnsafeCell};
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::ptr::NonNull;
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::Once;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, Once};
 
 use crate::args::{CallArgs, ErrorKind};
 use crate::error::{ErrorSinks, JsError};
 use crate::ffi;
+use crate::guard::{self, Borrow, StateGuard};
+use crate::unwind;
 use crate::value::{PromiseState, Value};
 
 /// Process-wide V8 settings, applied by the first isolate made.
@@ -48,12 +50,31 @@ pub fn v8_version() -> String {
         .into_owned()
 }
 
-/// Identifies a compiled ES module within its isolate.
+/// Identifies a compiled ES module within the isolate that compiled it.
+/// Only [`Modules`] makes one, and it carries its isolate's tag: an id
+/// handed to another isolate is refused, never read out of bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ModuleId(pub u32);
+pub struct ModuleId {
+    index: u32,
+    isolate: u32,
+}
+
+impl ModuleId {
+    /// The module's number within its isolate (0, 1, ... in compile order).
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+}
+
+/// Tags isolates so their module ids cannot be mixed up.
+static NEXT_ISOLATE_TAG: AtomicU32 = AtomicU32::new(1);
 
 /// A native function: gets the isolate's state and the call's arguments.
 pub type NativeFn<S> = fn(&mut S, &mut CallArgs<'_>);
+
+/// A native function that never touches the state, so it may run
+/// JavaScript (getters, proxies) that calls other ops.
+pub type StatelessFn = fn(&mut CallArgs<'_>);
 
 /// A native function that loads an ES module graph synchronously (Node's
 /// `require()` of an ES module): it gets the state, the module API and the
@@ -175,55 +196,109 @@ pub struct IsolateOptions {
 /// What the shim's callbacks reach: the state, the hooks and the isolate.
 struct Host<S> {
     state: UnsafeCell<S>,
+    /// Who holds `state` (see guard.rs): every `&mut S` is made under it.
+    borrow: Borrow,
     hooks: Hooks<S>,
     raw: Cell<*mut ffi::HowthIsolate>,
     alive: Rc<Cell<bool>>,
+    tag: u32,
+}
+
+enum OpFn<S> {
+    State(NativeFn<S>),
+    Stateless(StatelessFn),
+    Module(ModuleOpFn<S>),
 }
 
 struct NativeEntry<S> {
-    f: NativeFn<S>,
+    f: OpFn<S>,
     host: *const Host<S>,
+    /// The op's number in `host.borrow` (names it in errors).
+    op: u32,
 }
 
-struct ModuleOpEntry<S> {
-    f: ModuleOpFn<S>,
-    host: *const Host<S>,
+/// Names an op (or hook) in a panic report.
+struct Named<'a>(&'a Borrow, u32);
+
+impl std::fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.describe(self.1))
+    }
+}
+
+/// The raw v8::Isolate a [`TerminateHandle`] stops; None once the isolate
+/// is being disposed.
+struct IsolatePtr(*mut c_void);
+
+// SAFETY: the pointer is only passed to v8::Isolate::TerminateExecution,
+// which V8 documents as callable from any thread, and only while the slot
+// holding it is locked and still Some (see TerminateHandle).
+unsafe impl Send for IsolatePtr {}
+
+type TerminateSlot = Arc<Mutex<Option<IsolatePtr>>>;
+
+fn lock_slot(slot: &TerminateSlot) -> std::sync::MutexGuard<'_, Option<IsolatePtr>> {
+    // The critical sections cannot panic; a poisoned lock still holds a
+    // valid Option.
+    slot.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A V8 isolate with one context, owned by the thread that made it, plus
 /// the Rust state `S` its native functions work on.
 ///
-/// Native functions receive `&mut S`. That is sound because JS only runs
-/// inside methods taking `&mut self`, so no other reference to `S` is live
-/// while a native function runs, and native functions cannot run JS.
+/// Native functions receive `&mut S`. Every such reference is made under
+/// the isolate's borrow flag (guard.rs): JavaScript an op runs (a getter
+/// the serializer calls, a proxy `Array::Get` meets) can call other ops,
+/// and a stateful one then finds the flag taken and throws instead of
+/// making a second `&mut S`. Methods taking `&mut self` run JS only while
+/// the flag is free (the borrow checker sees to it: the only guard the
+/// embedder can hold borrows the isolate).
 pub struct Isolate<S: 'static> {
     raw: NonNull<ffi::HowthIsolate>,
     host: Box<Host<S>>,
+    terminate: TerminateSlot,
     // Boxed for stable addresses: V8 holds a pointer to each entry, and a
     // growing Vec would move unboxed entries.
     #[allow(clippy::vec_box)]
     natives: Vec<Box<NativeEntry<S>>>,
-    #[allow(clippy::vec_box)]
-    module_ops: Vec<Box<ModuleOpEntry<S>>>,
     /// The snapshot V8 reads from for this isolate's whole life.
     _snapshot: Option<Arc<SnapshotBlob>>,
     for_snapshot: bool,
 }
 
-/// Stops running JavaScript from another thread (a watchdog).
-#[derive(Clone, Copy)]
-pub struct TerminateHandle(*mut c_void);
-
-// SAFETY: v8::Isolate::TerminateExecution is documented as callable from any
-// thread; the handle is only used for that, and the runtime keeps the
-// isolate alive for as long as the handle's watchdog may use it.
-unsafe impl Send for TerminateHandle {}
-unsafe impl Sync for TerminateHandle {}
+/// Stops running JavaScript from another thread (a watchdog). It cannot
+/// outlive its isolate's V8 heap: the isolate empties the shared slot
+/// (waiting for a `terminate` in progress) before disposing V8, after which
+/// `terminate` does nothing.
+#[derive(Clone)]
+pub struct TerminateHandle(TerminateSlot);
 
 impl TerminateHandle {
-    pub fn terminate(&self) {
-        // SAFETY: see the Send/Sync impls.
-        unsafe { ffi::howth_terminate_raw(self.0) }
+    /// Stops the JavaScript running now; returns false when the isolate is
+    /// gone.
+    pub fn terminate(&self) -> bool {
+        let slot = lock_slot(&self.0);
+        match slot.as_ref() {
+            Some(iso) => {
+                // SAFETY: the slot is Some, so the isolate is not yet being
+                // disposed, and it cannot start while we hold the lock
+                // (Drop empties the slot under it first).
+                unsafe { ffi::howth_terminate_raw(iso.0) };
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether the isolate still lives.
+    pub fn is_alive(&self) -> bool {
+        lock_slot(&self.0).is_some()
+    }
+}
+
+impl std::fmt::Debug for TerminateHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TerminateHandle(alive: {})", self.is_alive())
     }
 }
 
@@ -237,31 +312,65 @@ pub struct HeapStats {
 
 unsafe extern "C" fn native_trampoline<S>(data: *mut c_void, args: *const c_void) {
     // SAFETY: `data` is the NativeEntry<S> registered with this function; it
-    // lives in `Isolate::natives` for as long as the isolate. The host's
-    // state is not otherwise borrowed while JS runs (see `Isolate`).
-    let entry = &*(data as *const NativeEntry<S>);
-    let host = &*entry.host;
+    // lives in `Isolate::natives` for as long as the isolate, as does the
+    // host it points to. `args` is the call's FunctionCallbackInfo.
+    let entry = unsafe { &*(data as *const NativeEntry<S>) };
+    let host = unsafe { &*entry.host };
     let mut call = CallArgs::new(args, &host.alive);
-    (entry.f)(&mut *host.state.get(), &mut call);
-}
-
-unsafe extern "C" fn module_op_trampoline<S>(data: *mut c_void, args: *const c_void) {
-    // SAFETY: `data` is the ModuleOpEntry<S> registered with this function;
-    // it lives in `Isolate::module_ops` for as long as the isolate. The
-    // state is borrowed only while `f` runs, which loads modules but runs
-    // no JS; it is released before the module is evaluated, so natives
-    // called by that JS borrow it afresh, never twice at once.
-    let entry = &*(data as *const ModuleOpEntry<S>);
-    let host = &*entry.host;
-    let mut call = CallArgs::new(args, &host.alive);
-    let mut modules = Modules {
-        raw: host.raw.get(),
-        alive: &host.alive,
+    let name = Named(&host.borrow, entry.op);
+    let outcome = match entry.f {
+        OpFn::Stateless(f) => unwind::catch(&name, || f(&mut call)),
+        OpFn::State(f) => match host.borrow.take(entry.op) {
+            Err(holder) => {
+                call.throw(ErrorKind::Error, &host.borrow.refusal(entry.op, holder));
+                return;
+            }
+            Ok(taken) => {
+                let outcome = unwind::catch(&name, || {
+                    // SAFETY: this op took the borrow flag, which every
+                    // path making a `&mut S` takes first (guard.rs), so
+                    // this is the only reference to the state until
+                    // `taken` is dropped below.
+                    let state = unsafe { &mut *host.state.get() };
+                    f(state, &mut call)
+                });
+                drop(taken);
+                outcome
+            }
+        },
+        OpFn::Module(f) => match host.borrow.take(entry.op) {
+            Err(holder) => {
+                call.throw(ErrorKind::Error, &host.borrow.refusal(entry.op, holder));
+                return;
+            }
+            Ok(taken) => {
+                let mut modules = Modules {
+                    raw: host.raw.get(),
+                    alive: &host.alive,
+                    borrow: &host.borrow,
+                    tag: host.tag,
+                };
+                let loaded = unwind::catch(&name, || {
+                    // SAFETY: as for OpFn::State: the flag is taken.
+                    let state = unsafe { &mut *host.state.get() };
+                    f(state, &mut modules, &mut call)
+                });
+                // Released before the module runs: the ops its code calls
+                // take the flag afresh.
+                drop(taken);
+                match loaded {
+                    Ok(Ok(id)) => unwind::catch(&name, || evaluate_for_call(&mut modules, &mut call, id)),
+                    Ok(Err(msg)) => {
+                        call.throw(ErrorKind::Error, &msg);
+                        Ok(())
+                    }
+                    Err(panic) => Err(panic),
+                }
+            }
+        },
     };
-    let loaded = (entry.f)(&mut *host.state.get(), &mut modules, &mut call);
-    match loaded {
-        Ok(id) => evaluate_for_call(&mut modules, &mut call, id),
-        Err(msg) => call.throw(ErrorKind::Error, &msg),
+    if let Err(message) = outcome {
+        call.throw(ErrorKind::Error, &format!("{name} panicked: {message}"));
     }
 }
 
@@ -271,7 +380,11 @@ unsafe extern "C" fn module_op_trampoline<S>(data: *mut c_void, args: *const c_v
 fn evaluate_for_call(modules: &mut Modules<'_>, call: &mut CallArgs<'_>, id: ModuleId) {
     // SAFETY (all blocks below): the isolate is live (a native of it is
     // running); `id` came from its module table; values are its globals.
-    let status = unsafe { ffi::howth_module_status(modules.raw, id.0 as c_int) };
+    let index = match modules.index(id) {
+        Ok(i) => i,
+        Err(e) => return call.throw(ErrorKind::Error, &e.message),
+    };
+    let status = unsafe { ffi::howth_module_status(modules.raw, index) };
     if status == 3 {
         let e = modules.exception(id);
         return call.throw(ErrorKind::Error, &e.message);
@@ -324,24 +437,40 @@ unsafe extern "C" fn dynamic_import_trampoline<S>(
 ) -> c_int {
     // SAFETY: `host` is the Box<Host<S>> of the isolate running this import;
     // the strings are valid for the call.
-    let host = &*(host as *const Host<S>);
-    let referrer = String::from_utf8_lossy(std::slice::from_raw_parts(referrer as *const u8, rlen));
-    let spec = String::from_utf8_lossy(std::slice::from_raw_parts(spec as *const u8, slen));
+    let host = unsafe { &*(host as *const Host<S>) };
+    let referrer =
+        String::from_utf8_lossy(unsafe { std::slice::from_raw_parts(referrer as *const u8, rlen) });
+    let spec = String::from_utf8_lossy(unsafe { std::slice::from_raw_parts(spec as *const u8, slen) });
+    let fail = |msg: &str| {
+        // SAFETY: `err_sink` is the shim's live sink for this call.
+        unsafe { ffi::howth_sink_write(err_sink, msg.as_ptr() as *const c_char, msg.len()) };
+        -1
+    };
     let Some(f) = host.hooks.dynamic_import else {
-        let msg = format!("cannot import '{spec}': dynamic import is not enabled");
-        ffi::howth_sink_write(err_sink, msg.as_ptr() as *const c_char, msg.len());
-        return -1;
+        return fail(&format!("cannot import '{spec}': dynamic import is not enabled"));
     };
-    let mut modules = Modules {
-        raw: host.raw.get(),
-        alive: &host.alive,
+    let taken = match host.borrow.take(guard::IMPORT_HOOK) {
+        Ok(taken) => taken,
+        Err(holder) => return fail(&host.borrow.refusal(guard::IMPORT_HOOK, holder)),
     };
-    match f(&mut *host.state.get(), &mut modules, &referrer, &spec) {
-        Ok(id) => id.0 as c_int,
-        Err(msg) => {
-            ffi::howth_sink_write(err_sink, msg.as_ptr() as *const c_char, msg.len());
-            -1
-        }
+    let outcome = unwind::catch(&Named(&host.borrow, guard::IMPORT_HOOK), || {
+        let mut modules = Modules {
+            raw: host.raw.get(),
+            alive: &host.alive,
+            borrow: &host.borrow,
+            tag: host.tag,
+        };
+        // SAFETY: the hook took the borrow flag: no other `&mut S` exists
+        // until `taken` is dropped.
+        let state = unsafe { &mut *host.state.get() };
+        f(state, &mut modules, &referrer, &spec)
+    });
+    drop(taken);
+    match outcome {
+        Ok(Ok(id)) if id.isolate == host.tag => id.index as c_int,
+        Ok(Ok(_)) => fail("the import() hook returned a module of another isolate"),
+        Ok(Err(msg)) => fail(&msg),
+        Err(panic) => fail(&format!("the import() hook panicked: {panic}")),
     }
 }
 
@@ -352,11 +481,30 @@ unsafe extern "C" fn import_meta_trampoline<S>(
     is_main: *mut c_int,
 ) {
     // SAFETY: as in dynamic_import_trampoline; `is_main` is a valid out-param.
-    let host = &*(host as *const Host<S>);
-    if let Some(f) = host.hooks.import_meta {
-        let (url, main) = f(&mut *host.state.get(), ModuleId(id as u32));
-        ffi::howth_sink_write(url_sink, url.as_ptr() as *const c_char, url.len());
-        *is_main = main as c_int;
+    let host = unsafe { &*(host as *const Host<S>) };
+    let Some(f) = host.hooks.import_meta else { return };
+    // Held by an op (import.meta read from a getter the op ran): the
+    // object keeps no url rather than aliasing the state.
+    let Ok(taken) = host.borrow.take(guard::META_HOOK) else {
+        return;
+    };
+    let id = ModuleId {
+        index: id as u32,
+        isolate: host.tag,
+    };
+    let outcome = unwind::catch(&Named(&host.borrow, guard::META_HOOK), || {
+        // SAFETY: the hook took the borrow flag: no other `&mut S` exists
+        // until `taken` is dropped.
+        let state = unsafe { &mut *host.state.get() };
+        f(state, id)
+    });
+    drop(taken);
+    if let Ok((url, main)) = outcome {
+        // SAFETY: the shim's live sink and out-param for this call.
+        unsafe {
+            ffi::howth_sink_write(url_sink, url.as_ptr() as *const c_char, url.len());
+            *is_main = main as c_int;
+        }
     }
 }
 
@@ -366,9 +514,11 @@ impl<S: 'static> Isolate<S> {
         init_platform(&opts.platform);
         let host = Box::new(Host {
             state: UnsafeCell::new(state),
+            borrow: Borrow::new(),
             hooks,
             raw: Cell::new(std::ptr::null_mut()),
             alive: Rc::new(Cell::new(true)),
+            tag: NEXT_ISOLATE_TAG.fetch_add(1, Ordering::Relaxed),
         });
         let cb = ffi::HostCallbacks {
             host: &*host as *const Host<S> as *mut c_void,
@@ -389,11 +539,14 @@ impl<S: 'static> Isolate<S> {
         let raw = unsafe { ffi::howth_isolate_new(opts.heap_limit, cb, ptr, len, for_snapshot as c_int) };
         let raw = NonNull::new(raw).expect("V8 failed to create an isolate");
         host.raw.set(raw.as_ptr());
+        // SAFETY: returns the live v8::Isolate pointer, kept only in the
+        // terminate slot, which Drop empties before disposing it.
+        let v8_isolate = unsafe { ffi::howth_isolate_raw(raw.as_ptr()) };
         Isolate {
             raw,
             host,
+            terminate: Arc::new(Mutex::new(Some(IsolatePtr(v8_isolate)))),
             natives: Vec::new(),
-            module_ops: Vec::new(),
             _snapshot: snapshot,
             for_snapshot,
         }
@@ -407,8 +560,9 @@ impl<S: 'static> Isolate<S> {
         assert!(self.for_snapshot, "create_snapshot needs Startup::ForSnapshot");
         assert!(self.natives.is_empty(), "a snapshot cannot hold native functions");
         let mut out: Vec<u8> = Vec::new();
+        let _ = self.own(&data);
         // SAFETY: the isolate is live and idle (`&mut self`); the shim takes
-        // ownership of `data`'s handle; `out` is a valid sink for the call.
+        // ownership of `data`'s handle (checked to be this isolate's); `out` is a valid sink for the call.
         // Afterwards the only call on the isolate is the dispose in Drop.
         let ok = unsafe {
             ffi::howth_snapshot_create(
@@ -427,6 +581,7 @@ impl<S: 'static> Isolate<S> {
     /// heap and the shim's records are left to the exit.
     pub fn exit_without_teardown(self) {
         self.host.alive.set(false);
+        *lock_slot(&self.terminate) = None;
         let this = std::mem::ManuallyDrop::new(self);
         // SAFETY: `this` is never dropped, so each field below is read out
         // and dropped exactly once; `raw` is deliberately not disposed. No
@@ -435,6 +590,7 @@ impl<S: 'static> Isolate<S> {
         unsafe {
             drop(std::ptr::read(&this.natives));
             drop(std::ptr::read(&this.host));
+            drop(std::ptr::read(&this.terminate));
             drop(std::ptr::read(&this._snapshot));
         }
     }
@@ -456,7 +612,10 @@ impl<S: 'static> Isolate<S> {
         // SAFETY: the isolate is live and idle (`&mut self`); the shim only
         // fills its own module table.
         let n = unsafe { ffi::howth_snapshot_modules(self.raw()) };
-        (0..n.max(0) as u32).map(ModuleId).collect()
+        let isolate = self.host.tag;
+        (0..n.max(0) as u32)
+            .map(|index| ModuleId { index, isolate })
+            .collect()
     }
 
     /// Calls `f(meta)` with every module's `import.meta` when V8 makes it
@@ -464,9 +623,10 @@ impl<S: 'static> Isolate<S> {
     /// are set, so JS can add more (`dirname`, `resolve`, ...). A value
     /// that is not a function turns the hook off; what it throws is ignored.
     pub fn set_import_meta_hook(&mut self, f: &Value) {
+        let f = self.own(f);
         // SAFETY: the isolate is live and idle (`&mut self`); `f` is a
-        // global of it, only read during the call.
-        unsafe { ffi::howth_set_import_meta_hook(self.raw(), f.raw.as_ptr()) }
+        // global of it (checked), only read during the call.
+        unsafe { ffi::howth_set_import_meta_hook(self.raw(), f) }
     }
 
     fn raw(&self) -> *mut ffi::HowthIsolate {
@@ -475,16 +635,31 @@ impl<S: 'static> Isolate<S> {
 
     /// The state natives work on.
     pub fn state(&mut self) -> &mut S {
-        // SAFETY: `&mut self` guarantees no JS (hence no native) is running.
+        self.host.borrow.assert_free("Isolate::state");
+        // SAFETY: `&mut self` guarantees no JS (hence no op or hook) is
+        // running, and no StateGuard is alive (it borrows self): the flag
+        // is free and this is the only reference.
         unsafe { &mut *self.host.state.get() }
     }
 
     /// Makes `name` a native function on the `ops` object.
     pub fn set_op(&mut self, name: &str, f: NativeFn<S>) {
+        self.add_op(name, OpFn::State(f));
+    }
+
+    /// Makes `name` a native function that never touches the state: it
+    /// may run JavaScript that calls other ops (structuredClone runs user
+    /// getters), and it is never refused.
+    pub fn set_stateless_op(&mut self, name: &str, f: StatelessFn) {
+        self.add_op(name, OpFn::Stateless(f));
+    }
+
+    fn add_op(&mut self, name: &str, f: OpFn<S>) {
         assert!(!self.for_snapshot, "a snapshot cannot hold native functions");
         let entry = Box::new(NativeEntry {
             f,
             host: &*self.host as *const Host<S>,
+            op: self.host.borrow.register(name),
         });
         let data = &*entry as *const NativeEntry<S> as *mut c_void;
         self.natives.push(entry);
@@ -505,24 +680,7 @@ impl<S: 'static> Isolate<S> {
     /// module with `f`, evaluates it and returns its namespace (see
     /// [`ModuleOpFn`]).
     pub fn set_module_op(&mut self, name: &str, f: ModuleOpFn<S>) {
-        assert!(!self.for_snapshot, "a snapshot cannot hold native functions");
-        let entry = Box::new(ModuleOpEntry {
-            f,
-            host: &*self.host as *const Host<S>,
-        });
-        let data = &*entry as *const ModuleOpEntry<S> as *mut c_void;
-        self.module_ops.push(entry);
-        // SAFETY: `data` stays valid for the isolate's life (kept in
-        // `module_ops`); the trampoline is instantiated for this S.
-        unsafe {
-            ffi::howth_ops_set_function(
-                self.raw(),
-                name.as_ptr() as *const c_char,
-                name.len(),
-                module_op_trampoline::<S>,
-                data,
-            )
-        }
+        self.add_op(name, OpFn::Module(f));
     }
 
     /// The object holding the native functions, to hand to bootstrap code.
@@ -534,6 +692,27 @@ impl<S: 'static> Isolate<S> {
 
     fn wrap(&self, raw: *mut ffi::HowthValue) -> Option<Value> {
         Value::from_raw(raw, &self.host.alive)
+    }
+
+    /// `v`'s handle, after checking that `v` was made by this isolate (a
+    /// handle of another isolate would be read as this one's heap).
+    ///
+    /// # Panics
+    /// If `v` belongs to another isolate: a bug in the embedding Rust
+    /// code, which JavaScript cannot cause.
+    fn own(&self, v: &Value) -> *mut ffi::HowthValue {
+        assert!(
+            v.belongs_to(&self.host.alive),
+            "a Value was used with an isolate other than the one that made it"
+        );
+        v.raw.as_ptr()
+    }
+
+    fn foreign_error() -> JsError {
+        JsError {
+            message: "Error: a Value was used with an isolate other than the one that made it".into(),
+            ..JsError::default()
+        }
     }
 
     /// Compiles and runs a classic script; returns its completion value.
@@ -555,33 +734,40 @@ impl<S: 'static> Isolate<S> {
         self.wrap(raw).ok_or_else(|| sinks.finish(&out))
     }
 
-    /// Calls `f(args...)` (at most 8 arguments).
+    /// Calls `f(args...)`.
     pub fn call(&mut self, f: &Value, args: &[&Value]) -> Result<Value, JsError> {
+        let alive = &self.host.alive;
+        if !f.belongs_to(alive) || !args.iter().all(|v| v.belongs_to(alive)) {
+            return Err(Self::foreign_error());
+        }
+        self.host.borrow.assert_free("Isolate::call");
         let argv: Vec<*mut ffi::HowthValue> = args.iter().map(|v| v.raw.as_ptr()).collect();
+        let Ok(argc) = c_int::try_from(argv.len()) else {
+            return Err(JsError {
+                message: "RangeError: too many arguments".into(),
+                ..JsError::default()
+            });
+        };
         let mut sinks = ErrorSinks::default();
         let mut out = sinks.out();
         // SAFETY: live isolate; `f` and the args are globals of it.
-        let raw = unsafe {
-            ffi::howth_call(
-                self.raw(),
-                f.raw.as_ptr(),
-                argv.len() as c_int,
-                argv.as_ptr(),
-                &mut out,
-            )
-        };
+        let raw = unsafe { ffi::howth_call(self.raw(), f.raw.as_ptr(), argc, argv.as_ptr(), &mut out) };
         self.wrap(raw).ok_or_else(|| sinks.finish(&out))
     }
 
-    /// The hot call: `f(n)` with the result discarded. `f` must be a
-    /// function (check once with `is_function`).
+    /// The hot call: `f(n)` with the result discarded; an error when `f`
+    /// is not a function.
     pub fn call_with_int(&mut self, f: &Value, n: i32) -> Result<(), JsError> {
+        if !f.belongs_to(&self.host.alive) {
+            return Err(Self::foreign_error());
+        }
+        self.host.borrow.assert_free("Isolate::call_with_int");
         // Empty Vecs do not allocate: describing errors costs nothing
         // until one happens.
         let mut sinks = ErrorSinks::default();
         let mut out = sinks.out();
-        // SAFETY: live isolate; `f` is a global of it, checked to be a
-        // function by the caller's contract (the shim casts it).
+        // SAFETY: live isolate; `f` is a global of it (checked above); the
+        // shim checks that it holds a function before calling it.
         let ok = unsafe { ffi::howth_call_int(self.raw(), f.raw.as_ptr(), n, &mut out) };
         if ok != 0 {
             Ok(())
@@ -591,8 +777,9 @@ impl<S: 'static> Isolate<S> {
     }
 
     pub fn is_function(&mut self, v: &Value) -> bool {
-        // SAFETY: live isolate; `v` is a global of it.
-        unsafe { ffi::howth_value_is_function(self.raw(), v.raw.as_ptr()) != 0 }
+        let v = self.own(v);
+        // SAFETY: live isolate; `v` is a global of it (checked).
+        unsafe { ffi::howth_value_is_function(self.raw(), v) != 0 }
     }
 
     pub fn string(&mut self, s: &str) -> Value {
@@ -609,38 +796,36 @@ impl<S: 'static> Isolate<S> {
 
     /// `String(v)`.
     pub fn to_string(&mut self, v: &Value) -> String {
+        let v = self.own(v);
         let mut s = Vec::new();
-        // SAFETY: live isolate; `v` is a global of it; the sink outlives the call.
-        unsafe { ffi::howth_value_to_utf8(self.raw(), v.raw.as_ptr(), ffi::sink(&mut s)) };
+        // SAFETY: live isolate; `v` is a global of it (checked); the sink
+        // outlives the call.
+        unsafe { ffi::howth_value_to_utf8(self.raw(), v, ffi::sink(&mut s)) };
         String::from_utf8_lossy(&s).into_owned()
     }
 
     /// `obj[key]`, or None when undefined or `obj` is not an object.
     pub fn get(&mut self, obj: &Value, key: &str) -> Option<Value> {
-        // SAFETY: live isolate; `obj` is a global of it.
-        let raw = unsafe {
-            ffi::howth_value_get(
-                self.raw(),
-                obj.raw.as_ptr(),
-                key.as_ptr() as *const c_char,
-                key.len(),
-            )
-        };
+        let obj = self.own(obj);
+        // SAFETY: live isolate; `obj` is a global of it (checked).
+        let raw = unsafe { ffi::howth_value_get(self.raw(), obj, key.as_ptr() as *const c_char, key.len()) };
         self.wrap(raw)
     }
 
     /// Describes a thrown value (message and stack) as a JsError.
     pub fn describe(&mut self, v: &Value) -> JsError {
+        let v = self.own(v);
         let mut sinks = ErrorSinks::default();
         let mut out = sinks.out();
-        // SAFETY: live isolate; `v` is a global of it.
-        unsafe { ffi::howth_value_describe(self.raw(), v.raw.as_ptr(), &mut out) };
+        // SAFETY: live isolate; `v` is a global of it (checked).
+        unsafe { ffi::howth_value_describe(self.raw(), v, &mut out) };
         sinks.finish(&out)
     }
 
     pub fn promise_state(&mut self, v: &Value) -> PromiseState {
-        // SAFETY: live isolate; `v` is a global of it.
-        match unsafe { ffi::howth_promise_state(self.raw(), v.raw.as_ptr()) } {
+        let v = self.own(v);
+        // SAFETY: live isolate; `v` is a global of it (checked).
+        match unsafe { ffi::howth_promise_state(self.raw(), v) } {
             0 => PromiseState::Pending,
             1 => PromiseState::Fulfilled,
             2 => PromiseState::Rejected,
@@ -648,22 +833,26 @@ impl<S: 'static> Isolate<S> {
         }
     }
 
-    /// The value or reason of a settled promise.
-    pub fn promise_result(&mut self, v: &Value) -> Value {
-        // SAFETY: live isolate; `v` is a global of it holding a promise
-        // (the shim casts it: callers check `promise_state` first).
-        let raw = unsafe { ffi::howth_promise_result(self.raw(), v.raw.as_ptr()) };
-        self.wrap(raw).expect("promise result")
+    /// The value or reason of a settled promise; None when `v` is not a
+    /// promise or is still pending.
+    pub fn promise_result(&mut self, v: &Value) -> Option<Value> {
+        let v = self.own(v);
+        // SAFETY: live isolate; `v` is a global of it (checked); the shim
+        // checks that it is a settled promise before casting.
+        let raw = unsafe { ffi::howth_promise_result(self.raw(), v) };
+        self.wrap(raw)
     }
 
     /// Marks a promise handled, so its rejection is not reported as unhandled.
     pub fn mark_handled(&mut self, v: &Value) {
-        // SAFETY: live isolate; `v` is a global of it.
-        unsafe { ffi::howth_promise_mark_handled(self.raw(), v.raw.as_ptr()) }
+        let v = self.own(v);
+        // SAFETY: live isolate; `v` is a global of it (checked).
+        unsafe { ffi::howth_promise_mark_handled(self.raw(), v) }
     }
 
     /// Runs all pending microtasks (promise reactions).
     pub fn run_microtasks(&mut self) {
+        self.host.borrow.assert_free("Isolate::run_microtasks");
         // SAFETY: live isolate on its own thread.
         unsafe { ffi::howth_run_microtasks(self.raw()) }
     }
@@ -684,9 +873,7 @@ impl<S: 'static> Isolate<S> {
     }
 
     pub fn terminate_handle(&self) -> TerminateHandle {
-        // SAFETY: returns the v8::Isolate pointer, used only through
-        // TerminateHandle.
-        TerminateHandle(unsafe { ffi::howth_isolate_raw(self.raw()) })
+        TerminateHandle(self.terminate.clone())
     }
 
     /// Lets JS run again after a termination has unwound.
@@ -719,20 +906,35 @@ impl<S: 'static> Isolate<S> {
         Modules {
             raw: self.raw(),
             alive: &self.host.alive,
+            borrow: &self.host.borrow,
+            tag: self.host.tag,
         }
     }
 
     /// Both the module API and the state, for loaders that keep their
-    /// records in the state.
-    pub fn modules_and_state(&mut self) -> (Modules<'_>, &mut S) {
-        // SAFETY: no JS runs while this borrow of self lasts.
-        let state = unsafe { &mut *self.host.state.get() };
+    /// records in the state. While the guard lives, ops are refused and
+    /// [`Modules::evaluate`] fails: drop it before evaluating.
+    pub fn modules_and_state(&mut self) -> (Modules<'_>, StateGuard<'_, S>) {
+        let host = &*self.host;
+        let taken = match host.borrow.take(guard::EMBEDDER) {
+            Ok(taken) => taken,
+            // `&mut self` rules out every holder but a leaked guard.
+            Err(holder) => panic!(
+                "the runtime state is still held by {}",
+                host.borrow.describe(holder)
+            ),
+        };
+        // SAFETY: the flag was free and is now taken by the guard, so this
+        // is the only reference to the state until the guard drops.
+        let state = unsafe { &mut *host.state.get() };
         (
             Modules {
                 raw: self.raw.as_ptr(),
-                alive: &self.host.alive,
+                alive: &host.alive,
+                borrow: &host.borrow,
+                tag: host.tag,
             },
-            state,
+            StateGuard::new(state, taken),
         )
     }
 }
@@ -740,6 +942,9 @@ impl<S: 'static> Isolate<S> {
 impl<S: 'static> Drop for Isolate<S> {
     fn drop(&mut self) {
         self.host.alive.set(false);
+        // The watchdog may be in `terminate`: wait for it, then leave it
+        // nothing to touch.
+        *lock_slot(&self.terminate) = None;
         // SAFETY: the isolate is disposed once; no Value will touch it
         // afterwards (`alive` is false), and natives are freed after.
         unsafe { ffi::howth_isolate_dispose(self.raw()) }
@@ -747,12 +952,45 @@ impl<S: 'static> Drop for Isolate<S> {
 }
 
 /// Compiling, linking and evaluating ES modules in one isolate.
+///
+/// Module ids are checked: an id of another isolate panics in the methods
+/// that return no `Result` and is an error in the others; the shim checks
+/// every index and every module's status before V8 sees it.
 pub struct Modules<'a> {
     raw: *mut ffi::HowthIsolate,
     alive: &'a Rc<Cell<bool>>,
+    borrow: &'a Borrow,
+    tag: u32,
+}
+
+fn module_error(message: String) -> JsError {
+    JsError {
+        message,
+        ..JsError::default()
+    }
 }
 
 impl Modules<'_> {
+    /// The index of `id`, after checking it belongs to this isolate.
+    fn index(&self, id: ModuleId) -> Result<c_int, JsError> {
+        if id.isolate != self.tag {
+            return Err(module_error("Error: a module id of another isolate".into()));
+        }
+        c_int::try_from(id.index).map_err(|_| module_error("Error: invalid module id".into()))
+    }
+
+    /// As `index`, for methods whose callers cannot handle an error.
+    ///
+    /// # Panics
+    /// If `id` belongs to another isolate (a bug in the embedding Rust
+    /// code, which JavaScript cannot cause).
+    fn checked(&self, id: ModuleId) -> c_int {
+        match self.index(id) {
+            Ok(i) => i,
+            Err(e) => panic!("{}", e.message),
+        }
+    }
+
     /// Compiles module source; `name` is its resource name in stack traces.
     pub fn compile(&mut self, name: &str, source: &str) -> Result<ModuleId, JsError> {
         self.compile_cached(name, source, None).map(|(id, _)| id)
@@ -789,28 +1027,36 @@ impl Modules<'_> {
         if id < 0 {
             Err(sinks.finish(&out))
         } else {
-            Ok((ModuleId(id as u32), rejected == 0))
+            let id = ModuleId {
+                index: id as u32,
+                isolate: self.tag,
+            };
+            Ok((id, rejected == 0))
         }
     }
 
     /// V8's code cache for a module, best taken after it ran (it then holds
     /// the functions compiled so far). Empty when V8 has none to give.
     pub fn code_cache(&mut self, id: ModuleId) -> Vec<u8> {
+        let id = self.checked(id);
         let mut out = Vec::new();
-        // SAFETY: live isolate; valid id; the sink outlives the call.
-        unsafe { ffi::howth_module_code_cache(self.raw, id.0 as c_int, ffi::sink(&mut out)) };
+        // SAFETY: live isolate; the shim checks the index; the sink
+        // outlives the call.
+        unsafe { ffi::howth_module_code_cache(self.raw, id, ffi::sink(&mut out)) };
         out
     }
 
     /// The specifiers a module imports statically, in source order.
     pub fn requests(&mut self, id: ModuleId) -> Vec<String> {
-        // SAFETY: live isolate; `id` came from `compile` on it.
-        let n = unsafe { ffi::howth_module_request_count(self.raw, id.0 as c_int) };
-        (0..n)
+        let id = self.checked(id);
+        // SAFETY: live isolate; the shim checks the index (-1: none).
+        let n = unsafe { ffi::howth_module_request_count(self.raw, id) };
+        (0..n.max(0))
             .map(|k| {
                 let mut s = Vec::new();
-                // SAFETY: as above, k < count; the sink outlives the call.
-                unsafe { ffi::howth_module_request(self.raw, id.0 as c_int, k, ffi::sink(&mut s)) };
+                // SAFETY: as above (the shim checks k too); the sink
+                // outlives the call.
+                unsafe { ffi::howth_module_request(self.raw, id, k, ffi::sink(&mut s)) };
                 String::from_utf8_lossy(&s).into_owned()
             })
             .collect()
@@ -818,30 +1064,35 @@ impl Modules<'_> {
 
     /// Records that `specifier` imported by `referrer` is module `target`.
     pub fn link(&mut self, referrer: ModuleId, specifier: &str, target: ModuleId) {
-        // SAFETY: live isolate; slice valid for the call.
+        let (referrer, target) = (self.checked(referrer), self.checked(target));
+        // SAFETY: live isolate; slice valid for the call; the shim checks
+        // both indexes (an unknown target is never resolved to).
         unsafe {
             ffi::howth_module_link(
                 self.raw,
-                referrer.0 as c_int,
+                referrer,
                 specifier.as_ptr() as *const c_char,
                 specifier.len(),
-                target.0 as c_int,
+                target,
             )
         }
     }
 
     /// True once the module has been instantiated (or evaluated).
     pub fn is_instantiated(&mut self, id: ModuleId) -> bool {
-        // SAFETY: live isolate; valid id.
-        unsafe { ffi::howth_module_status(self.raw, id.0 as c_int) >= 1 }
+        let id = self.checked(id);
+        // SAFETY: live isolate; the shim checks the index (-1 when unknown).
+        unsafe { ffi::howth_module_status(self.raw, id) >= 1 }
     }
 
     /// Instantiates the module and its graph (every import must be linked).
     pub fn instantiate(&mut self, id: ModuleId) -> Result<(), JsError> {
+        let id = self.index(id)?;
         let mut sinks = ErrorSinks::default();
         let mut out = sinks.out();
-        // SAFETY: live isolate; valid id; sinks outlive the call.
-        let ok = unsafe { ffi::howth_module_instantiate(self.raw, id.0 as c_int, &mut out) };
+        // SAFETY: live isolate; the shim checks the index; sinks outlive
+        // the call.
+        let ok = unsafe { ffi::howth_module_instantiate(self.raw, id, &mut out) };
         if ok != 0 {
             Ok(())
         } else {
@@ -851,32 +1102,56 @@ impl Modules<'_> {
 
     /// Marks the entry module (for `import.meta.main`).
     pub fn set_main(&mut self, id: ModuleId) {
-        // SAFETY: live isolate.
-        unsafe { ffi::howth_module_set_main(self.raw, id.0 as c_int) }
+        let id = self.checked(id);
+        // SAFETY: live isolate; the shim checks the index.
+        unsafe { ffi::howth_module_set_main(self.raw, id) }
     }
 
-    /// Evaluates the module; returns the evaluation promise (top-level await).
+    /// Evaluates the module; returns the evaluation promise (top-level
+    /// await). An error, running nothing, when the module is not
+    /// instantiated or while the runtime state is borrowed (a
+    /// [`StateGuard`] alive, or from inside the import() hook): the
+    /// module's code would call ops that must be refused.
     pub fn evaluate(&mut self, id: ModuleId) -> Result<Value, JsError> {
+        let id = self.index(id)?;
+        if let Some(holder) = self.borrow.holder() {
+            let doing = format!(
+                "Modules::evaluate while {} holds the runtime state",
+                self.borrow.describe(holder)
+            );
+            if cfg!(debug_assertions) && holder == guard::EMBEDDER {
+                panic!("{doing}: drop the StateGuard first");
+            }
+            return Err(module_error(format!("Error: {doing}")));
+        }
         let mut sinks = ErrorSinks::default();
         let mut out = sinks.out();
-        // SAFETY: live isolate; valid id; sinks outlive the call.
-        let raw = unsafe { ffi::howth_module_evaluate(self.raw, id.0 as c_int, &mut out) };
+        // SAFETY: live isolate; the shim checks the index and status;
+        // sinks outlive the call.
+        let raw = unsafe { ffi::howth_module_evaluate(self.raw, id, &mut out) };
         Value::from_raw(raw, self.alive).ok_or_else(|| sinks.finish(&out))
     }
 
     /// The exception of a module whose evaluation failed.
     pub fn exception(&mut self, id: ModuleId) -> JsError {
+        let id = self.checked(id);
         let mut sinks = ErrorSinks::default();
         let mut out = sinks.out();
-        // SAFETY: live isolate; valid id; sinks outlive the call.
-        unsafe { ffi::howth_module_exception(self.raw, id.0 as c_int, &mut out) };
+        // SAFETY: live isolate; the shim checks the index; sinks outlive
+        // the call.
+        unsafe { ffi::howth_module_exception(self.raw, id, &mut out) };
         sinks.finish(&out)
     }
 
     /// The module's namespace object (its exports).
+    ///
+    /// # Panics
+    /// If the module is not instantiated (or of another isolate).
     pub fn namespace(&mut self, id: ModuleId) -> Value {
-        // SAFETY: live isolate; valid, instantiated id.
-        let raw = unsafe { ffi::howth_module_namespace(self.raw, id.0 as c_int) };
-        Value::from_raw(raw, self.alive).expect("module namespace")
+        let id = self.checked(id);
+        // SAFETY: live isolate; the shim checks index and status (null
+        // when the module has no namespace yet).
+        let raw = unsafe { ffi::howth_module_namespace(self.raw, id) };
+        Value::from_raw(raw, self.alive).expect("Modules::namespace of a module that is not instantiated")
     }
 }

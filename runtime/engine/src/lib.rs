@@ -25,14 +25,17 @@
 mod args;
 mod error;
 mod ffi;
+mod guard;
 mod isolate;
+mod unwind;
 mod value;
 
 pub use args::{CallArgs, ErrorKind, Kind};
 pub use error::JsError;
+pub use guard::StateGuard;
 pub use isolate::{
     init_platform, snapshots_supported, v8_version, DynamicImportFn, HeapStats, Hooks, ImportMetaFn, Isolate,
     IsolateOptions, ModuleId, ModuleOpFn, Modules, NativeFn, PlatformOptions, SnapshotBlob, Startup,
-    TerminateHandle,
+    StatelessFn, TerminateHandle,
 };
 pub use value::{PromiseState, Value};

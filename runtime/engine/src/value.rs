@@ -7,8 +7,11 @@ use crate::ffi;
 /// A persistent handle to a JavaScript value, owned by Rust.
 ///
 /// A `Value` belongs to the isolate that made it and, like the isolate, to
-/// one thread. Dropping it after its isolate is gone is harmless: the handle
-/// is then simply forgotten.
+/// one thread. It carries its isolate (the isolate's `alive` flag, one per
+/// isolate), and every use checks it: a value handed to another isolate
+/// (two coexist while a snapshot is made) is refused, never read as that
+/// isolate's heap. Dropping it after its isolate is gone is harmless: the
+/// handle is then simply forgotten.
 pub struct Value {
     pub(crate) raw: NonNull<ffi::HowthValue>,
     pub(crate) alive: Rc<Cell<bool>>,
@@ -20,6 +23,11 @@ impl Value {
             raw,
             alive: alive.clone(),
         })
+    }
+
+    /// Whether the isolate whose `alive` flag this is made the value.
+    pub(crate) fn belongs_to(&self, alive: &Rc<Cell<bool>>) -> bool {
+        Rc::ptr_eq(&self.alive, alive)
     }
 
     /// Gives up ownership of the handle (the shim frees it).

@@ -248,9 +248,13 @@ impl ModuleLoader {
     /// `0..n` (as in an isolate whose every module this loader compiled):
     /// what a snapshot of the isolate records beside its modules.
     pub fn names_by_id(&self) -> Option<Vec<String>> {
-        (0..self.records.len() as u32)
-            .map(|k| self.records.get(&ModuleId(k)).map(|r| r.name.clone()))
-            .collect()
+        let mut names = vec![None; self.records.len()];
+        for (id, record) in &self.records {
+            if let Some(slot) = names.get_mut(id.index() as usize) {
+                *slot = Some(record.name.clone());
+            }
+        }
+        names.into_iter().collect()
     }
 
     /// Takes the modules of a startup snapshot as loaded (they are

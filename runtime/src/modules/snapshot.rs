@@ -142,8 +142,9 @@ fn make(platform: &PlatformOptions) -> Option<(Vec<u8>, Vec<String>)> {
     };
     let mut iso = Isolate::new(ModuleLoader::new(), &opts, Hooks::default());
     let (evaluated, ns) = {
-        let (mut m, loader) = iso.modules_and_state();
+        let (mut m, mut loader) = iso.modules_and_state();
         let id = loader.load_internal(&mut m, BOOTSTRAP_MODULE).ok()?;
+        drop(loader);
         (m.evaluate(id).ok()?, m.namespace(id))
     };
     iso.run_microtasks();

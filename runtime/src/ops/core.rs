@@ -12,6 +12,17 @@ pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
     iso.set_op("now", op_now::<X>);
     iso.set_op("timeOrigin", op_time_origin::<X>);
     iso.set_op("mapPosition", op_map_position::<X>);
+    // Test-only: proves that a panicking op throws instead of aborting the
+    // process (tests/op_panic.rs; docs/engine-boundary.md).
+    if std::env::var_os("HOWTH_TEST_PANIC_OP").is_some_and(|v| v == "1") {
+        iso.set_op("testPanic", op_test_panic::<X>);
+    }
+}
+
+/// testPanic(message): panics with `message`, as a buggy op would. Only
+/// registered under HOWTH_TEST_PANIC_OP=1.
+fn op_test_panic<X>(_: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    panic!("{}", args.string(0));
 }
 
 fn op_print<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
@@ -31,7 +42,7 @@ fn op_print<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
 fn op_exit<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
     let _ = std::io::stdout().lock().flush();
     state.exit_code = Some(args.int(0));
-    if let Some(t) = state.terminate {
+    if let Some(t) = &state.terminate {
         t.terminate();
     }
 }

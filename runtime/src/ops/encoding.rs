@@ -20,7 +20,8 @@ pub fn register<S: 'static>(iso: &mut Isolate<S>) {
     iso.set_op("decoderOpen", op_decoder_open::<S>);
     iso.set_op("decoderDecode", op_decoder_decode::<S>);
     iso.set_op("decoderClose", op_decoder_close::<S>);
-    iso.set_op("structuredClone", op_structured_clone::<S>);
+    // Stateless: the serializer runs user getters, which may call any op.
+    iso.set_stateless_op("structuredClone", op_structured_clone);
 }
 
 /// Labels the Encoding Standard dropped (whatwg/encoding#168) that
@@ -230,7 +231,7 @@ fn op_decoder_close<S>(_: &mut S, args: &mut CallArgs<'_>) {
 }
 
 /// structuredClone(value): a deep copy through V8's serializer.
-fn op_structured_clone<S>(_: &mut S, args: &mut CallArgs<'_>) {
+fn op_structured_clone(args: &mut CallArgs<'_>) {
     args.return_structured_clone(0);
 }
 

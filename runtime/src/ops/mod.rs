@@ -10,14 +10,16 @@ pub mod node_process;
 pub mod os;
 pub mod timers;
 pub mod url;
+pub mod urlpattern;
 pub mod zlib;
 
 use howth_engine::Isolate;
 
-/// Registers the web-platform ops (url, encoding, crypto) when their modules
-/// exist; they need no runtime state, so they work on any isolate.
+/// Registers the web-platform ops that need no runtime state (url,
+/// encoding); crypto's keep their key table in the runtime's state and are
+/// registered with it (`crypto::register`).
 pub fn register_web<S: 'static>(iso: &mut Isolate<S>) {
     url::register(iso);
     encoding::register(iso);
-    crypto::register(iso);
+    urlpattern::register(iso);
 }
