@@ -1,8 +1,5 @@
 // node:buffer (the implementation: internal/buffer.ts).
-import * as impl from "./internal/buffer.ts";
-import { shared } from "./internal/shared.ts";
-
-const m = shared("buffer", impl);
+import * as m from "./internal/buffer.ts";
 
 export const {
   Buffer,

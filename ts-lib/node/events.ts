@@ -1,8 +1,5 @@
 // node:events (the implementation: internal/events.ts).
-import * as impl from "./internal/events.ts";
-import { shared } from "./internal/shared.ts";
-
-const m = shared("events", impl);
+import * as m from "./internal/events.ts";
 
 export const {
   EventEmitter,

@@ -1,8 +1,5 @@
 // node:process (the implementation: internal/process.ts): the global process.
-import * as impl from "./internal/process.ts";
-import { shared } from "./internal/shared.ts";
-
-const m = shared("process", impl);
+import * as m from "./internal/process.ts";
 
 export const process = m.process;
 export const { env, argv, argv0, execArgv, pid, ppid, platform, arch, version, versions, release, config, features } = m.process;

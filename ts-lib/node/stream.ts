@@ -1,8 +1,5 @@
 // node:stream (the implementation: internal/stream.ts).
-import * as impl from "./internal/stream.ts";
-import { shared } from "./internal/shared.ts";
-
-const m = shared("stream", impl);
+import * as m from "./internal/stream.ts";
 
 export const {
   Stream,

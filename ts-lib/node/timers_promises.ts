@@ -2,11 +2,8 @@
 // AbortSignal support.
 
 import { setTimeout as setTimer, setInterval as setRepeat, clearTimeout as clearTimer } from "./internal/timeout.ts";
-import * as immediateImpl from "./internal/immediate.ts";
-import { shared } from "./internal/shared.ts";
+import { setImmediate as setImm, clearImmediate as clearImm } from "./internal/immediate.ts";
 import { coded, invalidArgType } from "./internal/errors.ts";
-
-const { setImmediate: setImm, clearImmediate: clearImm } = shared("immediate", immediateImpl);
 
 interface TimerOptions {
   signal?: AbortSignal;

@@ -4,21 +4,15 @@
 
 import { invalidArgType } from "./errors.ts";
 
-// The global timer functions, not ../../timers.ts: a copy of that module
-// compiled after a snapshot start would keep its own table of callbacks,
-// which the loop never calls (see shared.ts).
-type IdTimer = (cb: Function, ms?: number, ...args: unknown[]) => number;
-const g = globalThis as unknown as {
-  setTimeout: IdTimer;
-  setInterval: IdTimer;
-  clearTimeout(id: unknown): void;
-  Howth: { refTimer(id: number): void; unrefTimer(id: number): void };
-};
-const setTimeoutId: IdTimer = (...a) => g.setTimeout(...a);
-const setIntervalId: IdTimer = (...a) => g.setInterval(...a);
-const clearId = (id: unknown): void => g.clearTimeout(id);
-const refTimer = (id: number): void => g.Howth.refTimer(id);
-const unrefTimer = (id: number): void => g.Howth.unrefTimer(id);
+// The loop's timers themselves (one instance per isolate, as every
+// built-in), not the globals a user may have replaced.
+import {
+  setTimeout as setTimeoutId,
+  setInterval as setIntervalId,
+  clearTimeout as clearId,
+  refTimer,
+  unrefTimer,
+} from "../../timers.ts";
 
 export class Timeout {
   #id: number;
