@@ -154,10 +154,29 @@ impl Completions {
 
     /// Keeps a synchronous call's outcome for `poolResult`; true when it
     /// failed (what the op returns, so JS knows to throw).
-    pub fn set_current(&mut self, outcome: Outcome) -> bool {
+    fn set_current(&mut self, outcome: Outcome) -> bool {
         let failed = outcome.is_err();
         self.current = Some(outcome);
         failed
+    }
+
+    /// What an op with a synchronous and an asynchronous form returns: the
+    /// synchronous form runs `job` now, keeps its outcome for `poolResult`
+    /// and returns whether it failed; the asynchronous form submits it and
+    /// returns its id.
+    pub fn run_or_submit(
+        &mut self,
+        args: &mut CallArgs<'_>,
+        is_async: bool,
+        job: impl FnOnce() -> Outcome + Send + 'static,
+    ) {
+        if is_async {
+            let id = self.submit(job);
+            args.return_int(id as i32);
+        } else {
+            let failed = self.set_current(job());
+            args.return_bool(failed);
+        }
     }
 }
 

@@ -28,7 +28,18 @@ function checkOptions(options: unknown): TimerOptions {
   return o;
 }
 
-export function setTimeout<T = void>(delay?: number, value?: T, options?: TimerOptions): Promise<T> {
+/** A handle the loop can drop (a Timeout or an Immediate). */
+interface Scheduled {
+  unref(): unknown;
+}
+
+/** Resolves with `value` when `schedule`'s callback runs; rejects at once, or later, on abort. */
+function settleLater<T, H extends Scheduled>(
+  schedule: (fire: () => void) => H,
+  cancel: (handle: H) => void,
+  value: T | undefined,
+  options: TimerOptions | undefined,
+): Promise<T> {
   let o: TimerOptions;
   try {
     o = checkOptions(options);
@@ -39,39 +50,24 @@ export function setTimeout<T = void>(delay?: number, value?: T, options?: TimerO
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise((resolve, reject) => {
     const onAbort = () => {
-      clearTimer(t);
+      cancel(handle);
       reject(abortError(signal!));
     };
-    const t = setTimer(() => {
+    const handle = schedule(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve(value as T);
-    }, delay);
-    if (ref === false) t.unref();
+    });
+    if (ref === false) handle.unref();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
 
+export function setTimeout<T = void>(delay?: number, value?: T, options?: TimerOptions): Promise<T> {
+  return settleLater((fire) => setTimer(fire, delay), clearTimer, value, options);
+}
+
 export function setImmediate<T = void>(value?: T, options?: TimerOptions): Promise<T> {
-  let o: TimerOptions;
-  try {
-    o = checkOptions(options);
-  } catch (e) {
-    return Promise.reject(e);
-  }
-  const { signal, ref } = o;
-  if (signal?.aborted) return Promise.reject(abortError(signal));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearImm(imm);
-      reject(abortError(signal!));
-    };
-    const imm = setImm(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(value as T);
-    });
-    if (ref === false) imm.unref();
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return settleLater(setImm, clearImm, value, options);
 }
 
 export async function* setInterval<T = void>(delay?: number, value?: T, options?: TimerOptions): AsyncGenerator<T> {

@@ -50,14 +50,9 @@ fn op_child_run<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
     if args.len() > 2 {
         args.append_bytes(2, &mut input);
     }
-    let job = move || run(&spec, &input);
-    if is_async {
-        let id = state.pool.submit(job);
-        args.return_int(id as i32);
-    } else {
-        let failed = state.pool.set_current(job());
-        args.return_bool(failed);
-    }
+    state
+        .pool
+        .run_or_submit(args, is_async, move || run(&spec, &input));
 }
 
 fn stdio(kind: &str) -> Stdio {

@@ -80,13 +80,7 @@ fn op_fs_call<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
         Ok(v) => v,
         Err(msg) => return args.throw(ErrorKind::TypeError, &format!("fs.{name}: {msg}")),
     };
-    if is_async {
-        let id = state.pool.submit(move || f(&values));
-        args.return_int(id as i32);
-    } else {
-        let failed = state.pool.set_current(f(&values));
-        args.return_bool(failed);
-    }
+    state.pool.run_or_submit(args, is_async, move || f(&values));
 }
 
 // ---- errors ----------------------------------------------------------------

@@ -77,14 +77,9 @@ fn op_zlib_call<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
         Kind::Int | Kind::Number => Some(args.number(3) as i32),
         _ => None,
     };
-    let run = move || run(codec, &input, level).map(HostValue::Bytes);
-    if is_async {
-        let id = state.pool.submit(run);
-        args.return_int(id as i32);
-    } else {
-        let failed = state.pool.set_current(run());
-        args.return_bool(failed);
-    }
+    state.pool.run_or_submit(args, is_async, move || {
+        run(codec, &input, level).map(HostValue::Bytes)
+    });
 }
 
 /// zlib's error for a bad or cut-short stream, as Node reports it.

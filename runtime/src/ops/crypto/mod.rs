@@ -122,13 +122,7 @@ fn run_job<X>(
             .map(HostValue::Bytes)
             .map_err(|e| HostValue::String(e.to_string()))
     };
-    if is_async {
-        let id = state.pool.submit(run);
-        args.return_int(id as i32);
-    } else {
-        let failed = state.pool.set_current(run());
-        args.return_bool(failed);
-    }
+    state.pool.run_or_submit(args, is_async, run);
 }
 
 fn return_info<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>, key: Key) {
