@@ -40,6 +40,10 @@ export interface Ops {
   // ---- encoding, crypto, url (issue 6) ---------------------------------
   /** UTF-8 encode a string into a new Uint8Array. */
   encodeUtf8(s: string): Uint8Array;
+  /** btoa: the base64 of a binary string, or null when a character is above U+00FF. */
+  btoa(data: string): string | null;
+  /** atob: forgiving-base64 decoded to a binary string, or null when malformed. */
+  atob(data: string): string | null;
   // (TextEncoder.encodeInto is plain TS in encoding.ts: an op cannot hand
   // back the two counts it needs without allocating an array per call.)
   /** Decodes bytes with the encoding `label` (encoding_rs). Throws TypeError when fatal and malformed. */

@@ -15,6 +15,8 @@ use howth_engine::{CallArgs, ErrorKind, Isolate};
 
 pub fn register<S: 'static>(iso: &mut Isolate<S>) {
     iso.set_op("encodeUtf8", op_encode_utf8::<S>);
+    iso.set_op("btoa", op_btoa::<S>);
+    iso.set_op("atob", op_atob::<S>);
     iso.set_op("decode", op_decode::<S>);
     iso.set_op("encodingName", op_encoding_name::<S>);
     iso.set_op("decoderOpen", op_decoder_open::<S>);
@@ -22,6 +24,80 @@ pub fn register<S: 'static>(iso: &mut Isolate<S>) {
     iso.set_op("decoderClose", op_decoder_close::<S>);
     // Stateless: the serializer runs user getters, which may call any op.
     iso.set_stateless_op("structuredClone", op_structured_clone);
+}
+
+/// btoa(binaryString): its base64, or null when a character is above
+/// U+00FF (ts-lib throws the DOMException). The string crosses as UTF-8;
+/// an ASCII string (the common case) is its own Latin-1.
+fn op_btoa<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    let mut utf8 = Vec::new();
+    args.append_utf8(0, &mut utf8);
+    let latin1 = if utf8.is_ascii() {
+        utf8
+    } else {
+        let text = String::from_utf8_lossy(&utf8);
+        match text.chars().map(|c| u8::try_from(c as u32).ok()).collect() {
+            Some(bytes) => bytes,
+            None => return args.return_null(),
+        }
+    };
+    args.return_latin1(&base64_simd::STANDARD.encode_type::<Vec<u8>>(&latin1));
+}
+
+/// atob(data): the decoded bytes as a binary string, or null when `data`
+/// is not forgiving-base64 (WHATWG Infra): ASCII whitespace anywhere is
+/// ignored, one or two `=` may end a length divisible by four, a remainder
+/// of one fails, leftover bits are dropped.
+fn op_atob<S>(_: &mut S, args: &mut CallArgs<'_>) {
+    let mut data = Vec::new();
+    args.append_utf8(0, &mut data);
+    match forgiving_base64_decode(data) {
+        Some(bytes) => args.return_latin1(&bytes),
+        None => args.return_null(),
+    }
+}
+
+fn forgiving_base64_decode(mut data: Vec<u8>) -> Option<Vec<u8>> {
+    if data
+        .iter()
+        .any(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' '))
+    {
+        data.retain(|b| !matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' '));
+    }
+    if data.len() % 4 == 0 {
+        for _ in 0..2 {
+            if data.last() == Some(&b'=') {
+                data.pop();
+            }
+        }
+    }
+    if data.len() % 4 == 1 {
+        return None;
+    }
+    // The SIMD decoder takes canonical input; non-zero leftover bits, which
+    // the forgiving rules drop, go the slow way.
+    if let Ok(bytes) = base64_simd::STANDARD_NO_PAD.decode_to_vec(&data) {
+        return Some(bytes);
+    }
+    let mut out = Vec::with_capacity(data.len() / 4 * 3 + 2);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in &data {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
 }
 
 /// Labels the Encoding Standard dropped (whatwg/encoding#168) that
@@ -238,6 +314,25 @@ fn op_structured_clone(args: &mut CallArgs<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forgiving_base64() {
+        let d = |s: &str| forgiving_base64_decode(s.as_bytes().to_vec());
+        assert_eq!(d("aGk=").as_deref(), Some(&b"hi"[..]));
+        assert_eq!(d("aGk").as_deref(), Some(&b"hi"[..]), "padding optional");
+        assert_eq!(
+            d(" a G\tk\n= ").as_deref(),
+            Some(&b"hi"[..]),
+            "whitespace anywhere"
+        );
+        assert_eq!(d("aGl=").as_deref(), Some(&b"hi"[..]), "leftover bits dropped");
+        assert_eq!(d("").as_deref(), Some(&b""[..]));
+        assert_eq!(d("aGk==="), None, "three pads");
+        assert_eq!(d("aG=k"), None, "= inside");
+        assert_eq!(d("a"), None, "remainder of one");
+        assert_eq!(d("aGk-"), None, "base64url is not base64");
+        assert_eq!(d("aGk\u{e9}"), None, "non-ASCII");
+    }
 
     #[test]
     fn labels() {
