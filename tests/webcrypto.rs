@@ -48,13 +48,14 @@ fn run(howth: bool, file: &Path, cwd: &Path) -> String {
     stdout
 }
 
-#[test]
-fn probes_match_node_line_for_line() {
-    let dir = temp_dir("run");
-    let node = run(false, &script("run.mjs"), &dir);
-    let howth = run(true, &script("run.mjs"), &dir);
+/// Runs `file` under node and howth and asserts the same stdout, line by
+/// line (at least `min_lines` of it).
+fn assert_probe_matches_node(file: &str, tmp: &str, min_lines: usize, label: &str) {
+    let dir = temp_dir(tmp);
+    let node = run(false, &script(file), &dir);
+    let howth = run(true, &script(file), &dir);
     let (n, h): (Vec<&str>, Vec<&str>) = (node.lines().collect(), howth.lines().collect());
-    assert!(n.len() > 100, "node printed only {} lines", n.len());
+    assert!(n.len() > min_lines, "node printed only {} lines", n.len());
     let differ: Vec<String> = (0..n.len().max(h.len()))
         .filter_map(|i| {
             let (a, b) = (
@@ -65,7 +66,7 @@ fn probes_match_node_line_for_line() {
         })
         .collect();
     println!(
-        "web crypto probes: {} of {} lines match node",
+        "{label}: {} of {} lines match node",
         n.len() - differ.len().min(n.len()),
         n.len()
     );
@@ -75,6 +76,11 @@ fn probes_match_node_line_for_line() {
         differ.join("\n")
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn probes_match_node_line_for_line() {
+    assert_probe_matches_node("run.mjs", "run", 100, "web crypto probes");
 }
 
 #[test]
@@ -144,29 +150,5 @@ fn published_vectors_verify_as_expected_on_both() {
 
 #[test]
 fn node_crypto_probes_match_node_line_for_line() {
-    let dir = temp_dir("node-crypto");
-    let node = run(false, &script("node_crypto.mjs"), &dir);
-    let howth = run(true, &script("node_crypto.mjs"), &dir);
-    let (n, h): (Vec<&str>, Vec<&str>) = (node.lines().collect(), howth.lines().collect());
-    assert!(n.len() > 70, "node printed only {} lines", n.len());
-    let differ: Vec<String> = (0..n.len().max(h.len()))
-        .filter_map(|i| {
-            let (a, b) = (
-                n.get(i).copied().unwrap_or("<none>"),
-                h.get(i).copied().unwrap_or("<none>"),
-            );
-            (a != b).then(|| format!("line {}:\n  node:  {a}\n  howth: {b}", i + 1))
-        })
-        .collect();
-    println!(
-        "node:crypto probes: {} of {} lines match node",
-        n.len() - differ.len().min(n.len()),
-        n.len()
-    );
-    assert!(
-        differ.is_empty(),
-        "howth differs from node:\n{}",
-        differ.join("\n")
-    );
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_probe_matches_node("node_crypto.mjs", "node-crypto", 70, "node:crypto probes");
 }
