@@ -64,7 +64,7 @@ fn forgiving_base64_decode(mut data: Vec<u8>) -> Option<Vec<u8>> {
     {
         data.retain(|b| !matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' '));
     }
-    if data.len() % 4 == 0 {
+    if data.len().is_multiple_of(4) {
         for _ in 0..2 {
             if data.last() == Some(&b'=') {
                 data.pop();
