@@ -162,7 +162,8 @@ fn http_chunked_body(c: &mut Criterion) {
     group.bench_function("1 MiB chunked body", |b| {
         b.iter(|| {
             body.clear();
-            let mut decoder = http::ResponseDecoder::new(http::RequestMethod::Other);
+            let mut decoder = http::ResponseDecoder::new();
+            decoder.request_sent(http::RequestMethod::Other);
             let mut at = 0;
             loop {
                 let (used, event) = decoder.decode(black_box(&response[at..]), &mut body).unwrap();

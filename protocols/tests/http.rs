@@ -1,20 +1,32 @@
-//! The HTTP/1.1 client codec against a real server: Node's `http` module
-//! (and a raw `net` server for a close-delimited body).
+//! The HTTP/1.1 client codec against a real server: Node's `http` module,
+//! the same handler behind Node's `https` reached through howth-tls, and a
+//! raw `net` server for a close-delimited body and a response nobody
+//! asked for. A small blocking driver stands in for the loop.
 
 mod common;
+#[path = "../../tls/tests/common/mod.rs"]
+mod tls_common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 
 use common::{wait_for_line, Server, DEADLINE};
-use howth_protocols::http::{write_request_head, Event, Framing, RequestMethod, ResponseDecoder};
+use howth_protocols::http::{
+    write_request_head, BodyWriter, Error, Event, Framing, RequestMethod, ResponseDecoder,
+};
+use howth_tls::{ClientContext, ClientOptions, Pem, Session, TrustAnchors};
+use tls_common::{KeyType, Pki, TlsStream};
 
+/// `node -e SERVER [cert key]`: an HTTP server, a raw TCP server and, given
+/// a certificate, an HTTPS server with the same handler.
 const SERVER: &str = r#"
 const http = require("http");
+const https = require("https");
 const net = require("net");
+const fs = require("fs");
 let connections = 0;
-const server = http.createServer((req, res) => {
+const handler = (req, res) => {
   switch (req.url) {
     case "/length": res.setHeader("content-length", 5); res.end("hello"); break;
     case "/chunked":
@@ -25,7 +37,11 @@ const server = http.createServer((req, res) => {
     case "/echo": {
       const parts = [];
       req.on("data", (c) => parts.push(c));
-      req.on("end", () => { res.setHeader("x-method", req.method); res.end(Buffer.concat(parts)); });
+      req.on("end", () => {
+        res.setHeader("x-method", req.method);
+        res.setHeader("x-framing", req.headers["transfer-encoding"] || "length " + req.headers["content-length"]);
+        res.end(Buffer.concat(parts));
+      });
       break;
     }
     case "/empty": res.statusCode = 204; res.end(); break;
@@ -33,21 +49,36 @@ const server = http.createServer((req, res) => {
     case "/hints": res.writeEarlyHints({ link: "</a.css>; rel=preload" }); res.end("after hints"); break;
     default: res.statusCode = 404; res.end("no");
   }
-});
+};
+const server = http.createServer(handler);
 server.on("connection", () => connections++);
-const raw = net.createServer((s) => s.once("data", () => s.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end")));
-server.listen(0, "127.0.0.1", () => raw.listen(0, "127.0.0.1", () =>
-  console.log(`ports ${server.address().port} ${raw.address().port}`)));
+const raw = net.createServer((s) => s.once("data", (d) => {
+  if (d.toString().startsWith("GET /twice ")) {
+    // One answer, then a second that no request asked for.
+    s.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nokHTTP/1.1 200 OK\r\ncontent-length: 6\r\n\r\nforged");
+  } else {
+    s.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nuntil the end");
+  }
+}));
+const [cert, key] = process.argv.slice(1);
+const secure = cert ? https.createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, handler) : null;
+if (secure) secure.on("secureConnection", () => connections++);
+server.listen(0, "127.0.0.1", () => raw.listen(0, "127.0.0.1", () => {
+  const ports = () => console.log(`ports ${server.address().port} ${raw.address().port} ${secure ? secure.address().port : 0}`);
+  if (secure) secure.listen(0, "127.0.0.1", ports); else ports();
+}));
 "#;
 
 struct Node {
     server: Server,
     raw_port: u16,
+    tls_port: u16,
 }
 
-fn node() -> Node {
+fn node(args: &[&std::path::Path]) -> Node {
     let mut child = Command::new("node")
         .args(["-e", SERVER])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -61,6 +92,153 @@ fn node() -> Node {
             port: ports[0],
         },
         raw_port: ports[1],
+        tls_port: ports[2],
+    }
+}
+
+/// Plain TCP or TLS, blocking: what the loop's connection would do with
+/// readiness events.
+trait Transport {
+    fn send(&mut self, bytes: &[u8]);
+    /// Appends what arrived to `pending`; false at the end of the stream.
+    fn receive(&mut self, pending: &mut Vec<u8>) -> bool;
+}
+
+impl Transport for TcpStream {
+    fn send(&mut self, bytes: &[u8]) {
+        self.write_all(bytes).unwrap();
+    }
+
+    fn receive(&mut self, pending: &mut Vec<u8>) -> bool {
+        let mut buf = [0u8; 16 * 1024];
+        let n = self.read(&mut buf).unwrap();
+        pending.extend_from_slice(&buf[..n]);
+        n > 0
+    }
+}
+
+impl Transport for TlsStream {
+    fn send(&mut self, bytes: &[u8]) {
+        TlsStream::send(self, bytes);
+    }
+
+    fn receive(&mut self, pending: &mut Vec<u8>) -> bool {
+        let more = self.read_more().expect("TLS");
+        pending.append(&mut self.plain);
+        more
+    }
+}
+
+/// A client connection: a transport, the decoder and the unread bytes.
+struct Client<T> {
+    transport: T,
+    decoder: ResponseDecoder,
+    pending: Vec<u8>,
+}
+
+/// Header fields copied out of a head.
+type Fields = Vec<(String, Vec<u8>)>;
+
+/// One response, copied out of the decoder's events.
+#[derive(Debug)]
+struct Exchange {
+    interim: Vec<(u16, Fields)>,
+    status: u16,
+    headers: Fields,
+    body: Vec<u8>,
+    reusable: bool,
+}
+
+impl Exchange {
+    fn header(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| &v[..])
+    }
+}
+
+impl<T: Transport> Client<T> {
+    fn new(transport: T) -> Self {
+        Client {
+            transport,
+            decoder: ResponseDecoder::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Writes a request head (and a whole body in its framing).
+    fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<(Framing, &[&[u8]])>,
+    ) {
+        let mut out = Vec::new();
+        let framing = body.map_or(Framing::None, |(f, _)| f);
+        write_request_head(&mut out, method, path, "localhost", headers, framing).unwrap();
+        if let Some((framing, pieces)) = body {
+            let mut writer = BodyWriter::new(framing);
+            for piece in pieces {
+                writer.write(&mut out, piece).unwrap();
+            }
+            writer.finish(&mut out).unwrap();
+        }
+        self.transport.send(&out);
+        self.decoder.request_sent(RequestMethod::of(method));
+    }
+
+    /// Reads until the next response ends.
+    fn response(&mut self) -> Result<Exchange, Error> {
+        let mut exchange = Exchange {
+            interim: Vec::new(),
+            status: 0,
+            headers: Vec::new(),
+            body: Vec::new(),
+            reusable: false,
+        };
+        loop {
+            let (used, event) = self.decoder.decode(&self.pending, &mut exchange.body)?;
+            let copy = |h: &howth_protocols::http::ResponseHead<'_>| {
+                h.headers()
+                    .map(|(n, v)| (n.to_owned(), v.to_vec()))
+                    .collect::<Fields>()
+            };
+            let ended = match event {
+                Some(Event::Informational(h)) => {
+                    exchange.interim.push((h.status, copy(&h)));
+                    None
+                }
+                Some(Event::Head(h)) => {
+                    exchange.status = h.status;
+                    exchange.headers = copy(&h);
+                    None
+                }
+                Some(Event::End { reusable }) => Some(reusable),
+                None => None,
+            };
+            self.pending.drain(..used);
+            if let Some(reusable) = ended {
+                exchange.reusable = reusable;
+                return Ok(exchange);
+            }
+            if used > 0 {
+                continue;
+            }
+            if !self.transport.receive(&mut self.pending) {
+                exchange.reusable = match self.decoder.eof()? {
+                    Some(Event::End { reusable }) => reusable,
+                    other => panic!("end of file gave {other:?}"),
+                };
+                return Ok(exchange);
+            }
+        }
+    }
+
+    fn get(&mut self, path: &str, method: &str) -> Exchange {
+        self.request(method, path, &[("accept", "*/*")], None);
+        self.response().expect("a well-formed response")
     }
 }
 
@@ -70,188 +248,128 @@ fn connect(port: u16) -> TcpStream {
     stream
 }
 
-/// One response read from `stream` with the decoder, as the loop would:
-/// the events, the body, and bytes left over.
-struct Exchange {
-    events: Vec<Event>,
-    body: Vec<u8>,
-}
+/// Every framing, on one kept-alive connection.
+fn every_framing_over_one_connection<T: Transport>(client: &mut Client<T>) {
+    let r = client.get("/length", "GET");
+    assert_eq!((r.status, &r.body[..], r.reusable), (200, &b"hello"[..], true));
 
-impl Exchange {
-    fn head(&self) -> &howth_protocols::http::ResponseHead {
-        self.events
-            .iter()
-            .find_map(|e| if let Event::Head(h) = e { Some(h) } else { None })
-            .unwrap()
-    }
+    let r = client.get("/chunked", "GET");
+    assert_eq!(r.header("transfer-encoding"), Some(&b"chunked"[..]));
+    assert_eq!(r.body.len(), 71_001);
+    assert!(r.body.starts_with(b"aaa") && r.body.ends_with(b"bc"));
+    assert!(r.reusable);
 
-    fn end(&self) -> &Event {
-        self.events.last().unwrap()
-    }
-}
+    let r = client.get("/length", "HEAD");
+    assert_eq!((r.header("content-length"), r.body.len()), (Some(&b"5"[..]), 0));
 
-fn read_response(stream: &mut TcpStream, method: RequestMethod, pending: &mut Vec<u8>) -> Exchange {
-    let mut decoder = ResponseDecoder::new(method);
-    let mut events = Vec::new();
-    let mut body = Vec::new();
-    let mut buf = vec![0u8; 8 * 1024];
-    loop {
-        let (used, event) = decoder
-            .decode(pending, &mut body)
-            .expect("a well-formed response");
-        pending.drain(..used);
-        match event {
-            Some(e @ Event::End { .. }) => {
-                events.push(e);
-                return Exchange { events, body };
-            }
-            Some(e) => {
-                events.push(e);
-                continue;
-            }
-            None if used > 0 => continue,
-            None => {}
-        }
-        let n = stream.read(&mut buf).unwrap();
-        if n == 0 {
-            events.push(decoder.eof().unwrap());
-            return Exchange { events, body };
-        }
-        pending.extend_from_slice(&buf[..n]);
-    }
-}
+    let r = client.get("/empty", "GET");
+    assert_eq!((r.status, r.reusable), (204, true));
 
-fn get(stream: &mut TcpStream, path: &str, method: &str) -> Exchange {
-    let mut out = Vec::new();
-    write_request_head(
-        &mut out,
-        method,
-        path,
-        "localhost",
-        &[("accept", "*/*")],
-        Framing::None,
-    )
-    .unwrap();
-    stream.write_all(&out).unwrap();
-    let kind = if method == "HEAD" {
-        RequestMethod::Head
-    } else {
-        RequestMethod::Other
-    };
-    read_response(stream, kind, &mut Vec::new())
+    let r = client.get("/connections", "GET");
+    assert_eq!(r.body, b"1", "every request so far on one connection");
+
+    let r = client.get("/close", "GET");
+    assert_eq!((&r.body[..], r.reusable), (&b"bye"[..], false));
 }
 
 #[test]
 fn keep_alive_carries_every_framing_over_one_connection() {
-    let node = node();
-    let mut stream = connect(node.server.port);
-    let r = get(&mut stream, "/length", "GET");
-    assert_eq!((r.head().status, &r.body[..]), (200, &b"hello"[..]));
-    assert_eq!(r.end(), &Event::End { reusable: true });
+    let node = node(&[]);
+    every_framing_over_one_connection(&mut Client::new(connect(node.server.port)));
+}
 
-    let r = get(&mut stream, "/chunked", "GET");
-    assert_eq!(r.head().header("transfer-encoding"), Some(&b"chunked"[..]));
-    assert_eq!(r.body.len(), 71_001);
-    assert!(r.body.starts_with(b"aaa") && r.body.ends_with(b"bc"));
-    assert_eq!(r.end(), &Event::End { reusable: true });
+#[test]
+fn a_tls_upstream_through_howth_tls() {
+    let pki = Pki::new("http-upstream");
+    let leaf = pki.leaf("localhost", &["localhost"], KeyType::EcdsaP256);
+    let node = node(&[&leaf.cert, &leaf.key]);
+    let mut context = ClientContext::new(TrustAnchors::defaults(None).unwrap());
+    let options = ClientOptions {
+        ca: Some(Pem::File(pki.ca_cert.clone())),
+        ..ClientOptions::default()
+    };
+    let config = context.config(&options).unwrap();
+    let session = Session::client(&config, "localhost").unwrap();
+    let mut tls = TlsStream::new(connect(node.tls_port), session);
+    let info = tls.handshake().unwrap();
+    assert_eq!(info.alpn.as_deref(), Some(&b"http/1.1"[..]));
+    let mut client = Client::new(tls);
+    every_framing_over_one_connection(&mut client);
 
-    let r = get(&mut stream, "/length", "HEAD");
+    // A body both ways over TLS.
+    let mut client = Client::new({
+        let session = Session::client(&config, "localhost").unwrap();
+        let mut tls = TlsStream::new(connect(node.tls_port), session);
+        tls.handshake().unwrap();
+        tls
+    });
+    let big = vec![b'z'; 100_000];
+    client.request("POST", "/echo", &[], Some((Framing::Chunked, &[b"head ", &big])));
+    let r = client.response().unwrap();
     assert_eq!(
-        (r.head().header("content-length"), r.body.len()),
-        (Some(&b"5"[..]), 0)
-    );
-
-    let r = get(&mut stream, "/empty", "GET");
-    assert_eq!((r.head().status, r.end()), (204, &Event::End { reusable: true }));
-
-    let r = get(&mut stream, "/connections", "GET");
-    assert_eq!(r.body, b"1", "every request so far on one connection");
-
-    let r = get(&mut stream, "/close", "GET");
-    assert_eq!(
-        (&r.body[..], r.end()),
-        (&b"bye"[..], &Event::End { reusable: false })
+        (r.header("x-framing"), r.body.len()),
+        (Some(&b"chunked"[..]), 100_005)
     );
 }
 
 #[test]
 fn pipelined_requests_are_read_back_in_order() {
-    let node = node();
-    let mut stream = connect(node.server.port);
-    let mut out = Vec::new();
-    for path in ["/length", "/chunked", "/empty", "/length"] {
-        write_request_head(
-            &mut out,
-            "GET",
-            path,
-            "localhost",
-            &[] as &[(&str, &[u8])],
-            Framing::None,
-        )
-        .unwrap();
+    let node = node(&[]);
+    let mut client = Client::new(connect(node.server.port));
+    for (method, path) in [
+        ("GET", "/length"),
+        ("GET", "/chunked"),
+        ("HEAD", "/length"),
+        ("GET", "/empty"),
+    ] {
+        client.request(method, path, &[], None);
     }
-    stream.write_all(&out).unwrap();
-    let mut pending = Vec::new();
     let statuses_and_sizes: Vec<_> = (0..4)
         .map(|_| {
-            let r = read_response(&mut stream, RequestMethod::Other, &mut pending);
-            (r.head().status, r.body.len())
+            let r = client.response().unwrap();
+            (r.status, r.body.len())
         })
         .collect();
-    assert_eq!(statuses_and_sizes, [(200, 5), (200, 71_001), (204, 0), (200, 5)]);
+    assert_eq!(statuses_and_sizes, [(200, 5), (200, 71_001), (200, 0), (204, 0)]);
+    assert!(client.decoder.is_idle());
 }
 
 #[test]
 fn bodies_go_out_with_either_framing() {
-    let node = node();
-    let mut stream = connect(node.server.port);
-    let mut out = Vec::new();
-    write_request_head(
-        &mut out,
+    let node = node(&[]);
+    let mut client = Client::new(connect(node.server.port));
+    client.request(
         "PUT",
         "/echo",
-        "localhost",
         &[("content-type", "text/plain")],
-        Framing::Length(4),
-    )
-    .unwrap();
-    out.extend_from_slice(b"abcd");
-    stream.write_all(&out).unwrap();
-    let r = read_response(&mut stream, RequestMethod::Other, &mut Vec::new());
-    assert_eq!(
-        (r.head().header("x-method"), &r.body[..]),
-        (Some(&b"PUT"[..]), &b"abcd"[..])
+        Some((Framing::Length(4), &[b"ab", b"cd"])),
     );
-
-    out.clear();
-    write_request_head(
-        &mut out,
+    let r = client.response().unwrap();
+    assert_eq!(
+        (r.header("x-method"), r.header("x-framing"), &r.body[..]),
+        (Some(&b"PUT"[..]), Some(&b"length 4"[..]), &b"abcd"[..])
+    );
+    client.request(
         "POST",
         "/echo",
-        "localhost",
-        &[] as &[(&str, &[u8])],
-        Framing::Chunked,
-    )
-    .unwrap();
-    howth_parser::write_chunk(&mut out, b"chunk one, ");
-    howth_parser::write_chunk(&mut out, b"chunk two");
-    howth_parser::write_last_chunk(&mut out);
-    stream.write_all(&out).unwrap();
-    let r = read_response(&mut stream, RequestMethod::Other, &mut Vec::new());
-    assert_eq!(r.body, b"chunk one, chunk two");
+        &[],
+        Some((Framing::Chunked, &[b"chunk one, ", b"", b"chunk two"])),
+    );
+    let r = client.response().unwrap();
+    assert_eq!(
+        (r.header("x-framing"), &r.body[..]),
+        (Some(&b"chunked"[..]), &b"chunk one, chunk two"[..])
+    );
 }
 
 #[test]
 fn interim_responses_come_before_the_final_one() {
-    let node = node();
-    let mut stream = connect(node.server.port);
-    let r = get(&mut stream, "/hints", "GET");
-    let Event::Informational(hints) = &r.events[0] else {
-        panic!("{:?}", r.events)
-    };
+    let node = node(&[]);
+    let mut client = Client::new(connect(node.server.port));
+    let r = client.get("/hints", "GET");
     assert_eq!(
-        (hints.status, hints.header("link")),
-        (103, Some(&b"</a.css>; rel=preload"[..]))
+        r.interim,
+        [(103, vec![("Link".to_owned(), b"</a.css>; rel=preload".to_vec())])]
     );
     assert_eq!(r.body, b"after hints");
 
@@ -266,42 +384,48 @@ fn interim_responses_come_before_the_final_one() {
         Framing::Length(2),
     )
     .unwrap();
+    let stream = &mut client.transport;
     stream.write_all(&out).unwrap();
-    let mut decoder = ResponseDecoder::new(RequestMethod::Other);
-    let mut pending = Vec::new();
-    let mut buf = [0u8; 1024];
+    client.decoder.request_sent(RequestMethod::Other);
     let continued = loop {
-        let n = stream.read(&mut buf).unwrap();
-        pending.extend_from_slice(&buf[..n]);
-        if let (used, Some(event)) = decoder.decode(&pending, &mut Vec::new()).unwrap() {
-            pending.drain(..used);
-            break event;
+        assert!(client.transport.receive(&mut client.pending));
+        if let (used, Some(event)) = client.decoder.decode(&client.pending, &mut Vec::new()).unwrap() {
+            let status = match event {
+                Event::Informational(h) => h.status,
+                other => panic!("{other:?}"),
+            };
+            client.pending.drain(..used);
+            break status;
         }
     };
-    assert!(matches!(continued, Event::Informational(h) if h.status == 100));
-    stream.write_all(b"ok").unwrap();
-    let mut body = Vec::new();
-    loop {
-        let (used, event) = decoder.decode(&pending, &mut body).unwrap();
-        pending.drain(..used);
-        if matches!(event, Some(Event::End { .. })) {
-            break;
-        }
-        if event.is_none() && used == 0 {
-            let n = stream.read(&mut buf).unwrap();
-            pending.extend_from_slice(&buf[..n]);
-        }
-    }
-    assert_eq!(body, b"ok");
+    assert_eq!(continued, 100);
+    client.transport.write_all(b"ok").unwrap();
+    let r = client.response().unwrap();
+    assert_eq!((r.status, &r.body[..]), (200, &b"ok"[..]));
 }
 
 #[test]
 fn a_close_delimited_body_ends_with_the_connection() {
-    let node = node();
-    let mut stream = connect(node.raw_port);
-    let r = get(&mut stream, "/", "GET");
-    assert_eq!(
-        (&r.body[..], r.end()),
-        (&b"until the end"[..], &Event::End { reusable: false })
-    );
+    let node = node(&[]);
+    let mut client = Client::new(connect(node.raw_port));
+    let r = client.get("/", "GET");
+    assert_eq!((&r.body[..], r.reusable), (&b"until the end"[..], false));
+}
+
+#[test]
+fn a_response_nobody_asked_for_is_an_error_not_a_second_answer() {
+    let node = node(&[]);
+    let mut client = Client::new(connect(node.raw_port));
+    let r = client.get("/twice", "GET");
+    assert_eq!((&r.body[..], r.reusable), (&b"ok"[..], true));
+    // The forged response is already in, or arrives next: either way it is
+    // refused before the connection could go back to a pool.
+    let err = loop {
+        match client.decoder.decode(&client.pending, &mut Vec::new()) {
+            Err(e) => break e,
+            Ok((0, None)) => assert!(client.transport.receive(&mut client.pending)),
+            Ok(other) => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(err, Error::Unsolicited);
 }

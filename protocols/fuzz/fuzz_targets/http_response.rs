@@ -1,7 +1,8 @@
-//! Arbitrary bytes as what a server sent back, for a GET, HEAD or CONNECT
-//! (first byte), decoded whole, in two pieces (split where the first byte
-//! says) and byte by byte, then the connection ends: every way must give
-//! the same events, body and error.
+//! Arbitrary bytes as what a server sent back on one connection after two
+//! pipelined requests, each a GET, HEAD or CONNECT (first byte), decoded
+//! whole, in two pieces (split where the first byte says) and byte by
+//! byte, then the connection ends: every way must give the same events,
+//! body and error, and nothing is read after a response that closes.
 
 #![no_main]
 
@@ -11,11 +12,34 @@ use libfuzzer_sys::fuzz_target;
 /// Small limits, so inputs reach them.
 const LIMITS: Limits = Limits { max_head: 2048, max_body: 4096, max_informational: 4 };
 
-fn run<'a>(method: RequestMethod, pieces: impl IntoIterator<Item = &'a [u8]>) -> (Vec<Event>, Vec<u8>, Option<String>) {
-    let mut decoder = ResponseDecoder::with_limits(method, LIMITS);
+/// An event with its head copied out of the input.
+#[derive(Debug, PartialEq)]
+enum Seen {
+    Head { interim: bool, status: u16, reason: String, headers: Vec<(String, Vec<u8>)> },
+    End { reusable: bool },
+}
+
+fn seen(event: Event<'_>) -> Seen {
+    match event {
+        Event::Informational(h) | Event::Head(h) => Seen::Head {
+            interim: (100..200).contains(&h.status) && h.status != 101,
+            status: h.status,
+            reason: h.reason.to_owned(),
+            headers: h.headers().map(|(n, v)| (n.to_owned(), v.to_vec())).collect(),
+        },
+        Event::End { reusable } => Seen::End { reusable },
+    }
+}
+
+fn run<'a>(methods: [RequestMethod; 2], pieces: impl IntoIterator<Item = &'a [u8]>) -> (Vec<Seen>, Vec<u8>, Option<String>) {
+    let mut decoder = ResponseDecoder::with_limits(LIMITS);
+    for method in methods {
+        decoder.request_sent(method);
+    }
     let mut events = Vec::new();
     let mut body = Vec::new();
     let mut pending = Vec::new();
+    let mut closed = false;
     for piece in pieces {
         pending.extend_from_slice(piece);
         loop {
@@ -23,14 +47,15 @@ fn run<'a>(method: RequestMethod, pieces: impl IntoIterator<Item = &'a [u8]>) ->
                 Err(e) => return (events, body, Some(e.to_string())),
                 Ok((used, event)) => {
                     assert!(used <= pending.len());
+                    let event = event.map(seen);
                     pending.drain(..used);
+                    assert!(!closed || (used == 0 && event.is_none()), "nothing after a closing end");
                     match event {
-                        Some(e @ Event::End { .. }) => {
+                        Some(e) => {
+                            closed |= e == Seen::End { reusable: false };
                             events.push(e);
-                            return (events, body, None);
                         }
-                        Some(e) => events.push(e),
-                        None if used > 0 && !pending.is_empty() => {}
+                        None if used > 0 => {}
                         None => break,
                     }
                 }
@@ -38,23 +63,24 @@ fn run<'a>(method: RequestMethod, pieces: impl IntoIterator<Item = &'a [u8]>) ->
         }
     }
     match decoder.eof() {
-        Ok(e) => events.push(e),
+        Ok(e) => events.extend(e.map(seen)),
         Err(e) => return (events, body, Some(e.to_string())),
     }
-    assert!(body.len() as u64 <= LIMITS.max_body);
+    assert!(body.len() as u64 <= 2 * LIMITS.max_body);
     (events, body, None)
 }
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, input)) = data.split_first() else { return };
-    let method = match first % 3 {
+    let method = |n: u8| match n % 3 {
         0 => RequestMethod::Other,
         1 => RequestMethod::Head,
         _ => RequestMethod::Connect,
     };
-    let split = usize::from(first / 3) % (input.len() + 1);
-    let whole = run(method, [input]);
+    let methods = [method(first), method(first / 3)];
+    let split = usize::from(first / 9) % (input.len() + 1);
+    let whole = run(methods, [input]);
     let (a, b) = input.split_at(split);
-    assert_eq!(run(method, [a, b]), whole);
-    assert_eq!(run(method, input.chunks(1)), whole);
+    assert_eq!(run(methods, [a, b]), whole);
+    assert_eq!(run(methods, input.chunks(1)), whole);
 });

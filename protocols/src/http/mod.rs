@@ -1,7 +1,8 @@
 //! HTTP/1.1 client codec, sans-I/O: [`write_request_head`] appends a
-//! request head to the connection's write buffer, [`ResponseDecoder`]
-//! turns the bytes that come back into a head, body bytes and an end that
-//! says whether the connection can carry another request.
+//! request head to the connection's write buffer and [`BodyWriter`] its
+//! body in the head's framing; [`ResponseDecoder`] turns the bytes that
+//! come back into heads (borrowing those bytes), body bytes and an end
+//! that says whether the connection can carry another request.
 //!
 //! ```
 //! use howth_protocols::http::{write_request_head, Event, Framing, RequestMethod, ResponseDecoder};
@@ -10,7 +11,8 @@
 //! write_request_head(&mut out, "GET", "/users/1", "api.local", &[("accept", b"application/json")], Framing::None).unwrap();
 //! assert_eq!(out, b"GET /users/1 HTTP/1.1\r\nhost: api.local\r\naccept: application/json\r\n\r\n");
 //!
-//! let mut decoder = ResponseDecoder::new(RequestMethod::Other);
+//! let mut decoder = ResponseDecoder::new();
+//! decoder.request_sent(RequestMethod::Other);
 //! let mut body = Vec::new();
 //! let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
 //! let (used, event) = decoder.decode(reply, &mut body).unwrap();
@@ -24,5 +26,5 @@
 mod request;
 mod response;
 
-pub use request::{write_request_head, Framing, RequestError};
+pub use request::{write_request_head, BodyError, BodyWriter, Framing, RequestError};
 pub use response::{Error, Event, Limits, RequestMethod, ResponseDecoder, ResponseHead};

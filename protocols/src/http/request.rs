@@ -105,6 +105,90 @@ pub fn write_request_head<V: AsRef<[u8]>>(
     Ok(())
 }
 
+/// A request body that does not match its framing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyError {
+    /// Body bytes for a request framed with no body.
+    NoBody,
+    /// More bytes than the Content-Length announced.
+    TooLong,
+    /// The body ended short of the Content-Length.
+    TooShort,
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BodyError::NoBody => "request body for a request without one",
+            BodyError::TooLong => "request body longer than its content-length",
+            BodyError::TooShort => "request body shorter than its content-length",
+        })
+    }
+}
+
+impl std::error::Error for BodyError {}
+
+/// Writes a request body piece by piece in its framing (a stream's chunks
+/// as they come), and checks that a Content-Length body is exactly as long
+/// as announced: a body that ran over would be read by the server as the
+/// start of another request.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyWriter {
+    framing: Framing,
+    written: u64,
+    finished: bool,
+}
+
+impl BodyWriter {
+    /// The writer for the body after a head written with `framing`.
+    pub fn new(framing: Framing) -> Self {
+        BodyWriter {
+            framing,
+            written: 0,
+            finished: false,
+        }
+    }
+
+    /// Appends `data` to `out`: as it is for a Content-Length body, as one
+    /// chunk for a chunked one (nothing for an empty piece, which would
+    /// end the body). Nothing is appended when refused.
+    pub fn write(&mut self, out: &mut Vec<u8>, data: &[u8]) -> Result<(), BodyError> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        match self.framing {
+            _ if self.finished => return Err(BodyError::TooLong),
+            Framing::None => return Err(BodyError::NoBody),
+            Framing::Length(n) => {
+                if data.len() as u64 > n - self.written {
+                    return Err(BodyError::TooLong);
+                }
+                out.extend_from_slice(data);
+            }
+            Framing::Chunked => howth_parser::write_chunk(out, data),
+        }
+        self.written += data.len() as u64;
+        Ok(())
+    }
+
+    /// Ends the body: the last chunk for a chunked body; a check that
+    /// every announced byte was written for a Content-Length one.
+    pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<(), BodyError> {
+        match self.framing {
+            Framing::Length(n) if self.written < n => return Err(BodyError::TooShort),
+            Framing::Chunked if !self.finished => howth_parser::write_last_chunk(out),
+            _ => {}
+        }
+        self.finished = true;
+        Ok(())
+    }
+
+    /// Body bytes written so far (before chunk framing).
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +273,31 @@ mod tests {
             head("GET", "/", &[("Content-Length", b"1")], Framing::None),
             Err(RequestError::ReservedHeader("Content-Length".into()))
         );
+    }
+
+    #[test]
+    fn body_writer_frames_and_counts() {
+        let mut out = Vec::new();
+        let mut body = BodyWriter::new(Framing::Chunked);
+        body.write(&mut out, b"abc").unwrap();
+        body.write(&mut out, b"").unwrap();
+        body.write(&mut out, &[b'x'; 16]).unwrap();
+        body.finish(&mut out).unwrap();
+        assert_eq!(out, b"3\r\nabc\r\n10\r\nxxxxxxxxxxxxxxxx\r\n0\r\n\r\n");
+        assert_eq!(body.write(&mut out, b"late"), Err(BodyError::TooLong));
+
+        let mut out = Vec::new();
+        let mut body = BodyWriter::new(Framing::Length(5));
+        body.write(&mut out, b"hel").unwrap();
+        assert_eq!(body.finish(&mut out), Err(BodyError::TooShort));
+        assert_eq!(body.write(&mut out, b"lo!"), Err(BodyError::TooLong));
+        body.write(&mut out, b"lo").unwrap();
+        body.finish(&mut out).unwrap();
+        assert_eq!((&out[..], body.written()), (&b"hello"[..], 5));
+
+        let mut body = BodyWriter::new(Framing::None);
+        assert_eq!(body.write(&mut out, b"x"), Err(BodyError::NoBody));
+        assert_eq!(body.finish(&mut out), Ok(()));
+        assert_eq!(out, b"hello");
     }
 }
