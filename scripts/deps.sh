@@ -97,6 +97,13 @@ if [ -f "$here/package.json" ] && [ ! -x "$here/node_modules/.bin/tsc" ]; then
   (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# The npm ws package, the WebSocket peer of protocols/tests/websocket.rs.
+ws_peer="$here/protocols/tests/ws"
+if [ ! -f "$ws_peer/node_modules/.package-lock.json" ] ||
+  [ "$ws_peer/package-lock.json" -nt "$ws_peer/node_modules/.package-lock.json" ]; then
+  (cd "$ws_peer" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 # The real npm packages tests/npm.rs runs (pinned by tests/npm/package-lock.json).
 npm_tests="$here/tests/npm"
 if [ -f "$npm_tests/package-lock.json" ] && { [ ! -f "$npm_tests/node_modules/.package-lock.json" ] ||

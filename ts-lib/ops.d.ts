@@ -274,6 +274,8 @@ export interface Ops {
   zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
   /** Runs a child to its end (spec: JSON {file, args, cwd, env, timeout, killSignal, stdio}; input: its stdin), inline or on the pool, as fsCall; the value is bytes (see ops/child.rs). */
   childRun(isAsync: boolean, spec: string, input: Uint8Array | undefined): unknown;
+  /** getaddrinfo for `hostname` (family 0, 4 or 6; hints: AI_* flags), as fsCall; the value is `[[address, family], ...]`, the error Node's fields (runtime/src/dns.rs). */
+  dnsLookup(isAsync: boolean, hostname: string, family: number, hints: number): unknown;
   // Node pure built-ins (runtime/src/ops/node_*.rs; ts-lib/node/).
   /** Bytes as text in a one-byte encoding or UTF-16LE (codes: ts-lib/node/internal/encodings.ts). */
   bufferToString(bytes: ArrayBufferView, encoding: number): string;

@@ -13,8 +13,10 @@
 //! - [`postgres`]: the v3 wire protocol through the `postgres-protocol`
 //!   crate's messages and SCRAM: startup and authentication, pipelined
 //!   extended queries, a prepared-statement cache, typed values.
-//! - [`http`]: HTTP/1.1 request heads and response parsing (httparse for
-//!   heads, `howth-parser`'s chunked decoder for bodies).
+//! - [`http`]: HTTP/1.1 request heads and bodies, and response parsing
+//!   (httparse for heads, `howth-parser`'s chunked decoder for bodies).
+//! - [`websocket`]: RFC 6455 handshakes in both roles, frames, masking,
+//!   fragmentation, the closing handshake and permessage-deflate.
 //!
 //! See docs/protocols.md.
 
@@ -24,3 +26,4 @@
 pub mod http;
 pub mod postgres;
 pub mod redis;
+pub mod websocket;

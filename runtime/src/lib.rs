@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod dns;
 pub mod modules;
 pub mod ops;
 pub mod pool;
@@ -240,6 +241,7 @@ impl<X: 'static> Runtime<X> {
         ops::zlib::register(&mut iso);
         ops::crypto::register(&mut iso);
         ops::child::register(&mut iso);
+        dns::register(&mut iso);
         ops::node_buffer::register(&mut iso);
         ops::node_process::register(&mut iso);
         modules::cjs_ops::register(&mut iso);
