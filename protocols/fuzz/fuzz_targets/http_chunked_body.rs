@@ -8,9 +8,11 @@ use libfuzzer_sys::fuzz_target;
 
 const HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
 
-fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> (Vec<u8>, Option<Event>, Option<String>) {
+/// The body, the end (whether the connection is reusable) and the error.
+fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> (Vec<u8>, Option<bool>, Option<String>) {
     let limits = Limits { max_body: 4096, ..Limits::default() };
-    let mut decoder = ResponseDecoder::with_limits(RequestMethod::Other, limits);
+    let mut decoder = ResponseDecoder::with_limits(limits);
+    decoder.request_sent(RequestMethod::Other);
     let mut body = Vec::new();
     let (used, head) = decoder.decode(HEAD, &mut body).unwrap();
     assert!(used == HEAD.len() && matches!(head, Some(Event::Head(_))));
@@ -19,7 +21,8 @@ fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> (Vec<u8>, Option<Event
         while at < piece.len() {
             match decoder.decode(&piece[at..], &mut body) {
                 Err(e) => return (body, None, Some(e.to_string())),
-                Ok((_, Some(end))) => return (body, Some(end), None),
+                Ok((_, Some(Event::End { reusable }))) => return (body, Some(reusable), None),
+                Ok((_, Some(other))) => panic!("{other:?} inside a body"),
                 Ok((used, None)) => {
                     assert_eq!(used, piece.len() - at, "a body consumes all it is given");
                     at += used;
@@ -27,8 +30,11 @@ fn run<'a>(pieces: impl IntoIterator<Item = &'a [u8]>) -> (Vec<u8>, Option<Event
             }
         }
     }
-    let end = decoder.eof().map_err(|e| e.to_string());
-    (body, end.as_ref().ok().cloned(), end.err())
+    match decoder.eof() {
+        Ok(Some(Event::End { reusable })) => (body, Some(reusable), None),
+        Ok(_) => (body, None, None),
+        Err(e) => (body, None, Some(e.to_string())),
+    }
 }
 
 fuzz_target!(|data: &[u8]| {
