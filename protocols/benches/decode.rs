@@ -5,12 +5,14 @@
 //!   received, parsed into rows and decoded to values;
 //! - 1,000 pipelined GETs encoded, and 1,000 RESP bulk replies (100 bytes
 //!   each) matched to them and decoded;
-//! - a 1 MiB chunked HTTP response body in 16 KiB chunks.
+//! - a 1 MiB chunked HTTP response body in 16 KiB chunks;
+//! - 1,000 masked 32-byte text messages received by a WebSocket server
+//!   (unmasked, checked as UTF-8, each an event).
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use howth_protocols::{http, postgres, redis};
+use howth_protocols::{http, postgres, redis, websocket};
 
 const ROWS: usize = 1000;
 
@@ -178,5 +180,39 @@ fn http_chunked_body(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, postgres_rows, redis_bulk_replies, http_chunked_body);
+fn websocket_messages(c: &mut Criterion) {
+    const MESSAGES: usize = 1000;
+    let mut client = websocket::Connection::new(websocket::Role::Client, websocket::Config::default());
+    let mut wire = Vec::new();
+    for i in 0..MESSAGES {
+        client
+            .send_text(&mut wire, &format!("{{\"type\":\"tick\",\"seq\":{i:>10}}}"))
+            .unwrap();
+    }
+    let mut group = c.benchmark_group("websocket");
+    group.throughput(Throughput::Elements(MESSAGES as u64));
+    group.bench_function("1,000 masked 32-byte text messages", |b| {
+        let mut out = Vec::new();
+        b.iter(|| {
+            let mut server =
+                websocket::Connection::new(websocket::Role::Server, websocket::Config::default());
+            let (mut at, mut n) = (0, 0);
+            while at < wire.len() {
+                let (used, event) = server.decode(black_box(&wire[at..]), &mut out).unwrap();
+                at += used;
+                n += usize::from(matches!(event, Some(websocket::Event::Text(_))));
+            }
+            assert_eq!(n, MESSAGES);
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    postgres_rows,
+    redis_bulk_replies,
+    http_chunked_body,
+    websocket_messages
+);
 criterion_main!(benches);
