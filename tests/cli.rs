@@ -429,3 +429,27 @@ fn bench_http_refuses_bad_combinations() {
         stderr(&o)
     );
 }
+
+/// A port that is really taken: `howth run` prints one line naming it and
+/// exits 1, with one worker or two.
+#[test]
+fn port_in_use_is_one_line_and_exit_1() {
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let script = TempScript::new("app.ts", "export default { fetch: () => new Response('x') };");
+    for workers in ["1", "2"] {
+        let out = Command::new(howth())
+            .args(["run", "--port", &port.to_string(), "--workers", workers])
+            .arg(&script.path)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_eq!(
+            err,
+            format!("error: port {port} is already in use (0.0.0.0:{port})\n"),
+            "--workers {workers}"
+        );
+        assert_eq!(stdout(&out), "");
+    }
+}
