@@ -10,7 +10,7 @@
 //   node benches/harness/bench.mjs [--quick] [--load oha|wrk] [--help]
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +25,7 @@ import {
   renderSvg,
   summarizeCell,
   withRatios,
+  baselineOf,
   fmtInt,
   fmtNum,
 } from "./lib.mjs";
@@ -54,6 +55,7 @@ function killChild(c, sig = "SIGKILL") {
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
     for (const c of live) killChild(c);
+    if (honoDir) rmSync(honoDir, { recursive: true, force: true });
     console.log(`\ninterrupted (${sig}); stopped ${live.size} child process(es)`);
     process.exit(130);
   });
@@ -204,6 +206,28 @@ function buildCFloor() {
   return existsSync(out) ? out : null;
 }
 
+/**
+ * A folder holding a copy of benches/apps/hono.ts beside a link to
+ * tests/npm's node_modules (installed by `make deps` from its lockfile) and a
+ * package.json naming hono (Deno resolves bare imports through it), so all
+ * three runtimes load the same file and the same hono. Made once per run,
+ * in a temporary folder removed at the end.
+ */
+let honoDir = null;
+function honoApp() {
+  const modules = path.join(ROOT, "tests/npm/node_modules");
+  if (!existsSync(path.join(modules, "hono/package.json"))) return null;
+  if (!honoDir) {
+    honoDir = mkdtempSync(path.join(os.tmpdir(), "howth-bench-hono-"));
+    writeFileSync(path.join(honoDir, "hono.ts"), readFileSync(path.join(APPS, "hono.ts")));
+    const version = JSON.parse(readFileSync(path.join(modules, "hono/package.json"), "utf8")).version;
+    writeFileSync(path.join(honoDir, "package.json"), JSON.stringify({ private: true, dependencies: { hono: version } }) + "\n");
+    const link = path.join(honoDir, "node_modules");
+    if (!existsSync(link)) symlinkSync(modules, link);
+  }
+  return path.join(honoDir, "hono.ts");
+}
+
 /** What each runtime runs, or why it is skipped. */
 function resolveRuntime(name, { install, howth: howthOpt }) {
   const howth = path.resolve(ROOT, howthOpt ?? process.env.HOWTH_BIN ?? "target/release/howth");
@@ -216,6 +240,7 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       const app = path.join(APPS, `${name}.ts`);
       return {
         cmd: (port) => [howth, "run", "--port", String(port), app],
+        honoCmd: (port, file) => [howth, "run", "--port", String(port), file],
         version: () => firstLine(howth, ["--version"])?.replace(/^howth\s*/i, "") ?? "unknown",
         fixedText: name === "howth-nojs" ? "Hi" : null,
       };
@@ -223,19 +248,34 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
     case "bun": {
       const bun = npmTool("@oven/bun-linux-x64", "bin/bun", install) ?? which("bun");
       if (!bun) return { skip: "Bun is not installed and `npm install @oven/bun-linux-x64` failed" };
-      return { cmd: () => [bun, "run", path.join(APPS, "bun.ts")], version: () => firstLine(bun, ["--version"]) };
+      return {
+        cmd: () => [bun, "run", path.join(APPS, "bun.ts")],
+        // Bun serves a default export on $PORT.
+        honoCmd: (port, file) => [bun, "run", file],
+        version: () => firstLine(bun, ["--version"]),
+      };
     }
     case "deno": {
       const deno = npmTool("@deno/linux-x64-glibc", "deno", install) ?? which("deno");
       if (!deno) return { skip: "Deno is not installed and `npm install @deno/linux-x64-glibc` failed" };
       return {
         cmd: () => [deno, "run", "--allow-net", "--allow-env", path.join(APPS, "deno.ts")],
+        honoCmd: (port, file) => [deno, "serve", "--allow-net", "--allow-env", "--allow-read", "--port", String(port), "--host", "127.0.0.1", file],
         env: { DENO_DIR: path.join(TOOLS, "deno-dir"), DENO_NO_UPDATE_CHECK: "1" },
         version: () => /deno (\S+)/.exec(firstLine(deno, ["--version"]) ?? "")?.[1] ?? "unknown",
       };
     }
     case "node":
       return { cmd: () => [process.execPath, path.join(APPS, "node.mjs")], version: () => process.version.replace(/^v/, "") };
+    case "hono-howth":
+    case "hono-bun":
+    case "hono-deno": {
+      const app = honoApp();
+      if (!app) return { skip: "tests/npm/node_modules has no hono: run make deps" };
+      const base = resolveRuntime(name.slice("hono-".length), { install, howth: howthOpt });
+      if (base.skip) return base;
+      return { ...base, cmd: (port) => base.honoCmd(port, app) };
+    }
     case "c-floor": {
       const bin = buildCFloor();
       if (!bin) return { skip: "gcc not found (benches/floor/epoll_floor.c)" };
@@ -484,7 +524,8 @@ async function main() {
     console.error("no runtime to benchmark");
     process.exit(1);
   }
-  if (!order.includes(BASELINE)) warn(`${BASELINE} is not being measured: the "vs Bun" columns will be empty`);
+  const noBase = [...new Set(order.map((n) => baselineOf(n, BASELINE)))].filter((b) => !order.includes(b));
+  for (const b of noBase) warn(`${b} is not being measured: the "vs Bun" columns of its family will be empty`);
 
   const nofile = Number(spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).stdout.trim());
   const maxConns = Math.max(...opts.connections, opts.pipelineConnections);
@@ -594,6 +635,7 @@ async function main() {
     pipelined: withRatios(pipelined, BASELINE, () => "pipelined"),
     pipelineSkipped,
   };
+  if (honoDir) rmSync(honoDir, { recursive: true, force: true });
   const md = renderMarkdown(results);
   writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
   writeFileSync(path.join(outDir, "results.md"), md);

@@ -196,14 +196,23 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb, res
 }
 
 /**
+ * The runtime a runtime is compared with: the baseline itself, or for the
+ * Hono app (hono-*) the baseline runtime running the same Hono app.
+ */
+export function baselineOf(runtime, baseline = "bun") {
+  return runtime.startsWith("hono-") ? `hono-${baseline}` : baseline;
+}
+
+/**
  * Adds vsBaseline (req/s ratio) and cpuVsBaseline (CPU-per-request ratio) to
- * each cell, against the baseline runtime's cell with the same key. The ratio
- * is null when either cell is flagged: a broken cell is never a win.
+ * each cell, against its baseline runtime's (baselineOf) cell with the same
+ * key. The ratio is null when either cell is flagged: a broken cell is never
+ * a win.
  */
 export function withRatios(cells, baseline = "bun", key = (c) => `${c.scenario}|${c.connections}`) {
-  const base = new Map(cells.filter((c) => c.runtime === baseline).map((c) => [key(c), c]));
+  const base = new Map(cells.filter((c) => baselineOf(c.runtime, baseline) === c.runtime).map((c) => [`${c.runtime}|${key(c)}`, c]));
   return cells.map((c) => {
-    const b = base.get(key(c));
+    const b = base.get(`${baselineOf(c.runtime, baseline)}|${key(c)}`);
     const clean = b && !b.flagged && !c.flagged;
     return {
       ...c,
@@ -221,7 +230,7 @@ export const DEFAULTS = {
   reps: 3,
   connections: [50, 200, 1000],
   scenarios: SCENARIO_NAMES,
-  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node"],
+  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno"],
   pipeline: true,
   pipelineDepth: 16,
   pipelineConnections: 50,
@@ -230,7 +239,7 @@ export const DEFAULTS = {
   load: "oha",
 };
 export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scenarios: ["hello", "json"] };
-export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "c-floor"];
+export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "c-floor"];
 export const LOAD_GENERATORS = ["oha", "wrk"];
 
 export const USAGE = `usage: node benches/harness/bench.mjs [options]
@@ -241,6 +250,7 @@ export const USAGE = `usage: node benches/harness/bench.mjs [options]
   --connections A,B       connection counts (default ${DEFAULTS.connections.join(",")})
   --scenarios A,B         of ${SCENARIO_NAMES.join(",")} (default all)
   --runtimes A,B          of ${KNOWN_RUNTIMES.join(",")} (default ${DEFAULTS.runtimes.join(",")});
+                          hono-* run benches/apps/hono.ts, one Hono app for all three;
                           c-floor is the C epoll server in benches/floor, opt-in
   --load oha|wrk          load generator of the tables (default ${DEFAULTS.load}); wrk needs less CPU
                           per request, so it caps req/s later; whole-second --duration/--warmup
@@ -374,6 +384,7 @@ export function renderMarkdown(results) {
   L.push("");
   L.push(
     "Columns: **req/s** successful (2xx) responses per second; **vs Bun** req/s ÷ Bun's in the same cell " +
+      "(the hono-* rows: ÷ hono-bun's, Bun running the same Hono app) " +
       "(— when either cell is flagged); **p50/p99** latency in ms; **CPU µs/req** the server's CPU time " +
       "(utime+stime, all threads) over the measured window ÷ successful requests, lower is better, its " +
       "capacity is 1/x per core; **CPU vs Bun** the same ÷ Bun's; **server CPU** share of one core the " +
@@ -393,8 +404,8 @@ export function renderMarkdown(results) {
       const rps = (c.flagged ? "⚠ " : "") + fmtInt(c.rps);
       L.push(
         `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${c.connections} | ${rps} | ` +
-          `${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ${fmtNum(c.p50Ms)} | ${fmtNum(c.p99Ms)} | ` +
-          `${fmtNum(c.cpuUsPerReq, 1)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ` +
+          `${c.runtime === baselineOf(c.runtime, baseline) ? "1.00×" : fmtRatio(c.vsBaseline)} | ${fmtNum(c.p50Ms)} | ${fmtNum(c.p99Ms)} | ` +
+          `${fmtNum(c.cpuUsPerReq, 1)} | ${c.runtime === baselineOf(c.runtime, baseline) ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ` +
           `${pct(c.cpuUtil)} | ${noise(c)} | ${fmtNum(c.rssMb, 1)} | ${flagText(c)} |`,
       );
     }
@@ -407,8 +418,8 @@ export function renderMarkdown(results) {
     L.push("|---|--:|--:|--:|--:|--:|--:|---|");
     for (const c of [...pipe].sort((a, b) => results.order.indexOf(a.runtime) - results.order.indexOf(b.runtime))) {
       L.push(
-        `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${(c.flagged ? "⚠ " : "") + fmtInt(c.rps)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ` +
-          `${fmtNum(c.cpuUsPerReq, 2)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ${pct(c.cpuUtil)} | ` +
+        `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${(c.flagged ? "⚠ " : "") + fmtInt(c.rps)} | ${c.runtime === baselineOf(c.runtime, baseline) ? "1.00×" : fmtRatio(c.vsBaseline)} | ` +
+          `${fmtNum(c.cpuUsPerReq, 2)} | ${c.runtime === baselineOf(c.runtime, baseline) ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ${pct(c.cpuUtil)} | ` +
           `${noise(c)} | ${flagText(c)} |`,
       );
     }
@@ -429,6 +440,9 @@ export const COLORS = {
   deno: "#2a9d8f",
   node: "#3b6fb6",
   "c-floor": "#7d5ba6",
+  "hono-howth": "#a63a1c",
+  "hono-bun": "#b8901f",
+  "hono-deno": "#1e7066",
 };
 const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

@@ -1,6 +1,6 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { summarizeCell, withRatios, checkResponse, echoBody } from "../lib.mjs";
+import { summarizeCell, withRatios, baselineOf, checkResponse, echoBody } from "../lib.mjs";
 
 // A rep as `howth bench http --json` prints it; cpuTicks at 100 Hz over 5 s and 400,000 requests.
 const rep = (over = {}, cpuTicks = 500) => ({
@@ -105,4 +105,16 @@ test("checkResponse accepts right answers and names what is wrong", () => {
   assert.match(checkResponse("echo", { status: 200, contentType: "application/octet-stream", body: echoBody(100) }).join(), /echoed 100 bytes/);
   // the no-JS baseline answers "Hi" everywhere
   assert.deepEqual(checkResponse("json", { status: 200, contentType: "text/plain", body: enc("Hi") }, { fixedText: "Hi" }), []);
+});
+
+test("the Hono app's rows are compared with Bun running the same Hono app", () => {
+  const mk = (runtime, rps, cpu) => summarizeCell({ runtime, scenario: "hello", connections: 50, reps: [rep({ rps }, cpu)] });
+  const [bun, honoBun, honoHowth, howth] = withRatios([mk("bun", 80000, 500), mk("hono-bun", 40000, 600), mk("hono-howth", 60000, 450), mk("howth", 100000, 400)]);
+  assert.equal(bun.vsBaseline, 1);
+  assert.equal(honoBun.vsBaseline, 1, "hono-bun is its own family's baseline");
+  assert.equal(honoHowth.vsBaseline, 1.5);
+  assert.equal(honoHowth.cpuVsBaseline, 0.75);
+  assert.equal(howth.vsBaseline, 1.25);
+  assert.equal(baselineOf("hono-deno"), "hono-bun");
+  assert.equal(baselineOf("deno"), "bun");
 });
