@@ -130,6 +130,133 @@ fn hono_app_with_cors_etag_and_zod_validator() {
     );
 }
 
+/// Runs `tests/npm/cross/<script>` with `args` under `runtime` ("node" or
+/// howth's `run`), in tests/npm; it must succeed. Returns its stdout.
+fn cross(runtime: &str, script: &str, args: &[&str]) -> String {
+    let file = npm_dir().join("cross").join(script);
+    let mut c = Command::new(runtime);
+    if runtime != "node" {
+        c.arg("run");
+    }
+    let out = c
+        .arg(&file)
+        .args(args)
+        .current_dir(npm_dir())
+        .output()
+        .unwrap_or_else(|e| panic!("spawn {runtime}: {e}"));
+    assert!(
+        out.status.success(),
+        "{runtime} {script} {args:?}: {}\nstdout:\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// jose signs and verifies HS256, ES256, RS256 and EdDSA JWTs under howth,
+/// and the tokens and keys cross between runtimes: keys made and tokens
+/// signed by howth are checked by node, and the reverse, with the public
+/// keys moved as SPKI and JWK and the private keys as PKCS#8 and JWK. The
+/// checks print the same under both (deterministic tokens in full).
+#[test]
+fn jose_jwts_cross_between_howth_and_node() {
+    installed();
+    let dir = TempScript::new("x", "");
+    for (i, maker) in ["node", howth()].into_iter().enumerate() {
+        let file = dir.dir.join(format!("jose-{i}.json"));
+        let file = file.to_str().unwrap();
+        assert_eq!(
+            cross(maker, "jose_jwt.mjs", &["make", file]),
+            "made ES256 RS256 EdDSA HS256\n"
+        );
+        let by_node = cross("node", "jose_jwt.mjs", &["check", file]);
+        let by_howth = cross(howth(), "jose_jwt.mjs", &["check", file]);
+        assert_eq!(by_howth, by_node, "keys and tokens made by {maker}");
+        for alg in ["ES256", "RS256", "EdDSA", "HS256"] {
+            for line in [
+                format!("{alg} spki ok user-7 admin {alg}"),
+                format!("{alg} jwk ok user-7 admin {alg}"),
+                format!("{alg} tampered rejected ERR_JWS_SIGNATURE_VERIFICATION_FAILED"),
+                format!("{alg} wrong issuer rejected ERR_JWT_CLAIM_VALIDATION_FAILED"),
+                format!("{alg} re-signed ok user-7 again {alg}"),
+                format!("{alg} jwk-signed ok user-7 jwk {alg}"),
+                format!("{alg} expired rejected ERR_JWT_EXPIRED"),
+            ] {
+                assert!(by_node.lines().any(|l| l == line), "{line} in\n{by_node}");
+            }
+        }
+    }
+}
+
+/// Hono's jwt middleware served by howth: tokens signed by node's jose
+/// for the app's HS256 secret and ES256 public JWK get 200 with their
+/// payload; expired, tampered, wrongly signed and missing tokens get 401
+/// with Hono's WWW-Authenticate; a token the app signs verifies in node.
+#[test]
+fn hono_jwt_middleware_accepts_and_rejects_tokens() {
+    installed();
+    let server = Server::start(&npm_dir().join("apps/hono_jwt.ts"));
+    let tokens: serde_json::Value =
+        serde_json::from_str(&cross("node", "hono_jwt_tokens.mjs", &["tokens"])).unwrap();
+    let get = |path: &str, token: &str| {
+        send(
+            &server,
+            &format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"),
+        )
+    };
+    let payload = |r: &common::Response| -> serde_json::Value {
+        assert_eq!(r.status, 200, "{}", r.text());
+        serde_json::from_str::<serde_json::Value>(&r.text()).unwrap()["payload"].clone()
+    };
+    let r = get("/hs/me", tokens["hs"].as_str().unwrap());
+    let p = payload(&r);
+    assert_eq!(
+        (p["sub"].as_str(), p["role"].as_str()),
+        (Some("bob"), Some("reader"))
+    );
+    let r = get("/es/me", tokens["es"].as_str().unwrap());
+    let p = payload(&r);
+    assert_eq!(
+        (p["sub"].as_str(), p["role"].as_str()),
+        (Some("ada"), Some("admin"))
+    );
+
+    for (path, name) in [
+        ("/hs/me", "hsExpired"),
+        ("/es/me", "esExpired"),
+        ("/hs/me", "hsTampered"),
+        ("/hs/me", "hsWrongSecret"),
+        ("/es/me", "esOtherKey"),
+        ("/es/me", "hs"),
+    ] {
+        let r = get(path, tokens[name].as_str().unwrap());
+        assert_eq!(
+            (r.status, r.text().as_str()),
+            (401, "Unauthorized"),
+            "{name} at {path}"
+        );
+        let auth = r.header("www-authenticate").unwrap_or_default();
+        assert!(auth.contains("error=\"invalid_token\""), "{name}: {auth}");
+    }
+    let r = server.get("/hs/me");
+    assert_eq!(r.status, 401);
+    assert!(
+        r.header("www-authenticate")
+            .is_some_and(|h| h.contains("no authorization included in request")),
+        "{:?}",
+        r.header("www-authenticate")
+    );
+
+    let issued = server.get("/login/eve");
+    assert_eq!(issued.status, 200);
+    let token = issued.text();
+    assert_eq!(
+        cross("node", "hono_jwt_tokens.mjs", &["verify", &token]),
+        "eve true\n"
+    );
+    assert_eq!(payload(&get("/hs/me", &token))["sub"], "eve");
+}
+
 /// A package with conditional exports, patterns, excluded paths, imports
 /// and a self-reference, in a temporary project.
 fn conditions_project() -> TempScript {

@@ -3,9 +3,9 @@
 // once (so later changes to the original are not seen) and delivered as a
 // task on the loop (a zero-delay timer), never synchronously.
 //
-// Limits: ArrayBuffers in the transfer list are copied, not detached (the
-// engine has no detach yet, as for structuredClone); BroadcastChannel
-// reaches the channels of this isolate only, not other workers' isolates.
+// ArrayBuffers in the transfer list are detached once the message is cloned
+// (clone.ts). Limit: BroadcastChannel reaches the channels of this isolate
+// only, not other workers' isolates.
 
 import { structuredClone } from "./clone.ts";
 import { DOMException, Event, EventTarget } from "./event.ts";

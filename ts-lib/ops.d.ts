@@ -112,11 +112,12 @@ export interface Ops {
   /** Structured clone through V8's serializer; throws for uncloneable values. */
   structuredClone<T>(value: T): T;
   /**
-   * Optional, not implemented yet (needs v8::ArrayBuffer::Detach in the
-   * engine shim): detaches a buffer, so ArrayBuffer.prototype.transfer can
-   * detach its source as specified. polyfills.ts uses it when present.
+   * Detaches an ArrayBuffer (the source of a transfer: structuredClone,
+   * postMessage, ArrayBuffer.prototype.transfer): true once detached, false
+   * when V8 will not detach it (a WebAssembly memory) or it was already;
+   * TypeError for anything but an ArrayBuffer.
    */
-  detachArrayBuffer?(buffer: ArrayBuffer): void;
+  detachArrayBuffer(buffer: ArrayBuffer): boolean;
   /**
    * WHATWG URL parsing (Rust url crate). Returns the href (ASCII) or
    * undefined when parsing fails, and on success writes into `out` (a

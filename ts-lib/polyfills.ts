@@ -5,11 +5,11 @@
 // in spec order, Get-based reads that see holes as undefined, -0 keys
 // normalised, iterators closed on abrupt completion.
 //
-// Known limitation: ArrayBuffer.prototype.transfer copies but cannot detach
-// the source unless ops provide `detachArrayBuffer` (JS alone has no way to
-// detach a buffer in V8 10.2); `detached` reports real detachment.
+// ArrayBuffer.prototype.transfer copies and then detaches its source with
+// the engine's detachArrayBuffer op (JS alone has no way to detach a buffer
+// in V8 10.2); `detached` reports real detachment.
 
-import type { Ops } from "./ops.d.ts";
+import { webOps } from "./web_ops.ts";
 
 type AnyFn = (...args: any[]) => any;
 
@@ -544,7 +544,6 @@ const arrayStatics = {
 // ---- ArrayBuffer transfer (ES2024) -----------------------------------------
 
 const abByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
-let detachBuffer: ((b: ArrayBuffer) => void) | undefined;
 
 function isDetached(b: ArrayBuffer): boolean {
   if ((abByteLength.call(b) as number) !== 0) return false;
@@ -580,7 +579,8 @@ function transfer(this: unknown, newLength: unknown, where: string): ArrayBuffer
   const out = new ArrayBuffer(len);
   const n = Math.min(len, abByteLength.call(o) as number);
   new Uint8Array(out).set(new Uint8Array(o, 0, n));
-  detachBuffer?.(o);
+  // webOps is set at bootstrap, before any user code can call transfer.
+  webOps?.detachArrayBuffer(o);
   return out;
 }
 
@@ -1047,10 +1047,8 @@ function installIteratorHelpers(g: Record<string, unknown>): void {
   install(IteratorPrototype, iteratorMethods);
 }
 
-/** Installs every missing built-in. `ops` is optional: only transfer uses it. */
-export function installPolyfills(ops?: Partial<Ops>): void {
-  const detach = (ops as { detachArrayBuffer?: (b: ArrayBuffer) => void } | undefined)?.detachArrayBuffer;
-  if (typeof detach === "function") detachBuffer = detach;
+/** Installs every missing built-in. Calls no op (it runs while a startup snapshot is made). */
+export function installPolyfills(): void {
   const g = globalThis as unknown as Record<string, unknown>;
   install(Array.prototype, arrayMethods);
   install(TypedArrayPrototype, typedArrayMethods);

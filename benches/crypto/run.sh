@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench-crypto`: JWT verifications per second (HS256 and ES256, the
-# whole token and subtle.verify alone, see jwt.mjs) on Howth, Node and Bun in the same run, one after the other,
+# whole token and subtle.verify alone, see jwt.mjs) and ES256 signatures
+# per second on Howth, Node and Bun in the same run, one after the other,
 # each pinned to cpu0 (taskset). Bun comes from .bench-tools/ (installed
 # there from npm, @oven/bun-linux-x64, on first use) or PATH; without it
 # the Bun column is left out. The machine is shared: compare only figures
@@ -33,7 +34,7 @@ fi
 printf '%-14s' case
 for r in "${runtimes[@]}"; do printf '%14s' "$r/s"; done
 printf '%16s\n' "howth/node"
-for name in HS256-jwt HS256-verify ES256-jwt ES256-verify; do
+for name in HS256-jwt HS256-verify ES256-jwt ES256-verify ES256-sign; do
   printf '%-14s' "$name"
   for r in "${runtimes[@]}"; do printf '%14s' "$(awk -v n="$name" '$1 == n { print $2 }' <<<"${out[$r]}")"; done
   h=$(awk -v n="$name" '$1 == n { print $2 }' <<<"${out[howth]}")

@@ -1175,4 +1175,24 @@ HowthValue* howth_value_get(HowthIsolate* hi, HowthValue* obj, const char* key, 
   return new HowthValue(iso, out);
 }
 
+
+// ---- detaching an ArrayBuffer (transfer in structuredClone / postMessage) --
+// Kept apart from the rest: the one place the shim changes a buffer's
+// ownership. Detaching is safe against every other shim function because
+// none keeps a pointer into a backing store past its call (they copy in
+// and out under a shared_ptr to the BackingStore), and V8 zeroes the length
+// of every view over the buffer.
+// Returns 1 when argument i was an ArrayBuffer and is now detached, 0 when
+// it is no ArrayBuffer (a SharedArrayBuffer, a view or anything else: V8's
+// IsArrayBuffer is false for those), -1 when V8 will not detach it (a
+// WebAssembly memory's buffer) or it is detached already.
+int howth_detach_array_buffer(const void* a, int i) {
+  v8::Local<v8::Value> v = (*static_cast<const Args*>(a))[i];
+  if (!v->IsArrayBuffer()) return 0;
+  v8::Local<v8::ArrayBuffer> ab = v.As<v8::ArrayBuffer>();
+  if (!ab->IsDetachable() || ab->WasDetached()) return -1;
+  ab->Detach();
+  return 1;
+}
+
 }  // extern "C"

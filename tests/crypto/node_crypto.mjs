@@ -140,6 +140,22 @@ await probe("gcm bad tag", () => {
   d.update(ct);
   return d.final();
 });
+for (const authTagLength of [4, 8]) {
+  await probe(`gcm ${authTagLength}-byte tag`, () => {
+    const c = createCipheriv("aes-128-gcm", bytes(16), bytes(12), { authTagLength });
+    const ct = Uint8Array.from([...c.update(bytes(20)), ...c.final()]);
+    const tag = c.getAuthTag();
+    const d = createDecipheriv("aes-128-gcm", bytes(16), bytes(12), { authTagLength });
+    d.setAuthTag(tag);
+    const pt = Uint8Array.from([...d.update(ct), ...d.final()]);
+    const bad = createDecipheriv("aes-128-gcm", bytes(16), bytes(12), { authTagLength });
+    bad.setAuthTag(tag.map((b, i) => (i === 0 ? b ^ 1 : b)));
+    bad.update(ct);
+    let rejected = false;
+    try { bad.final(); } catch { rejected = true; }
+    return `${hex(ct)} ${hex(tag)} ${hex(pt)} ${rejected}`;
+  });
+}
 await probe("unknown cipher", () => createCipheriv("aes-128-xyz", bytes(16), bytes(16)));
 await probe("bad key length", () => createCipheriv("aes-256-cbc", bytes(16), bytes(16)));
 await probe("bad iv length", () => createCipheriv("aes-128-cbc", bytes(16), bytes(8)));

@@ -111,9 +111,20 @@ for (const bits of [128, 192, 256]) {
 await probe("AES-GCM tag lengths", async () => {
   const k = await subtle.importKey("raw", bytes(16), "AES-GCM", false, ["encrypt"]);
   const out = [];
-  for (const t of [96, 104, 112, 120, 128]) out.push((await subtle.encrypt({ name: "AES-GCM", iv: iv12, tagLength: t }, k, msg)).byteLength);
+  for (const t of [32, 64, 96, 104, 112, 120, 128]) out.push((await subtle.encrypt({ name: "AES-GCM", iv: iv12, tagLength: t }, k, msg)).byteLength);
   return out.join(",");
 });
+for (const tagLength of [32, 64]) {
+  await probe(`AES-GCM ${tagLength}-bit tag`, async () => {
+    const k = await subtle.importKey("raw", bytes(16), "AES-GCM", false, ["encrypt", "decrypt"]);
+    const params = { name: "AES-GCM", iv: iv12, additionalData: enc.encode("hdr"), tagLength };
+    const ct = new Uint8Array(await subtle.encrypt(params, k, msg));
+    const pt = await subtle.decrypt(params, k, ct);
+    ct[ct.length - 1] ^= 1;
+    const tampered = await subtle.decrypt(params, k, ct).then(() => "accepted", (e) => e.name);
+    return `${hex(ct.slice(0, -1))} ${new TextDecoder().decode(pt)} ${tampered}`;
+  });
+}
 await probe("AES-GCM 16-byte IV", async () => {
   const k = await subtle.importKey("raw", bytes(16), "AES-GCM", false, ["encrypt"]);
   return hex(await subtle.encrypt({ name: "AES-GCM", iv: iv16 }, k, msg));

@@ -115,12 +115,15 @@ test("Array.fromAsync", async () => {
 });
 
 test("ArrayBuffer.prototype.transfer and detached", () => {
-  const b = new Uint8Array([1, 2, 3]).buffer;
+  const view = new Uint8Array([1, 2, 3]);
+  const b = view.buffer;
   const t = any(b).transfer(5);
   assertEquals(t.byteLength, 5);
   assertEquals([...new Uint8Array(t)], [1, 2, 3, 0, 0]);
-  assertEquals(any(b).transferToFixedLength(2).byteLength, 2);
-  assertEquals(typeof any(b).detached, "boolean");
+  // The source is detached: no length, its views empty, no second transfer.
+  assertEquals([any(b).detached, b.byteLength, view.length], [true, 0, 0]);
+  assertThrows(() => any(b).transfer(), TypeError);
+  assertEquals(any(new Uint8Array(4).buffer).transferToFixedLength(2).byteLength, 2);
   assertEquals(any(new ArrayBuffer(0)).detached, false);
   assertThrows(() => any(ArrayBuffer.prototype).transfer.call({}), TypeError);
 });

@@ -55,6 +55,39 @@ test("uncloneable messages throw DataCloneError", () => {
   port2.close();
 });
 
+test("a transferred ArrayBuffer is detached: structuredClone and postMessage", async () => {
+  const view = new Uint8Array([1, 2, 3]);
+  const clone = structuredClone({ view, buffer: view.buffer }, { transfer: [view.buffer] });
+  assertEquals([view.buffer.byteLength, view.length], [0, 0], "the original and its views are empty");
+  assertEquals([...clone.view], [1, 2, 3]);
+  assert(clone.buffer === clone.view.buffer, "one buffer in the clone, as in the original");
+  // A detached buffer, the same buffer twice, a SharedArrayBuffer, a view:
+  // DataCloneError, and nothing is detached by a clone that fails.
+  const twice = new ArrayBuffer(1);
+  const refusals: [unknown, Transferable[]][] = [
+    [view.buffer, [view.buffer]],
+    [1, [twice, twice]],
+    [1, [new SharedArrayBuffer(2)]],
+    [1, [new Uint8Array(2)]],
+  ];
+  for (const [value, transfer] of refusals) {
+    assertEquals(assertThrows(() => structuredClone(value, { transfer }), DOMException).name, "DataCloneError");
+  }
+  const kept = new ArrayBuffer(4);
+  assertEquals(assertThrows(() => structuredClone({ f() {} }, { transfer: [kept] }), DOMException).name, "DataCloneError");
+  assertEquals(kept.byteLength, 4, "a failed clone detaches nothing");
+
+  const { port1, port2 } = new MessageChannel();
+  const sent = new Float64Array([0.5, 1.5]).buffer;
+  const got = nextMessage(port2);
+  port2.start();
+  port1.postMessage({ sent }, [sent]);
+  assertEquals(sent.byteLength, 0, "detached as soon as it is posted");
+  assertEquals([...new Float64Array((await got).data.sent)], [0.5, 1.5]);
+  port1.close();
+  port2.close();
+});
+
 test("BroadcastChannel reaches the other channels of the same name, not itself", async () => {
   const a = new BroadcastChannel("news");
   const b = new BroadcastChannel("news");

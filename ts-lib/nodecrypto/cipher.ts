@@ -172,7 +172,7 @@ class CipherBase {
       return output(streamed ? EMPTY : sealed.subarray(0, sealed.byteLength - this.#tagLength), outputEncoding);
     }
     if (this.#tag === undefined) throw new Error("Unsupported state or unable to authenticate data");
-    if (![12, 13, 14, 15, 16].includes(this.#tag.byteLength)) {
+    if (![4, 8, 12, 13, 14, 15, 16].includes(this.#tag.byteLength)) {
       throw invalidArgValue("authTagLength", this.#tag.byteLength);
     }
     const opened = this.#run(false, this.#iv, this.#tag.byteLength * 8, concat([this.#pending, this.#tag]));

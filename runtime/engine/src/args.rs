@@ -278,3 +278,30 @@ impl<'a> CallArgs<'a> {
         unsafe { ffi::howth_structured_clone(self.raw, i as c_int) }
     }
 }
+
+/// What [`CallArgs::detach_array_buffer`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detach {
+    /// The argument was an ArrayBuffer and is detached now.
+    Detached,
+    /// The argument is no ArrayBuffer (SharedArrayBuffers and views included).
+    NotArrayBuffer,
+    /// V8 will not detach it (a WebAssembly memory's buffer), or it was
+    /// detached already.
+    NotDetachable,
+}
+
+impl CallArgs<'_> {
+    /// Detaches argument `i` when it is an ArrayBuffer: its length and its
+    /// views' lengths become 0 (transfer in structuredClone and postMessage).
+    pub fn detach_array_buffer(&mut self, i: usize) -> Detach {
+        // SAFETY: as in `len`; the shim checks the value's kind before it
+        // treats it as an ArrayBuffer, and no shim function holds a pointer
+        // into a backing store past its own call, so none is left dangling.
+        match unsafe { ffi::howth_detach_array_buffer(self.raw, i as c_int) } {
+            1 => Detach::Detached,
+            0 => Detach::NotArrayBuffer,
+            _ => Detach::NotDetachable,
+        }
+    }
+}

@@ -116,6 +116,8 @@ extern "C" {
     pub fn howth_ret_value(a: *const c_void, v: *mut HowthValue);
     pub fn howth_throw(a: *const c_void, kind: c_int, p: *const c_char, n: usize);
     pub fn howth_structured_clone(a: *const c_void, i: c_int);
+    /// 1 detached, 0 not an ArrayBuffer, -1 not detachable or detached already.
+    pub fn howth_detach_array_buffer(a: *const c_void, i: c_int) -> c_int;
 
     pub fn howth_value_free(v: *mut HowthValue);
     pub fn howth_value_string(hi: *mut HowthIsolate, p: *const c_char, n: usize) -> *mut HowthValue;

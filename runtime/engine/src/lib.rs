@@ -30,6 +30,7 @@ mod isolate;
 mod unwind;
 mod value;
 
+pub use args::Detach;
 pub use args::{CallArgs, ErrorKind, Kind};
 pub use error::JsError;
 pub use guard::StateGuard;

@@ -1,7 +1,8 @@
-//! Encoding ops for ts-lib/encoding.ts (TextEncoder, TextDecoder) and
-//! structuredClone. Decoding goes through encoding_rs, which implements the
-//! WHATWG Encoding Standard's decoders and label table exactly, so every
-//! label TextDecoder accepts is handled the same way browsers do.
+//! Encoding ops for ts-lib/encoding.ts (TextEncoder, TextDecoder),
+//! structuredClone and the detaching of its transferred ArrayBuffers.
+//! Decoding goes through encoding_rs, which implements the WHATWG Encoding
+//! Standard's decoders and label table exactly, so every label TextDecoder
+//! accepts is handled the same way browsers do.
 //!
 //! Streaming decoders (`decode(bytes, { stream: true })`) keep state between
 //! calls that JS cannot see: a partial UTF-8 sequence, half a UTF-16 code
@@ -11,7 +12,7 @@
 use std::cell::RefCell;
 
 use encoding_rs::{CoderResult, Decoder, DecoderResult, Encoding};
-use howth_engine::{CallArgs, ErrorKind, Isolate};
+use howth_engine::{CallArgs, Detach, ErrorKind, Isolate};
 
 pub fn register<S: 'static>(iso: &mut Isolate<S>) {
     iso.set_op("encodeUtf8", op_encode_utf8::<S>);
@@ -24,6 +25,7 @@ pub fn register<S: 'static>(iso: &mut Isolate<S>) {
     iso.set_op("decoderClose", op_decoder_close::<S>);
     // Stateless: the serializer runs user getters, which may call any op.
     iso.set_stateless_op("structuredClone", op_structured_clone);
+    iso.set_stateless_op("detachArrayBuffer", op_detach_array_buffer);
 }
 
 /// btoa(binaryString): its base64, or null when a character is above
@@ -309,6 +311,17 @@ fn op_decoder_close<S>(_: &mut S, args: &mut CallArgs<'_>) {
 /// structuredClone(value): a deep copy through V8's serializer.
 fn op_structured_clone(args: &mut CallArgs<'_>) {
     args.return_structured_clone(0);
+}
+
+/// detachArrayBuffer(buffer): true once it is detached (a transfer's
+/// source), false when V8 will not detach it or it was detached already;
+/// a TypeError for anything but an ArrayBuffer.
+fn op_detach_array_buffer(args: &mut CallArgs<'_>) {
+    match args.detach_array_buffer(0) {
+        Detach::Detached => args.return_bool(true),
+        Detach::NotDetachable => args.return_bool(false),
+        Detach::NotArrayBuffer => args.throw(ErrorKind::TypeError, "detachArrayBuffer: not an ArrayBuffer"),
+    }
 }
 
 #[cfg(test)]

@@ -18,9 +18,12 @@ fn check_key(key: &[u8]) -> Result<()> {
     }
 }
 
-/// AES-GCM with a 96-bit or 128-bit IV and a 96 to 128-bit tag (the tag is
-/// appended to the ciphertext, as Web Crypto does).
+/// AES-GCM with a 96-bit or 128-bit IV and a tag of 32, 64 or 96 to 128
+/// bits (the tag is appended to the ciphertext, as Web Crypto does).
 pub fn gcm(encrypt: bool, key: &[u8], iv: &[u8], aad: &[u8], tag_bits: u32, input: &[u8]) -> Result<Vec<u8>> {
+    if tag_bits == 32 || tag_bits == 64 {
+        return gcm_short_tag(encrypt, key, iv, aad, (tag_bits / 8) as usize, input);
+    }
     check_key(key)?;
     macro_rules! run {
         ($aes:ty, $nonce:ty, $tag:ty) => {{
@@ -44,9 +47,6 @@ pub fn gcm(encrypt: bool, key: &[u8], iv: &[u8], aad: &[u8], tag_bits: u32, inpu
                 112 => run!($aes, $nonce, U14),
                 120 => run!($aes, $nonce, U15),
                 128 => run!($aes, $nonce, U16),
-                32 | 64 => Err(unsupported(format!(
-                    "AES-GCM tags of {tag_bits} bits are not supported"
-                ))),
                 _ => Err(operation(format!(
                     "{tag_bits} is not a valid AES-GCM tag length"
                 ))),
@@ -72,6 +72,40 @@ pub fn gcm(encrypt: bool, key: &[u8], iv: &[u8], aad: &[u8], tag_bits: u32, inpu
         16 => by_nonce!(Aes128),
         24 => by_nonce!(Aes192),
         _ => by_nonce!(Aes256),
+    }
+}
+
+/// AES-GCM with a 32 or 64-bit tag, which aes-gcm does not offer: the tag
+/// of t bytes is the first t bytes of the full tag (NIST SP 800-38D, 5.2.1.2),
+/// so encryption truncates the full tag. Decryption recovers the plaintext
+/// by encrypting the ciphertext (GCM's keystream does not depend on the
+/// data), then encrypts that plaintext again to get the full tag, and
+/// compares its first t bytes with the given tag in constant time.
+fn gcm_short_tag(
+    encrypt: bool,
+    key: &[u8],
+    iv: &[u8],
+    aad: &[u8],
+    tag_len: usize,
+    input: &[u8],
+) -> Result<Vec<u8>> {
+    let full = |msg: &[u8], aad: &[u8]| gcm(true, key, iv, aad, 128, msg);
+    if encrypt {
+        let mut out = full(input, aad)?;
+        out.truncate(input.len() + tag_len);
+        return Ok(out);
+    }
+    let Some(ct_len) = input.len().checked_sub(tag_len) else {
+        return Err(operation("The provided data is too small."));
+    };
+    let (ct, tag) = input.split_at(ct_len);
+    let mut plain = full(ct, &[])?;
+    plain.truncate(ct_len);
+    let expected = full(&plain, aad)?;
+    if super::hash::constant_time_eq(&expected[ct_len..ct_len + tag_len], tag) {
+        Ok(plain)
+    } else {
+        Err(operation("The operation failed for an operation-specific reason"))
     }
 }
 
@@ -236,6 +270,44 @@ mod tests {
         bad[0] ^= 1;
         assert!(gcm(false, &key, &iv, b"aad", 128, &bad).is_err());
         assert!(gcm(false, &key, &iv, b"other", 128, &ct).is_err());
+    }
+
+    /// A 32 or 64-bit tag is the start of the 128-bit one; decryption checks
+    /// it and the additional data.
+    #[test]
+    fn gcm_short_tags_are_the_full_tag_truncated() {
+        let key = [3u8; 16];
+        let iv = [5u8; 12];
+        let full = gcm(true, &key, &iv, b"aad", 128, b"a message of some length").unwrap();
+        for bits in [32u32, 64] {
+            let t = (bits / 8) as usize;
+            let ct = gcm(true, &key, &iv, b"aad", bits, b"a message of some length").unwrap();
+            assert_eq!(ct, full[..24 + t]);
+            assert_eq!(
+                gcm(false, &key, &iv, b"aad", bits, &ct).unwrap(),
+                b"a message of some length"
+            );
+            let mut bad = ct.clone();
+            *bad.last_mut().unwrap() ^= 1;
+            assert!(gcm(false, &key, &iv, b"aad", bits, &bad).is_err());
+            bad = ct.clone();
+            bad[0] ^= 1;
+            assert!(gcm(false, &key, &iv, b"aad", bits, &bad).is_err());
+            assert!(gcm(false, &key, &iv, b"other", bits, &ct).is_err());
+            assert!(gcm(false, &key, &iv, b"aad", bits, &ct[..t - 1]).is_err());
+            assert_eq!(
+                gcm(
+                    false,
+                    &key,
+                    &iv,
+                    b"aad",
+                    bits,
+                    &gcm(true, &key, &iv, b"aad", bits, b"").unwrap()
+                )
+                .unwrap(),
+                b""
+            );
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@ use pkcs8::der::asn1::{BitStringRef, OctetStringRef};
 use pkcs8::der::{Decode, Encode};
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, ObjectIdentifier, PrivateKeyInfo};
 use rand_core::OsRng;
+use ring::signature::EcdsaKeyPair;
 use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, RsaPrivateKey, RsaPublicKey};
@@ -127,6 +128,49 @@ impl Secret {
     }
 }
 
+/// An EC private key's ring signing keys (P-256 with SHA-256, P-384 with
+/// SHA-384: ring's assembly signs about ten times faster than the p256
+/// crate), made on first use, one per signature format: IEEE P1363 (Web
+/// Crypto) and DER (node:crypto's default). Making one checks the key pair
+/// and computes tables, so it is kept rather than redone per signature.
+#[derive(Default)]
+pub struct EcSigners {
+    by_format: [OnceLock<Option<EcdsaKeyPair>>; 2],
+}
+
+impl EcSigners {
+    /// ring's signing key for this curve, hash and format; None where ring
+    /// has no such ECDSA (P-521, other hashes), which RustCrypto signs.
+    pub fn get(
+        &self,
+        curve: Curve,
+        scalar: &[u8],
+        public: &[u8],
+        h: HashAlg,
+        der: bool,
+    ) -> Option<&EcdsaKeyPair> {
+        use ring::signature::*;
+        let alg = match (curve, h, der) {
+            (Curve::P256, HashAlg::Sha256, false) => &ECDSA_P256_SHA256_FIXED_SIGNING,
+            (Curve::P256, HashAlg::Sha256, true) => &ECDSA_P256_SHA256_ASN1_SIGNING,
+            (Curve::P384, HashAlg::Sha384, false) => &ECDSA_P384_SHA384_FIXED_SIGNING,
+            (Curve::P384, HashAlg::Sha384, true) => &ECDSA_P384_SHA384_ASN1_SIGNING,
+            _ => return None,
+        };
+        self.by_format[der as usize]
+            .get_or_init(|| {
+                EcdsaKeyPair::from_private_key_and_public_key(
+                    alg,
+                    scalar,
+                    public,
+                    &ring::rand::SystemRandom::new(),
+                )
+                .ok()
+            })
+            .as_ref()
+    }
+}
+
 pub enum Key {
     Secret(Secret),
     RsaPrivate(Box<RsaPrivateKey>),
@@ -136,6 +180,7 @@ pub enum Key {
         curve: Curve,
         scalar: Vec<u8>,
         public: Vec<u8>,
+        signers: Box<EcSigners>,
     },
     EcPublic {
         curve: Curve,
@@ -283,6 +328,7 @@ fn ec_private(curve: Curve, scalar: &[u8]) -> Result<Key> {
             curve,
             scalar: sk.to_bytes().to_vec(),
             public: sk.public_key().to_encoded_point(false).as_bytes().to_vec(),
+            signers: Box::default(),
         })
     })
 }
@@ -529,6 +575,7 @@ pub fn export(key: &Key, format: &str) -> Result<Exported> {
                 curve,
                 scalar,
                 public,
+                ..
             },
         ) => {
             // With the curve's OID inside, as OpenSSL writes it (RustCrypto's

@@ -1,6 +1,6 @@
 //! Signatures: HMAC, RSASSA-PKCS1-v1_5, RSA-PSS (rsa), ECDSA (p256, p384,
-//! p521; ring verifies P-256 and P-384 with their usual hashes, several
-//! times faster), Ed25519 (ed25519-dalek).
+//! p521; ring signs and verifies P-256 and P-384 with their usual hashes,
+//! several times faster), Ed25519 (ed25519-dalek).
 
 use ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
 use ed25519_dalek::{Signer, Verifier};
@@ -89,7 +89,21 @@ pub fn sign(scheme: Scheme, key: &Key, data_in: &[u8]) -> Result<Vec<u8>> {
         (Scheme::Pss(h, salt), Key::RsaPrivate(k)) => k
             .sign_with_rng(&mut OsRng, pss(h, salt)?, &hash::digest(h, data_in))
             .map_err(|e| operation(format!("RSA-PSS signing failed: {e}"))),
-        (Scheme::Ecdsa { hash: h, der }, Key::EcPrivate { curve, scalar, .. }) => {
+        (
+            Scheme::Ecdsa { hash: h, der },
+            Key::EcPrivate {
+                curve,
+                scalar,
+                public,
+                signers,
+            },
+        ) => {
+            if let Some(pair) = signers.get(*curve, scalar, public, h, der) {
+                return pair
+                    .sign(&ring::rand::SystemRandom::new(), data_in)
+                    .map(|sig| sig.as_ref().to_vec())
+                    .map_err(|_| operation("ECDSA signing failed"));
+            }
             let prehash = ecdsa_prehash(*curve, h, data_in);
             with_curve!(*curve, c => {
                 let sk = c::ecdsa::SigningKey::from_slice(scalar).map_err(|_| operation("bad EC key"))?;
@@ -200,6 +214,40 @@ mod tests {
                     assert!(!verify(s, &public, &sig[1..], b"msg").unwrap());
                 }
             }
+        }
+    }
+
+    /// ring signs P-256 with SHA-256 and P-384 with SHA-384 (a prepared key
+    /// kept with the private key): RustCrypto verifies what it signs, in
+    /// both formats, and the prepared key is reused.
+    #[test]
+    fn rings_ecdsa_signatures_verify_with_rustcrypto() {
+        for (curve, h) in [("P-256", HashAlg::Sha256), ("P-384", HashAlg::Sha384)] {
+            let k = generate("ec", 0, &[], curve).unwrap();
+            let Key::EcPublic { curve: c, public } = k.public().unwrap() else {
+                panic!("an EC public key")
+            };
+            for der in [false, true] {
+                let s = Scheme::Ecdsa { hash: h, der };
+                let (a, b) = (sign(s, &k, b"msg").unwrap(), sign(s, &k, b"msg").unwrap());
+                assert_ne!(a, b, "ECDSA signatures are randomized");
+                let prehash = ecdsa_prehash(c, h, b"msg");
+                with_curve!(c, cc => {
+                    let vk = cc::ecdsa::VerifyingKey::from_sec1_bytes(&public).unwrap();
+                    for sig in [a, b] {
+                        let sig = if der {
+                            cc::ecdsa::Signature::from_der(&sig).unwrap()
+                        } else {
+                            cc::ecdsa::Signature::from_slice(&sig).unwrap()
+                        };
+                        assert!(vk.verify_prehash(&prehash, &sig).is_ok(), "{curve} der={der}");
+                    }
+                });
+            }
+            let Key::EcPrivate { signers, .. } = &k else {
+                unreachable!()
+            };
+            assert!(signers.get(c, &[], &[], h, false).is_some(), "made once and kept");
         }
     }
 
