@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean
+.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -47,6 +47,12 @@ test-checked: deps
 
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)
+
+# Instructions per request under callgrind, plain and 16-deep pipelined
+# (docs/engine-boundary.md). Compare binaries: make bench-callgrind
+# CALLGRIND_BINS="target/main/howth target/release/howth".
+bench-callgrind: build
+	bash benches/callgrind/run.sh $(or $(CALLGRIND_BINS),$(HOWTH))
 
 # `howth run empty.ts` next to the libnode floor, node and bun (hyperfine).
 bench-startup: build

@@ -1,6 +1,6 @@
 // The Body mixin (fetch §5.1) shared by Request and Response.
 //
-// A body is kept as what it was made from (`_src`: a string, bytes, a Blob
+// A body is kept as what it was made from (`src`: a string, bytes, a Blob
 // or a ReadableStream) rather than as a stream, so that the server can hand
 // a string or bytes straight to ops.respond and `await res.text()` on a
 // string body costs nothing. A ReadableStream is only made when someone
@@ -15,11 +15,15 @@ import { utf8Decode, utf8Encode } from "./encoding.ts";
 
 export type BodySource = null | string | Uint8Array | Blob | ReadableStream<Uint8Array>;
 
-/** The fields Request and Response keep for their body. */
+/**
+ * The fields Request and Response keep for their body. They live on the
+ * internal state object each keeps in a #private field (request.ts,
+ * response.ts), so user code cannot reach or change them.
+ */
 export interface BodyHost {
-  _src: BodySource | object;
-  _stream: ReadableStream<Uint8Array> | null;
-  _used: boolean;
+  src: BodySource | object;
+  stream: ReadableStream<Uint8Array> | null;
+  used: boolean;
 }
 
 export const TEXT_PLAIN = "text/plain;charset=UTF-8";
@@ -35,47 +39,47 @@ const EMPTY = new Uint8Array(0);
  */
 export function extractBody(host: BodyHost, init: unknown): string | null {
   if (typeof init === "string") {
-    host._src = init;
+    host.src = init;
     return TEXT_PLAIN;
   }
   if (typeof init === "object" && init !== null) {
     if (ArrayBuffer.isView(init)) {
-      host._src = new Uint8Array(init.buffer.slice(init.byteOffset, init.byteOffset + init.byteLength));
+      host.src = new Uint8Array(init.buffer.slice(init.byteOffset, init.byteOffset + init.byteLength));
       return null;
     }
     if (init instanceof ArrayBuffer) {
-      host._src = new Uint8Array(init.slice(0));
+      host.src = new Uint8Array(init.slice(0));
       return null;
     }
     if (init instanceof Blob) {
-      host._src = init;
+      host.src = init;
       return init.type === "" ? null : init.type;
     }
     if (init instanceof URLSearchParams) {
-      host._src = init.toString();
+      host.src = init.toString();
       return FORM_URLENCODED;
     }
     if (init instanceof FormData) {
       const { body, contentType } = serializeFormData(init);
-      host._src = body;
+      host.src = body;
       return contentType;
     }
     if (init instanceof ReadableStream) {
       if (init.locked || isDisturbed(init)) throw new TypeError("The body's ReadableStream is locked or already read");
-      host._src = init;
-      host._stream = init;
+      host.src = init;
+      host.stream = init;
       return null;
     }
     if (typeof (init as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
       // Bun and Deno accept async iterables (async generators) as bodies.
       const stream = streamFromAsyncIterable(init as AsyncIterable<unknown>);
-      host._src = stream;
-      host._stream = stream;
+      host.src = stream;
+      host.stream = stream;
       return null;
     }
   }
   // Anything else is converted with ToString (WebIDL USVString).
-  host._src = `${init}`;
+  host.src = `${init}`;
   return TEXT_PLAIN;
 }
 
@@ -122,13 +126,13 @@ function streamFromSource(host: BodyHost, src: BodySource | object): ReadableStr
   return new ReadableStream<Uint8Array>(
     {
       pull(controller) {
-        host._used = true;
+        host.used = true;
         const bytes = sourceBytes(src);
         if (bytes.length !== 0) controller.enqueue(bytes);
         controller.close();
       },
       cancel() {
-        host._used = true;
+        host.used = true;
       },
     },
     { highWaterMark: 0 },
@@ -137,17 +141,17 @@ function streamFromSource(host: BodyHost, src: BodySource | object): ReadableStr
 
 /** The `body` getter. */
 export function bodyStream(host: BodyHost): ReadableStream<Uint8Array> | null {
-  const stream = host._stream;
+  const stream = host.stream;
   if (stream !== null) return stream;
-  const src = host._src;
+  const src = host.src;
   if (src === null) return null;
-  return (host._stream = streamFromSource(host, src));
+  return (host.stream = streamFromSource(host, src));
 }
 
 /** The `bodyUsed` getter. */
 export function bodyUsed(host: BodyHost): boolean {
-  if (host._used) return true;
-  const stream = host._stream;
+  if (host.used) return true;
+  const stream = host.stream;
   return stream !== null && isDisturbed(stream);
 }
 
@@ -184,28 +188,28 @@ export async function readAll(stream: ReadableStream<unknown>): Promise<Uint8Arr
 /** "Consume body" as bytes. */
 export function consumeBytes(host: BodyHost): Promise<Uint8Array> {
   if (bodyUsed(host)) return Promise.reject(usedError());
-  const stream = host._stream;
+  const stream = host.stream;
   if (stream === null) {
     // A null body reads as empty, as often as asked, and is never "used".
-    if (host._src === null) return Promise.resolve(new Uint8Array(0));
-    host._used = true;
+    if (host.src === null) return Promise.resolve(new Uint8Array(0));
+    host.used = true;
     try {
-      return Promise.resolve(sourceBytes(host._src));
+      return Promise.resolve(sourceBytes(host.src));
     } catch (e) {
       return Promise.reject(e);
     }
   }
   if (stream.locked) return Promise.reject(new TypeError("Body is unusable: its ReadableStream is locked"));
-  host._used = true;
+  host.used = true;
   return readAll(stream);
 }
 
 export function consumeText(host: BodyHost): Promise<string> {
-  const src = host._src;
+  const src = host.src;
   // The common case, a string body nobody streamed: no encode/decode.
-  if (typeof src === "string" && host._stream === null) {
-    if (host._used) return Promise.reject(usedError());
-    host._used = true;
+  if (typeof src === "string" && host.stream === null) {
+    if (host.used) return Promise.reject(usedError());
+    host.used = true;
     return Promise.resolve(src);
   }
   return consumeBytes(host).then((b) => utf8Decode(b));
@@ -246,16 +250,16 @@ export function consumeFormData(host: BodyHost, contentType: string | null): Pro
  * arrayBuffer() hands the buffer to user code).
  */
 export function cloneBody(from: BodyHost, to: BodyHost): void {
-  const src = from._src;
+  const src = from.src;
   if (src instanceof ReadableStream) {
-    const [a, b] = (from._stream ?? src).tee();
-    from._src = a;
-    from._stream = a;
-    to._src = b;
-    to._stream = b;
+    const [a, b] = (from.stream ?? src).tee();
+    from.src = a;
+    from.stream = a;
+    to.src = b;
+    to.stream = b;
   } else {
-    to._src = src instanceof Uint8Array ? src.slice() : src;
-    to._stream = null;
+    to.src = src instanceof Uint8Array ? src.slice() : src;
+    to.stream = null;
   }
-  to._used = false;
+  to.used = false;
 }

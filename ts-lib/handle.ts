@@ -10,13 +10,13 @@
 /** A handle no ops call may receive: the request was answered. */
 export const DETACHED = 0x3fffffff;
 
-/** Anything backed lazily by a server request (Request, its Headers). */
+/** What lazy Headers read their request's current handle from (request.ts). */
 export interface HandleHolder {
-  _r: number;
+  readonly r: number;
 }
 
-export function liveHandle(holder: HandleHolder): number {
-  const r = holder._r;
+/** `r` itself, or a TypeError if the request was answered. */
+export function liveHandle(r: number): number {
   if (r === DETACHED) {
     throw new TypeError(
       "This request was already answered, so its data is gone: read req.url, req.headers and the body " +

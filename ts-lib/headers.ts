@@ -63,46 +63,60 @@ export function normalizeValue(value: unknown): string {
   return s;
 }
 
+// ---- for request.ts, response.ts and server.ts (assigned in the static
+// ---- block of Headers, which alone can reach its #private fields) --------
+
+/** Headers lazily backed by a server request. */
+export let lazyHeaders!: (src: HandleHolder) => Headers;
+/** The flat [name, value, ...] list, copied out of Rust first if lazy. */
+export let headerList!: (h: Headers) => string[];
+/** has() for a name already in lower case (no validation). */
+export let hasTrusted!: (h: Headers, lowerName: string) => boolean;
+/** Appends without validation: for names and values the runtime itself makes. */
+export let appendTrusted!: (h: Headers, lowerName: string, value: string) => void;
+export let makeImmutable!: (h: Headers) => Headers;
+export let isImmutable!: (h: Headers) => boolean;
+/** A copy with the same guard (Response.clone keeps the guard too). */
+export let copyHeaders!: (h: Headers) => Headers;
+/** Fetch's "sort and combine": [name, value, ...] by name, set-cookie kept apart. */
+let sortedPairs!: (h: Headers) => string[];
+
 export class Headers {
   /** [lowerName, value, ...]; null while lazily backed by a server request. */
-  declare _list: string[] | null;
+  #list: string[] | null = [];
   /** The server request backing a lazy instance. */
-  declare _src: HandleHolder | null;
-  declare _guard: number;
+  #src: HandleHolder | null = null;
+  #guard = GUARD_NONE;
   /** Sorted-and-combined view for iteration; null when stale. */
-  declare _sorted: string[] | null;
+  #sorted: string[] | null = null;
 
   constructor(init?: HeadersInit) {
-    this._list = [];
-    this._src = null;
-    this._guard = GUARD_NONE;
-    this._sorted = null;
-    if (init !== undefined) fill(this, init);
+    if (init !== undefined) Headers.#fill(this, init);
   }
 
   append(name: string, value: string): void {
     const n = normalizeName(name);
     const v = normalizeValue(value);
-    checkMutable(this);
-    materialize(this).push(n, v);
-    this._sorted = null;
+    Headers.#checkMutable(this);
+    Headers.#materialize(this).push(n, v);
+    this.#sorted = null;
   }
 
   delete(name: string): void {
     const n = normalizeName(name);
-    checkMutable(this);
-    const list = materialize(this);
+    Headers.#checkMutable(this);
+    const list = Headers.#materialize(this);
     for (let i = 0; i < list.length; ) {
       if (list[i] === n) list.splice(i, 2);
       else i += 2;
     }
-    this._sorted = null;
+    this.#sorted = null;
   }
 
   get(name: string): string | null {
     const n = normalizeName(name);
-    const list = this._list;
-    if (list === null) return ops.reqHeader(liveHandle(this._src!), n);
+    const list = this.#list;
+    if (list === null) return ops.reqHeader(liveHandle(this.#src!.r), n);
     let out: string | null = null;
     for (let i = 0; i < list.length; i += 2) {
       if (list[i] === n) out = out === null ? list[i + 1] : `${out}, ${list[i + 1]}`;
@@ -111,7 +125,7 @@ export class Headers {
   }
 
   getSetCookie(): string[] {
-    const list = materialize(this);
+    const list = Headers.#materialize(this);
     const out: string[] = [];
     for (let i = 0; i < list.length; i += 2) if (list[i] === "set-cookie") out.push(list[i + 1]);
     return out;
@@ -119,8 +133,8 @@ export class Headers {
 
   has(name: string): boolean {
     const n = normalizeName(name);
-    const list = this._list;
-    if (list === null) return ops.reqHeader(liveHandle(this._src!), n) !== null;
+    const list = this.#list;
+    if (list === null) return ops.reqHeader(liveHandle(this.#src!.r), n) !== null;
     for (let i = 0; i < list.length; i += 2) if (list[i] === n) return true;
     return false;
   }
@@ -128,8 +142,8 @@ export class Headers {
   set(name: string, value: string): void {
     const n = normalizeName(name);
     const v = normalizeValue(value);
-    checkMutable(this);
-    const list = materialize(this);
+    Headers.#checkMutable(this);
+    const list = Headers.#materialize(this);
     let found = false;
     for (let i = 0; i < list.length; ) {
       if (list[i] !== n) {
@@ -143,14 +157,14 @@ export class Headers {
       }
     }
     if (!found) list.push(n, v);
-    this._sorted = null;
+    this.#sorted = null;
   }
 
   forEach(callback: (value: string, key: string, parent: Headers) => void, thisArg?: unknown): void {
     if (typeof callback !== "function") throw new TypeError("Headers.forEach: callback is not a function");
     // Re-read the sorted view each step: the callback may mutate.
     for (let i = 0; ; i += 2) {
-      const pairs = sortedPairs(this);
+      const pairs = Headers.#sortedPairs(this);
       if (i >= pairs.length) break;
       callback.call(thisArg, pairs[i + 1], pairs[i], this);
     }
@@ -173,7 +187,7 @@ export class Headers {
   }
 
   [customInspect](depth: number, options: InspectOptions): string {
-    const pairs = sortedPairs(this);
+    const pairs = Headers.#sortedPairs(this);
     const obj: Record<string, string | string[]> = {};
     for (let i = 0; i < pairs.length; i += 2) {
       const k = pairs[i];
@@ -183,78 +197,112 @@ export class Headers {
     }
     return `Headers ${inspect(obj, { ...options, depth })}`;
   }
-}
 
-function checkMutable(h: Headers): void {
-  if (h._guard === GUARD_IMMUTABLE) throw new TypeError("Headers are immutable");
-}
 
-function materialize(h: Headers): string[] {
-  let list = h._list;
-  if (list === null) {
-    list = h._list = ops.reqHeaders(liveHandle(h._src!));
-    h._src = null;
+  static #checkMutable(h: Headers): void {
+    if (h.#guard === GUARD_IMMUTABLE) throw new TypeError("Headers are immutable");
   }
-  return list;
-}
 
-function fill(h: Headers, init: unknown): void {
-  if ((typeof init !== "object" && typeof init !== "function") || init === null) {
-    throw new TypeError("Headers: init must be an object, an array of [name, value] pairs or a Headers");
-  }
-  const list = h._list!;
-  // A Headers is copied directly, unless its iterator was replaced (WebIDL
-  // converts it as a sequence through @@iterator then).
-  if (init instanceof Headers && init[Symbol.iterator] === Headers.prototype[Symbol.iterator]) {
-    const src = materialize(init);
-    for (let i = 0; i < src.length; i++) list.push(src[i]);
-    return;
-  }
-  const iter = (init as { [Symbol.iterator]?: unknown })[Symbol.iterator];
-  if (iter !== undefined && iter !== null) {
-    if (typeof iter !== "function") throw new TypeError("Headers: init[Symbol.iterator] is not a function");
-    for (const pair of init as Iterable<unknown>) {
-      if ((typeof pair !== "object" && typeof pair !== "function") || pair === null) {
-        throw new TypeError("Headers: each init entry must be a [name, value] pair");
-      }
-      const arr = Array.isArray(pair) ? pair : Array.from(pair as Iterable<unknown>);
-      if (arr.length !== 2) throw new TypeError("Headers: each init entry must have exactly two items");
-      list.push(normalizeName(arr[0]), normalizeValue(arr[1]));
+  static #materialize(h: Headers): string[] {
+    let list = h.#list;
+    if (list === null) {
+      list = h.#list = ops.reqHeaders(liveHandle(h.#src!.r));
+      h.#src = null;
     }
-    return;
+    return list;
   }
-  // A record<ByteString, ByteString>: own enumerable string keys. Like
-  // Deno's fast path, for-in is used (it skips symbol keys instead of
-  // rejecting them: Object.getOwnPropertySymbols would cost more than the
-  // rest of `new Headers({...})` together).
-  const record = init as Record<string, unknown>;
-  for (const k in record) {
-    if (!hasOwn.call(record, k)) continue;
-    list.push(normalizeName(k), normalizeValue(record[k]));
-  }
-}
 
-/** Fetch's "sort and combine": [name, value, ...] by name, set-cookie kept apart. */
-function sortedPairs(h: Headers): string[] {
-  const cached = h._sorted;
-  if (cached !== null) return cached;
-  const list = materialize(h);
-  const names: string[] = [];
-  for (let i = 0; i < list.length; i += 2) if (!names.includes(list[i])) names.push(list[i]);
-  names.sort();
-  const out: string[] = [];
-  for (const name of names) {
-    if (name === "set-cookie") {
-      for (let i = 0; i < list.length; i += 2) if (list[i] === name) out.push(name, list[i + 1]);
-    } else {
-      let value: string | null = null;
-      for (let i = 0; i < list.length; i += 2) {
-        if (list[i] === name) value = value === null ? list[i + 1] : `${value}, ${list[i + 1]}`;
+  static #fill(h: Headers, init: unknown): void {
+    if ((typeof init !== "object" && typeof init !== "function") || init === null) {
+      throw new TypeError("Headers: init must be an object, an array of [name, value] pairs or a Headers");
+    }
+    const list = h.#list!;
+    // A Headers is copied directly, unless its iterator was replaced (WebIDL
+    // converts it as a sequence through @@iterator then).
+    if (init instanceof Headers && init[Symbol.iterator] === Headers.prototype[Symbol.iterator]) {
+      const src = Headers.#materialize(init);
+      for (let i = 0; i < src.length; i++) list.push(src[i]);
+      return;
+    }
+    const iter = (init as { [Symbol.iterator]?: unknown })[Symbol.iterator];
+    if (iter !== undefined && iter !== null) {
+      if (typeof iter !== "function") throw new TypeError("Headers: init[Symbol.iterator] is not a function");
+      for (const pair of init as Iterable<unknown>) {
+        if ((typeof pair !== "object" && typeof pair !== "function") || pair === null) {
+          throw new TypeError("Headers: each init entry must be a [name, value] pair");
+        }
+        const arr = Array.isArray(pair) ? pair : Array.from(pair as Iterable<unknown>);
+        if (arr.length !== 2) throw new TypeError("Headers: each init entry must have exactly two items");
+        list.push(normalizeName(arr[0]), normalizeValue(arr[1]));
       }
-      out.push(name, value!);
+      return;
+    }
+    // A record<ByteString, ByteString>: own enumerable string keys. Like
+    // Deno's fast path, for-in is used (it skips symbol keys instead of
+    // rejecting them: Object.getOwnPropertySymbols would cost more than the
+    // rest of `new Headers({...})` together).
+    const record = init as Record<string, unknown>;
+    for (const k in record) {
+      if (!hasOwn.call(record, k)) continue;
+      list.push(normalizeName(k), normalizeValue(record[k]));
     }
   }
-  return (h._sorted = out);
+
+  /** Fetch's "sort and combine": [name, value, ...] by name, set-cookie kept apart. */
+  static #sortedPairs(h: Headers): string[] {
+    const cached = h.#sorted;
+    if (cached !== null) return cached;
+    const list = Headers.#materialize(h);
+    const names: string[] = [];
+    for (let i = 0; i < list.length; i += 2) if (!names.includes(list[i])) names.push(list[i]);
+    names.sort();
+    const out: string[] = [];
+    for (const name of names) {
+      if (name === "set-cookie") {
+        for (let i = 0; i < list.length; i += 2) if (list[i] === name) out.push(name, list[i + 1]);
+      } else {
+        let value: string | null = null;
+        for (let i = 0; i < list.length; i += 2) {
+          if (list[i] === name) value = value === null ? list[i + 1] : `${value}, ${list[i + 1]}`;
+        }
+        out.push(name, value!);
+      }
+    }
+    return (h.#sorted = out);
+  }
+
+  static {
+    lazyHeaders = (src) => {
+      const h = new Headers();
+      h.#list = null;
+      h.#src = src;
+      return h;
+    };
+    headerList = (h) => Headers.#materialize(h);
+    hasTrusted = (h, lowerName) => {
+      const list = Headers.#materialize(h);
+      for (let i = 0; i < list.length; i += 2) if (list[i] === lowerName) return true;
+      return false;
+    };
+    appendTrusted = (h, lowerName, value) => {
+      Headers.#materialize(h).push(lowerName, value);
+      h.#sorted = null;
+    };
+    makeImmutable = (h) => {
+      h.#guard = GUARD_IMMUTABLE;
+      return h;
+    };
+    isImmutable = (h) => h.#guard === GUARD_IMMUTABLE;
+    copyHeaders = (h) => {
+      const c = new Headers();
+      const src = Headers.#materialize(h);
+      const list = c.#list!;
+      for (let i = 0; i < src.length; i++) list.push(src[i]);
+      c.#guard = h.#guard;
+      return c;
+    };
+    sortedPairs = Headers.#sortedPairs;
+  }
 }
 
 const KIND_KEYS = 0;
@@ -264,22 +312,21 @@ const KIND_ENTRIES = 2;
 // The iterator WebIDL defines for pair iterables: it reads the current
 // sorted list on every next(), so it sees mutations made while iterating.
 class HeadersIterator<T> {
-  declare _headers: Headers;
-  declare _kind: number;
-  declare _index: number;
+  #headers: Headers;
+  #kind: number;
+  #index = 0;
 
   constructor(headers: Headers, kind: number) {
-    this._headers = headers;
-    this._kind = kind;
-    this._index = 0;
+    this.#headers = headers;
+    this.#kind = kind;
   }
 
   next(): IteratorResult<T, undefined> {
-    const pairs = sortedPairs(this._headers);
-    const i = this._index;
+    const pairs = sortedPairs(this.#headers);
+    const i = this.#index;
     if (i >= pairs.length) return { value: undefined, done: true };
-    this._index = i + 2;
-    const kind = this._kind;
+    this.#index = i + 2;
+    const kind = this.#kind;
     const value = kind === KIND_KEYS ? pairs[i] : kind === KIND_VALUES ? pairs[i + 1] : [pairs[i], pairs[i + 1]];
     return { value: value as T, done: false };
   }
@@ -297,50 +344,3 @@ enumerable(Headers.prototype, ownMembers(Headers.prototype));
 toStringTag(Headers.prototype, "Headers");
 enumerable(HeadersIterator.prototype, ["next"]);
 toStringTag(HeadersIterator.prototype, "Headers Iterator");
-
-// ---- internal helpers for request.ts, response.ts and server.ts ----------
-
-/** Headers lazily backed by a server request. */
-export function lazyHeaders(src: HandleHolder): Headers {
-  const h = new Headers();
-  h._list = null;
-  h._src = src;
-  return h;
-}
-
-/** The flat [name, value, ...] list, copied out of Rust first if lazy. */
-export function headerList(h: Headers): string[] {
-  return materialize(h);
-}
-
-/** has() for a name already in lower case (no validation). */
-export function hasTrusted(h: Headers, lowerName: string): boolean {
-  const list = materialize(h);
-  for (let i = 0; i < list.length; i += 2) if (list[i] === lowerName) return true;
-  return false;
-}
-
-/** Appends without validation: for names and values the runtime itself makes. */
-export function appendTrusted(h: Headers, lowerName: string, value: string): void {
-  materialize(h).push(lowerName, value);
-  h._sorted = null;
-}
-
-export function makeImmutable(h: Headers): Headers {
-  h._guard = GUARD_IMMUTABLE;
-  return h;
-}
-
-export function isImmutable(h: Headers): boolean {
-  return h._guard === GUARD_IMMUTABLE;
-}
-
-/** A mutable copy (Response.clone keeps the guard itself). */
-export function copyHeaders(h: Headers): Headers {
-  const c = new Headers();
-  const src = materialize(h);
-  const list = c._list!;
-  for (let i = 0; i < src.length; i++) list.push(src[i]);
-  c._guard = h._guard;
-  return c;
-}

@@ -54,13 +54,13 @@ export class HowthServer {
   declare readonly id: number;
   declare readonly port: number;
   declare readonly hostname: string;
-  declare _stopped: boolean;
+  #stopped: boolean;
 
   constructor(id: number, port: number, hostname: string) {
     Object.defineProperty(this, "id", { value: id, enumerable: false });
     Object.defineProperty(this, "port", { value: port, enumerable: true });
     Object.defineProperty(this, "hostname", { value: hostname, enumerable: true });
-    this._stopped = false;
+    this.#stopped = false;
   }
 
   /** The URL to reach the server at; a wildcard address becomes localhost. */
@@ -71,8 +71,8 @@ export class HowthServer {
 
   /** Stops accepting connections; requests in flight are still answered. */
   stop(): void {
-    if (this._stopped) return;
-    this._stopped = true;
+    if (this.#stopped) return;
+    this.#stopped = true;
     ops.serverStop(this.id);
   }
 

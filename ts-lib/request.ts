@@ -7,6 +7,10 @@
 //   else. method, url, headers and the body are read from Rust the first
 //   time the handler asks; a handler that never reads req.url costs no
 //   string at all. The handle's lifetime is handle.ts's business.
+//
+// Either way the fields are #private, out of reach of user code (a
+// subclass, a Proxy, Reflect.ownKeys, an assignment); the functions server.ts
+// needs are assigned in the class's static block.
 
 import { ops } from "./core_ops.ts";
 import { Headers, appendTrusted, hasTrusted, copyHeaders, lazyHeaders, type HeadersInit } from "./headers.ts";
@@ -23,9 +27,10 @@ import {
   extractBody,
   parseBodyFormData,
   toArrayBuffer,
+  type BodyHost,
   type BodySource,
 } from "./body.ts";
-import { DETACHED, liveHandle } from "./handle.ts";
+import { DETACHED, liveHandle, type HandleHolder } from "./handle.ts";
 import { URL } from "./url.ts";
 import { AbortSignal, addAbortAlgorithm, newAbortSignal, signalAbort } from "./abort.ts";
 import { Blob } from "./blob.ts";
@@ -112,7 +117,7 @@ const SERVER_REQUEST = Symbol("server request");
  * Server requests whose `signal` was read while deferred, by handle: the
  * drain callback aborts them when their client goes away (server.ts).
  */
-export const watchedSignals = new Map<number, Request>();
+const watchedSignals = new Map<number, Request>();
 
 function normalizeMethod(m: unknown): string {
   const s = `${m}`;
@@ -130,95 +135,93 @@ function enumValue(name: string, v: unknown): string {
   return s;
 }
 
+// ---- for server.ts and ts-lib (assigned in the static block below) ----------
+
+/** The body fields as body.ts's functions take them. */
+let requestBody!: (req: Request) => BodyHost & HandleHolder;
+
+/** A request of the current batch; everything is read lazily. */
+export let serverRequest!: (r: number, defaultHost: string) => Request;
+
+/** A request was deferred (its handle is now `h`): keep the signal registry in step. */
+export let onDeferred!: (req: Request, h: number) => void;
+
+/** A request was answered: its handle is gone. */
+export let onAnswered!: (req: Request) => void;
+
+/** The client of deferred request `h` went away: abort its signal. */
+export let abortRequest!: (h: number) => void;
+
 export class Request {
   /** Server request handle, or DETACHED (user-made, or answered). */
-  declare _r: number;
+  #r = DETACHED;
   /** "host:port" to use when a server request has no Host header; null for user-made. */
-  declare _defaultHost: string | null;
-  declare _method: string | null;
-  declare _url: string | null;
-  declare _headers: Headers | null;
-  declare _src: BodySource | object;
-  declare _stream: ReadableStream<Uint8Array> | null;
-  declare _used: boolean;
-  declare _signal: AbortSignal | null;
-  declare _opts: Options | null;
+  #defaultHost: string | null = null;
+  #method: string | null = null;
+  #url: string | null = null;
+  #headers: Headers | null = null;
+  #src: BodySource | object = SERVER_BODY;
+  #stream: ReadableStream<Uint8Array> | null = null;
+  #used = false;
+  #signal: AbortSignal | null = null;
+  #opts: Options | null = null;
 
   constructor(input: string | URL | Request, init?: RequestInit) {
-    this._r = DETACHED;
-    this._defaultHost = null;
-    this._method = null;
-    this._url = null;
-    this._headers = null;
-    this._src = SERVER_BODY;
-    this._stream = null;
-    this._used = false;
-    this._signal = null;
-    this._opts = null;
     if ((input as unknown) === SERVER_REQUEST) return;
-    construct(this, input, init);
+    Request.#construct(this, input, init);
   }
 
   get method(): string {
-    const m = this._method;
-    return m !== null ? m : (this._method = ops.reqMethod(liveHandle(this)));
+    return Request.#methodOf(this);
   }
 
   get url(): string {
-    const u = this._url;
-    return u !== null ? u : (this._url = serverUrl(this));
+    return Request.#urlOf(this);
   }
 
   get headers(): Headers {
-    const h = this._headers;
-    return h !== null ? h : (this._headers = lazyHeaders(this));
+    return Request.#headersOf(this);
   }
 
   get body(): ReadableStream<Uint8Array> | null {
-    if (this._src === SERVER_BODY) loadServerBody(this);
-    return bodyStream(this);
+    return Request.#bodyOf(this);
   }
 
   get bodyUsed(): boolean {
-    return bodyUsed(this);
+    return bodyUsed(requestBody(this));
   }
 
   get signal(): AbortSignal {
-    let s = this._signal;
-    if (s === null) {
-      s = this._signal = newAbortSignal();
-      if (this._defaultHost !== null && this._r < 0) watchSignal(this);
-    }
-    return s;
+    return Request.#signalOf(this);
   }
 
   get cache(): string {
-    return (this._opts ?? DEFAULTS).cache;
+    return (this.#opts ?? DEFAULTS).cache;
   }
   get credentials(): string {
-    return (this._opts ?? DEFAULTS).credentials;
+    return (this.#opts ?? DEFAULTS).credentials;
   }
   get destination(): string {
     return "";
   }
   get integrity(): string {
-    return (this._opts ?? DEFAULTS).integrity;
+    return (this.#opts ?? DEFAULTS).integrity;
   }
   get keepalive(): boolean {
-    return (this._opts ?? DEFAULTS).keepalive;
+    return (this.#opts ?? DEFAULTS).keepalive;
   }
   get mode(): string {
-    return (this._opts ?? DEFAULTS).mode;
+    return (this.#opts ?? DEFAULTS).mode;
   }
   get redirect(): string {
-    return (this._opts ?? DEFAULTS).redirect;
+    return (this.#opts ?? DEFAULTS).redirect;
   }
   get referrer(): string {
-    const r = (this._opts ?? DEFAULTS).referrer;
+    const r = (this.#opts ?? DEFAULTS).referrer;
     return r === "no-referrer" ? "" : r;
   }
   get referrerPolicy(): string {
-    return (this._opts ?? DEFAULTS).referrerPolicy;
+    return (this.#opts ?? DEFAULTS).referrerPolicy;
   }
   get isHistoryNavigation(): boolean {
     return false;
@@ -233,276 +236,339 @@ export class Request {
   // ---- body: a server request reads Rust's copy directly ------------------
 
   text(): Promise<string> {
-    if (this._src === SERVER_BODY) {
-      return serverBody(this, (r) => ops.reqBodyText(r));
+    if (this.#src === SERVER_BODY) {
+      return Request.#serverBody(this, (r) => ops.reqBodyText(r));
     }
-    return consumeText(this);
+    return consumeText(requestBody(this));
   }
 
   json(): Promise<any> {
-    if (this._src === SERVER_BODY) {
-      return serverBody(this, (r) => JSON.parse(ops.reqBodyText(r)));
+    if (this.#src === SERVER_BODY) {
+      return Request.#serverBody(this, (r) => JSON.parse(ops.reqBodyText(r)));
     }
-    return consumeJson(this);
+    return consumeJson(requestBody(this));
   }
 
   arrayBuffer(): Promise<ArrayBuffer> {
-    if (this._src === SERVER_BODY) {
-      return serverBody(this, (r) => toArrayBuffer(ops.reqBody(r)));
+    if (this.#src === SERVER_BODY) {
+      return Request.#serverBody(this, (r) => toArrayBuffer(ops.reqBody(r)));
     }
-    return consumeArrayBuffer(this);
+    return consumeArrayBuffer(requestBody(this));
   }
 
   bytes(): Promise<Uint8Array> {
-    if (this._src === SERVER_BODY) {
-      return serverBody(this, (r) => ops.reqBody(r));
+    if (this.#src === SERVER_BODY) {
+      return Request.#serverBody(this, (r) => ops.reqBody(r));
     }
-    return consumeBytes(this);
+    return consumeBytes(requestBody(this));
   }
 
   blob(): Promise<Blob> {
-    const type = this.headers.get("content-type");
-    if (this._src === SERVER_BODY) {
-      return serverBody(this, (r) => new Blob([ops.reqBody(r)], { type: type ?? "" }));
+    const type = Request.#headersOf(this).get("content-type");
+    if (this.#src === SERVER_BODY) {
+      return Request.#serverBody(this, (r) => new Blob([ops.reqBody(r)], { type: type ?? "" }));
     }
-    return consumeBlob(this, type);
+    return consumeBlob(requestBody(this), type);
   }
 
   formData(): Promise<FormData> {
-    const type = this.headers.get("content-type");
-    if (this._src === SERVER_BODY) {
-      return serverBody(this, (r) => parseBodyFormData(ops.reqBody(r), type));
+    const type = Request.#headersOf(this).get("content-type");
+    if (this.#src === SERVER_BODY) {
+      return Request.#serverBody(this, (r) => parseBodyFormData(ops.reqBody(r), type));
     }
-    return consumeFormData(this, type);
+    return consumeFormData(requestBody(this), type);
   }
 
   clone(): Request {
-    if (bodyUsed(this)) throw new TypeError("Request.clone: the body has already been read");
+    if (bodyUsed(requestBody(this))) throw new TypeError("Request.clone: the body has already been read");
     const c = new Request(SERVER_REQUEST as never);
-    c._method = this.method;
-    c._url = this.url;
-    c._headers = copyHeaders(this.headers);
-    c._opts = this._opts;
-    if (this._src === SERVER_BODY) loadServerBody(this);
-    cloneBody(this, c);
-    if (this._signal !== null || this._defaultHost !== null) {
+    c.#method = Request.#methodOf(this);
+    c.#url = Request.#urlOf(this);
+    c.#headers = copyHeaders(Request.#headersOf(this));
+    c.#opts = this.#opts;
+    if (this.#src === SERVER_BODY) Request.#loadServerBody(this);
+    cloneBody(requestBody(this), requestBody(c));
+    if (this.#signal !== null || this.#defaultHost !== null) {
       // The clone follows this request's signal (fetch's "clone a request").
-      const s = (c._signal = newAbortSignal());
-      const parent = this.signal;
-      if (parent.aborted) signalAbort(s, parent.reason);
-      else addAbortAlgorithm(parent, () => signalAbort(s, parent.reason));
+      Request.#followSignal(c, Request.#signalOf(this));
     }
     return c;
   }
 
   [customInspect](depth: number, options: InspectOptions): string {
-    if (this._r === DETACHED && this._defaultHost !== null && (this._method === null || this._url === null)) {
+    if (this.#r === DETACHED && this.#defaultHost !== null && (this.#method === null || this.#url === null)) {
       return "Request { <answered> }";
     }
     const shown = {
-      method: this.method,
-      url: this.url,
-      headers: this.headers,
-      body: this._src === SERVER_BODY ? "<unread>" : this._src === null ? null : this._src,
-      bodyUsed: this.bodyUsed,
-      redirect: this.redirect,
-      signal: this._signal ?? "<not created>",
+      method: Request.#methodOf(this),
+      url: Request.#urlOf(this),
+      headers: Request.#headersOf(this),
+      body: this.#src === SERVER_BODY ? "<unread>" : this.#src === null ? null : this.#src,
+      bodyUsed: bodyUsed(requestBody(this)),
+      redirect: (this.#opts ?? DEFAULTS).redirect,
+      signal: this.#signal ?? "<not created>",
     };
     return `Request ${inspect(shown, { ...options, depth })}`;
+  }
+
+  // ---- the getters' work: ts-lib's own callers use these, not the getters
+  // ---- (a subclass may have replaced those) ----------------------------------
+
+  static #methodOf(req: Request): string {
+    const m = req.#method;
+    return m !== null ? m : (req.#method = ops.reqMethod(liveHandle(req.#r)));
+  }
+
+  static #urlOf(req: Request): string {
+    const u = req.#url;
+    return u !== null ? u : (req.#url = Request.#serverUrl(req));
+  }
+
+  static #headersOf(req: Request): Headers {
+    const h = req.#headers;
+    return h !== null ? h : (req.#headers = lazyHeaders(requestBody(req)));
+  }
+
+  static #bodyOf(req: Request): ReadableStream<Uint8Array> | null {
+    if (req.#src === SERVER_BODY) Request.#loadServerBody(req);
+    return bodyStream(requestBody(req));
+  }
+
+  static #signalOf(req: Request): AbortSignal {
+    let s = req.#signal;
+    if (s === null) {
+      s = req.#signal = newAbortSignal();
+      if (req.#defaultHost !== null && req.#r < 0) Request.#watchSignal(req);
+    }
+    return s;
+  }
+
+  /** Gives `req` a new signal that aborts when `parent` does. */
+  static #followSignal(req: Request, parent: AbortSignal): void {
+    const s = (req.#signal = newAbortSignal());
+    if (parent.aborted) signalAbort(s, parent.reason);
+    else addAbortAlgorithm(parent, () => signalAbort(s, parent.reason));
+  }
+
+  // ---- user-made requests ----------------------------------------------------
+
+  static #construct(req: Request, input: string | URL | Request, init: RequestInit | undefined): void {
+    let opts: Options | null = null;
+    let inputReq: Request | null = null;
+    if (input instanceof Request) {
+      inputReq = input;
+      req.#method = Request.#methodOf(input);
+      req.#url = Request.#urlOf(input);
+      opts = input.#opts;
+    } else {
+      let parsed: URL;
+      try {
+        parsed = new URL(`${input}`);
+      } catch {
+        throw new TypeError(`Failed to construct 'Request': Invalid URL ${JSON.stringify(`${input}`)}`);
+      }
+      if (parsed.username !== "" || parsed.password !== "") {
+        throw new TypeError("Failed to construct 'Request': the URL includes credentials");
+      }
+      req.#url = parsed.href;
+      req.#method = "GET";
+    }
+    if (init === undefined || init === null) init = {};
+    if (typeof init !== "object") throw new TypeError("Failed to construct 'Request': init must be an object");
+
+    // The less-used options.
+    let o: Options | null = null;
+    const set = <K extends keyof Options>(k: K, v: Options[K]) => {
+      o ??= { ...(opts ?? DEFAULTS) };
+      o[k] = v;
+    };
+    if (init.mode !== undefined) {
+      const mode = enumValue("mode", init.mode);
+      if (mode === "navigate") throw new TypeError("Failed to construct 'Request': mode 'navigate' is not allowed");
+      set("mode", mode);
+    } else if (inputReq !== null && opts?.mode === "navigate") {
+      set("mode", "same-origin");
+    }
+    if (init.credentials !== undefined) set("credentials", enumValue("credentials", init.credentials));
+    if (init.cache !== undefined) set("cache", enumValue("cache", init.cache));
+    if (init.redirect !== undefined) set("redirect", enumValue("redirect", init.redirect));
+    if (init.referrerPolicy !== undefined) set("referrerPolicy", enumValue("referrerPolicy", init.referrerPolicy));
+    if (init.priority !== undefined) set("priority", enumValue("priority", init.priority));
+    if (init.integrity !== undefined) set("integrity", `${init.integrity}`);
+    if (init.keepalive !== undefined) set("keepalive", !!init.keepalive);
+    if (init.referrer !== undefined) {
+      const r = `${init.referrer}`;
+      if (r === "") {
+        set("referrer", "no-referrer");
+      } else {
+        let href: string;
+        try {
+          href = new URL(r).href;
+        } catch {
+          throw new TypeError(`Failed to construct 'Request': Invalid referrer URL ${JSON.stringify(r)}`);
+        }
+        set("referrer", href);
+      }
+    }
+    const finalOpts: Options | null = o ?? opts;
+    if (finalOpts !== null && finalOpts.cache === "only-if-cached" && finalOpts.mode !== "same-origin") {
+      throw new TypeError("Failed to construct 'Request': 'only-if-cached' can be set only with 'same-origin' mode");
+    }
+    req.#opts = finalOpts;
+
+    if (init.window !== undefined && init.window !== null) {
+      throw new TypeError("Failed to construct 'Request': window can only be null");
+    }
+    if (init.method !== undefined) req.#method = normalizeMethod(init.method);
+    if (finalOpts !== null && finalOpts.mode === "no-cors") {
+      const m = req.#method!;
+      if (m !== "GET" && m !== "HEAD" && m !== "POST") {
+        throw new TypeError(`Failed to construct 'Request': '${m}' is unsupported in no-cors mode`);
+      }
+    }
+
+    // Signal: the new request's signal follows init.signal, else input's.
+    const parentSignal = init.signal !== undefined ? init.signal : inputReq !== null ? Request.#signalOf(inputReq) : null;
+    if (parentSignal !== null && parentSignal !== undefined) {
+      if (!(parentSignal instanceof AbortSignal)) {
+        throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal");
+      }
+      Request.#followSignal(req, parentSignal);
+    }
+
+    // Headers.
+    let headers: Headers;
+    if (init.headers !== undefined) headers = new Headers(init.headers);
+    else if (inputReq !== null) headers = copyHeaders(Request.#headersOf(inputReq));
+    else headers = new Headers();
+    req.#headers = headers;
+
+    // Body.
+    const method = req.#method!;
+    const hasInitBody = init.body !== undefined && init.body !== null;
+    const inputHasBody = inputReq !== null && Request.#bodyOf(inputReq) !== null;
+    if ((hasInitBody || inputHasBody) && (method === "GET" || method === "HEAD")) {
+      throw new TypeError("Failed to construct 'Request': a GET or HEAD request cannot have a body");
+    }
+    req.#src = null;
+    if (hasInitBody) {
+      const ctype = extractBody(requestBody(req), init.body);
+      if (ctype !== null && !hasTrusted(headers, "content-type")) appendTrusted(headers, "content-type", ctype);
+      if (req.#stream !== null && init.duplex !== "half") {
+        throw new TypeError("Failed to construct 'Request': duplex: 'half' is required for a ReadableStream body");
+      }
+    } else if (inputHasBody) {
+      // The body moves to the new request; the input is used up.
+      if (bodyUsed(requestBody(inputReq!))) throw new TypeError("Failed to construct 'Request': the input's body is already used");
+      cloneBody(requestBody(inputReq!), requestBody(req));
+      inputReq!.#used = true;
+    }
+  }
+
+  // ---- server requests ------------------------------------------------------
+
+  static #serverUrl(req: Request): string {
+    const r = liveHandle(req.#r);
+    // The usual case (origin-form target with a Host header), made in one op.
+    const url = ops.reqUrl(r);
+    if (url !== "") return url;
+    const target = ops.reqTarget(r);
+    let host = ops.reqHost(r);
+    if (host === "") host = req.#defaultHost!;
+    // origin-form, the usual case.
+    if (target.charCodeAt(0) === 47 /* / */) return `http://${host}${target}`;
+    // absolute-form (a proxy request): it is already a URL.
+    if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(target)) return target;
+    // asterisk-form (OPTIONS *) and authority-form (CONNECT).
+    return `http://${host}/`;
+  }
+
+  static #serverBody<T>(req: Request, read: (r: number) => T): Promise<T> {
+    if (req.#used) return Promise.reject(new TypeError("Body is unusable: it has already been read"));
+    try {
+      const r = liveHandle(req.#r);
+      req.#used = true;
+      return Promise.resolve(read(r));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** Copies a server request's body into JS (for `.body` and clone()). */
+  static #loadServerBody(req: Request): void {
+    const r = liveHandle(req.#r);
+    const bytes = ops.reqBody(r);
+    // A request without a body has a null body, not an empty one.
+    req.#src =
+      bytes.length !== 0 || ops.reqHeader(r, "content-length") !== null || ops.reqHeader(r, "transfer-encoding") !== null
+        ? bytes
+        : null;
+  }
+
+  static #watchSignal(req: Request): void {
+    const h = req.#r;
+    watchedSignals.set(h, req);
+    if (ops.reqClosed(h)) abortRequest(h);
+  }
+
+  static {
+    /** body.ts's view of a Request's body fields, and lazy Headers' view of its handle. */
+    class View implements BodyHost, HandleHolder {
+      #req: Request;
+      constructor(req: Request) {
+        this.#req = req;
+      }
+      get r(): number {
+        return this.#req.#r;
+      }
+      get src(): BodySource | object {
+        return this.#req.#src;
+      }
+      set src(v: BodySource | object) {
+        this.#req.#src = v;
+      }
+      get stream(): ReadableStream<Uint8Array> | null {
+        return this.#req.#stream;
+      }
+      set stream(v: ReadableStream<Uint8Array> | null) {
+        this.#req.#stream = v;
+      }
+      get used(): boolean {
+        return this.#req.#used;
+      }
+      set used(v: boolean) {
+        this.#req.#used = v;
+      }
+    }
+    requestBody = (req) => new View(req);
+
+    serverRequest = (r, defaultHost) => {
+      const req = new Request(SERVER_REQUEST as never);
+      req.#r = r;
+      req.#defaultHost = defaultHost;
+      return req;
+    };
+
+    onDeferred = (req, h) => {
+      req.#r = h;
+      if (req.#signal !== null) Request.#watchSignal(req);
+    };
+
+    onAnswered = (req) => {
+      const h = req.#r;
+      if (h < 0 && req.#signal !== null) watchedSignals.delete(h);
+      req.#r = DETACHED;
+    };
+
+    abortRequest = (h) => {
+      const req = watchedSignals.get(h);
+      if (req === undefined) return;
+      watchedSignals.delete(h);
+      signalAbort(req.#signal!, new DOMException("The client disconnected before the response was sent", "AbortError"));
+    };
   }
 }
 
 // IDL members are enumerable; the tag is a data property (webidl.ts).
 enumerable(Request.prototype, ownMembers(Request.prototype));
 toStringTag(Request.prototype, "Request");
-
-// ---- user-made requests -----------------------------------------------------
-
-function construct(req: Request, input: string | URL | Request, init: RequestInit | undefined): void {
-  let opts: Options | null = null;
-  let inputReq: Request | null = null;
-  if (input instanceof Request) {
-    inputReq = input;
-    req._method = input.method;
-    req._url = input.url;
-    opts = input._opts;
-  } else {
-    let parsed: URL;
-    try {
-      parsed = new URL(`${input}`);
-    } catch {
-      throw new TypeError(`Failed to construct 'Request': Invalid URL ${JSON.stringify(`${input}`)}`);
-    }
-    if (parsed.username !== "" || parsed.password !== "") {
-      throw new TypeError("Failed to construct 'Request': the URL includes credentials");
-    }
-    req._url = parsed.href;
-    req._method = "GET";
-  }
-  if (init === undefined || init === null) init = {};
-  if (typeof init !== "object") throw new TypeError("Failed to construct 'Request': init must be an object");
-
-  // The less-used options.
-  let o: Options | null = null;
-  const set = <K extends keyof Options>(k: K, v: Options[K]) => {
-    o ??= { ...(opts ?? DEFAULTS) };
-    o[k] = v;
-  };
-  if (init.mode !== undefined) {
-    const mode = enumValue("mode", init.mode);
-    if (mode === "navigate") throw new TypeError("Failed to construct 'Request': mode 'navigate' is not allowed");
-    set("mode", mode);
-  } else if (inputReq !== null && opts?.mode === "navigate") {
-    set("mode", "same-origin");
-  }
-  if (init.credentials !== undefined) set("credentials", enumValue("credentials", init.credentials));
-  if (init.cache !== undefined) set("cache", enumValue("cache", init.cache));
-  if (init.redirect !== undefined) set("redirect", enumValue("redirect", init.redirect));
-  if (init.referrerPolicy !== undefined) set("referrerPolicy", enumValue("referrerPolicy", init.referrerPolicy));
-  if (init.priority !== undefined) set("priority", enumValue("priority", init.priority));
-  if (init.integrity !== undefined) set("integrity", `${init.integrity}`);
-  if (init.keepalive !== undefined) set("keepalive", !!init.keepalive);
-  if (init.referrer !== undefined) {
-    const r = `${init.referrer}`;
-    if (r === "") {
-      set("referrer", "no-referrer");
-    } else {
-      let href: string;
-      try {
-        href = new URL(r).href;
-      } catch {
-        throw new TypeError(`Failed to construct 'Request': Invalid referrer URL ${JSON.stringify(r)}`);
-      }
-      set("referrer", href);
-    }
-  }
-  const finalOpts: Options | null = o ?? opts;
-  if (finalOpts !== null && finalOpts.cache === "only-if-cached" && finalOpts.mode !== "same-origin") {
-    throw new TypeError("Failed to construct 'Request': 'only-if-cached' can be set only with 'same-origin' mode");
-  }
-  req._opts = finalOpts;
-
-  if (init.window !== undefined && init.window !== null) {
-    throw new TypeError("Failed to construct 'Request': window can only be null");
-  }
-  if (init.method !== undefined) req._method = normalizeMethod(init.method);
-  if (finalOpts !== null && finalOpts.mode === "no-cors") {
-    const m = req._method!;
-    if (m !== "GET" && m !== "HEAD" && m !== "POST") {
-      throw new TypeError(`Failed to construct 'Request': '${m}' is unsupported in no-cors mode`);
-    }
-  }
-
-  // Signal: the new request's signal follows init.signal, else input's.
-  const parentSignal = init.signal !== undefined ? init.signal : inputReq !== null ? inputReq.signal : null;
-  if (parentSignal !== null && parentSignal !== undefined) {
-    if (!(parentSignal instanceof AbortSignal)) {
-      throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal");
-    }
-    const s = (req._signal = newAbortSignal());
-    if (parentSignal.aborted) signalAbort(s, parentSignal.reason);
-    else addAbortAlgorithm(parentSignal, () => signalAbort(s, parentSignal.reason));
-  }
-
-  // Headers.
-  let headers: Headers;
-  if (init.headers !== undefined) headers = new Headers(init.headers);
-  else if (inputReq !== null) headers = copyHeaders(inputReq.headers);
-  else headers = new Headers();
-  req._headers = headers;
-
-  // Body.
-  const method = req._method!;
-  const hasInitBody = init.body !== undefined && init.body !== null;
-  const inputHasBody = inputReq !== null && inputReq.body !== null;
-  if ((hasInitBody || inputHasBody) && (method === "GET" || method === "HEAD")) {
-    throw new TypeError("Failed to construct 'Request': a GET or HEAD request cannot have a body");
-  }
-  req._src = null;
-  if (hasInitBody) {
-    const ctype = extractBody(req, init.body);
-    if (ctype !== null && !hasTrusted(headers, "content-type")) appendTrusted(headers, "content-type", ctype);
-    if (req._stream !== null && init.duplex !== "half") {
-      throw new TypeError("Failed to construct 'Request': duplex: 'half' is required for a ReadableStream body");
-    }
-  } else if (inputHasBody) {
-    // The body moves to the new request; the input is used up.
-    if (bodyUsed(inputReq!)) throw new TypeError("Failed to construct 'Request': the input's body is already used");
-    cloneBody(inputReq!, req);
-    inputReq!._used = true;
-  }
-}
-
-// ---- server requests --------------------------------------------------------
-
-/** A request of the current batch; everything is read lazily. */
-export function serverRequest(r: number, defaultHost: string): Request {
-  const req = new Request(SERVER_REQUEST as never);
-  req._r = r;
-  req._defaultHost = defaultHost;
-  return req;
-}
-
-function serverUrl(req: Request): string {
-  const r = liveHandle(req);
-  // The usual case (origin-form target with a Host header), made in one op.
-  const url = ops.reqUrl(r);
-  if (url !== "") return url;
-  const target = ops.reqTarget(r);
-  let host = ops.reqHost(r);
-  if (host === "") host = req._defaultHost!;
-  // origin-form, the usual case.
-  if (target.charCodeAt(0) === 47 /* / */) return `http://${host}${target}`;
-  // absolute-form (a proxy request): it is already a URL.
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(target)) return target;
-  // asterisk-form (OPTIONS *) and authority-form (CONNECT).
-  return `http://${host}/`;
-}
-
-function serverBody<T>(req: Request, read: (r: number) => T): Promise<T> {
-  if (req._used) return Promise.reject(new TypeError("Body is unusable: it has already been read"));
-  try {
-    const r = liveHandle(req);
-    req._used = true;
-    return Promise.resolve(read(r));
-  } catch (e) {
-    return Promise.reject(e);
-  }
-}
-
-/** Copies a server request's body into JS (for `.body` and clone()). */
-function loadServerBody(req: Request): void {
-  const r = liveHandle(req);
-  const bytes = ops.reqBody(r);
-  // A request without a body has a null body, not an empty one.
-  req._src =
-    bytes.length !== 0 || ops.reqHeader(r, "content-length") !== null || ops.reqHeader(r, "transfer-encoding") !== null
-      ? bytes
-      : null;
-}
-
-function watchSignal(req: Request): void {
-  const h = req._r;
-  watchedSignals.set(h, req);
-  if (ops.reqClosed(h)) abortRequest(h);
-}
-
-/** A deferred request was deferred or answered: keep the signal registry in step. */
-export function onDeferred(req: Request, h: number): void {
-  req._r = h;
-  if (req._signal !== null) watchSignal(req);
-}
-
-export function onAnswered(req: Request): void {
-  const h = req._r;
-  if (h < 0 && req._signal !== null) watchedSignals.delete(h);
-  req._r = DETACHED;
-}
-
-/** The client of deferred request `h` went away. */
-export function abortRequest(h: number): void {
-  const req = watchedSignals.get(h);
-  if (req === undefined) return;
-  watchedSignals.delete(h);
-  signalAbort(req._signal!, new DOMException("The client disconnected before the response was sent", "AbortError"));
-}

@@ -5,8 +5,21 @@
 // implies is remembered in `_ctype` and only becomes a Headers entry if
 // someone reads `.headers`; until then server.ts sends it from a constant
 // (or lets Rust add text/plain for a string body).
+//
+// The fields are #private: user code (a subclass, a Proxy, Reflect.ownKeys,
+// an assignment) cannot see or change what the server will send except
+// through the spec's API. ts-lib reaches them through the functions this
+// module exports (below the class), assigned in its static block.
 
-import { Headers, appendTrusted, hasTrusted, copyHeaders, makeImmutable, type HeadersInit } from "./headers.ts";
+import {
+  Headers,
+  appendTrusted,
+  hasTrusted,
+  copyHeaders,
+  headerList,
+  makeImmutable,
+  type HeadersInit,
+} from "./headers.ts";
 import {
   APPLICATION_JSON,
   TEXT_PLAIN,
@@ -20,8 +33,11 @@ import {
   consumeJson,
   consumeText,
   extractBody,
+  type BodyHost,
   type BodySource,
 } from "./body.ts";
+import type { ResponseHeaders } from "./ops.d.ts";
+import { ops } from "./core_ops.ts";
 import { URL } from "./url.ts";
 import type { Blob } from "./blob.ts";
 import type { FormData } from "./formdata.ts";
@@ -39,48 +55,57 @@ export interface ResponseInit {
 const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
+// ---- for server.ts and ts-lib: the Response's state, without getters a
+// ---- subclass could replace. Each is a TypeError for a non-Response.
+
+/** The body fields, for body.ts's functions. */
+export let responseBody!: (res: Response) => BodyHost;
+export let responseStatus!: (res: Response) => number;
+/**
+ * The server's fast path: answers request `r` with `res` in one ops.respond
+ * call if its body allows (a string, bytes or none, not streamed, not used;
+ * not Response.error()). False, having done nothing, if not.
+ */
+export let respondDirect!: (r: number, res: Response) => boolean;
+/** The headers as ops.respond takes them. */
+export let headersToSend!: (res: Response) => ResponseHeaders;
+
+// ops.respond's built-in header set for `content-type: application/json`.
+const JSON_HEADERS = 1;
+
 export class Response {
-  declare _status: number;
-  declare _statusText: string;
-  /** null until `.headers` is read or init had headers; `_ctype` stands in. */
-  declare _headers: Headers | null;
-  /** The Content-Type the body implies, while `_headers` is null. */
-  declare _ctype: string | null;
-  declare _src: BodySource | object;
-  declare _stream: ReadableStream<Uint8Array> | null;
-  declare _used: boolean;
+  #status = 200;
+  #statusText = "";
+  /** null until `.headers` is read or init had headers; `#ctype` stands in. */
+  #headers: Headers | null = null;
+  /** The Content-Type the body implies, while `#headers` is null. */
+  #ctype: string | null = null;
+  #src: BodySource | object = null;
+  #stream: ReadableStream<Uint8Array> | null = null;
+  #used = false;
   /** "default", "error", ... */
-  declare _type: string;
-  declare _url: string;
+  #type = "default";
+  #url = "";
 
   constructor(body?: unknown, init?: ResponseInit) {
-    this._status = 200;
-    this._statusText = "";
-    this._headers = null;
-    this._ctype = null;
-    this._src = null;
-    this._stream = null;
-    this._used = false;
-    this._type = "default";
-    this._url = "";
     if (body !== undefined && body !== null) {
       if (typeof body === "string") {
-        this._src = body;
-        this._ctype = TEXT_PLAIN;
+        this.#src = body;
+        this.#ctype = TEXT_PLAIN;
       } else {
-        this._ctype = extractBody(this, body);
+        this.#ctype = extractBody(responseBody(this), body);
       }
     }
-    if (init !== undefined && init !== null) initialize(this, init);
+    if (init !== undefined && init !== null) Response.#initialize(this, init);
   }
 
   static json(data: unknown, init?: ResponseInit): Response {
     const body = JSON.stringify(data);
     if (body === undefined) throw new TypeError("Response.json: the data is not JSON-serializable");
     const res = new Response();
-    res._src = body;
-    res._ctype = APPLICATION_JSON;
-    if (init !== undefined && init !== null) initialize(res, init);
+    res.#src = body;
+    res.#ctype = APPLICATION_JSON;
+    if (init !== undefined && init !== null) Response.#initialize(res, init);
     return res;
   }
 
@@ -94,49 +119,44 @@ export class Response {
     status = toUnsignedShort(status);
     if (!REDIRECT_STATUSES.includes(status)) throw new RangeError(`Response.redirect: invalid redirect status ${status}`);
     const res = new Response();
-    res._status = status;
+    res.#status = status;
     const h = new Headers();
     appendTrusted(h, "location", href);
-    res._headers = makeImmutable(h);
+    res.#headers = makeImmutable(h);
     return res;
   }
 
   static error(): Response {
     const res = new Response();
-    res._status = 0;
-    res._type = "error";
-    res._headers = makeImmutable(new Headers());
+    res.#status = 0;
+    res.#type = "error";
+    res.#headers = makeImmutable(new Headers());
     return res;
   }
 
   get status(): number {
-    return this._status;
+    return this.#status;
   }
 
   get statusText(): string {
-    return this._statusText;
+    return this.#statusText;
   }
 
   get ok(): boolean {
-    const s = this._status;
+    const s = this.#status;
     return s >= 200 && s <= 299;
   }
 
   get headers(): Headers {
-    let h = this._headers;
-    if (h === null) {
-      h = this._headers = new Headers();
-      if (this._ctype !== null) appendTrusted(h, "content-type", this._ctype);
-    }
-    return h;
+    return Response.#headersOf(this);
   }
 
   get type(): string {
-    return this._type;
+    return this.#type;
   }
 
   get url(): string {
-    return this._url;
+    return this.#url;
   }
 
   get redirected(): boolean {
@@ -144,65 +164,161 @@ export class Response {
   }
 
   get body(): ReadableStream<Uint8Array> | null {
-    return bodyStream(this);
+    return bodyStream(responseBody(this));
   }
 
   get bodyUsed(): boolean {
-    return bodyUsed(this);
+    return bodyUsed(responseBody(this));
   }
 
   text(): Promise<string> {
-    return consumeText(this);
+    return consumeText(responseBody(this));
   }
 
   json(): Promise<any> {
-    return consumeJson(this);
+    return consumeJson(responseBody(this));
   }
 
   arrayBuffer(): Promise<ArrayBuffer> {
-    return consumeArrayBuffer(this);
+    return consumeArrayBuffer(responseBody(this));
   }
 
   bytes(): Promise<Uint8Array> {
-    return consumeBytes(this);
+    return consumeBytes(responseBody(this));
   }
 
   blob(): Promise<Blob> {
-    return consumeBlob(this, this.headers.get("content-type"));
+    return consumeBlob(responseBody(this), Response.#headersOf(this).get("content-type"));
   }
 
   formData(): Promise<FormData> {
-    return consumeFormData(this, this.headers.get("content-type"));
+    return consumeFormData(responseBody(this), Response.#headersOf(this).get("content-type"));
   }
 
   clone(): Response {
-    if (bodyUsed(this) || (this._stream !== null && this._stream.locked)) {
+    const body = responseBody(this);
+    if (bodyUsed(body) || (this.#stream !== null && this.#stream.locked)) {
       throw new TypeError("Response.clone: the body has already been read");
     }
     const c = new Response();
-    c._status = this._status;
-    c._statusText = this._statusText;
-    c._headers = this._headers === null ? null : copyHeaders(this._headers);
-    c._ctype = this._ctype;
-    c._type = this._type;
-    c._url = this._url;
-    cloneBody(this, c);
+    c.#status = this.#status;
+    c.#statusText = this.#statusText;
+    c.#headers = this.#headers === null ? null : copyHeaders(this.#headers);
+    c.#ctype = this.#ctype;
+    c.#type = this.#type;
+    c.#url = this.#url;
+    cloneBody(body, responseBody(c));
     return c;
   }
 
   [customInspect](depth: number, options: InspectOptions): string {
     const shown = {
-      status: this._status,
-      statusText: this._statusText,
-      headers: this.headers,
-      body: this._src,
-      bodyUsed: this.bodyUsed,
+      status: this.#status,
+      statusText: this.#statusText,
+      headers: Response.#headersOf(this),
+      body: this.#src,
+      bodyUsed: bodyUsed(responseBody(this)),
       ok: this.ok,
       redirected: false,
-      type: this._type,
-      url: this._url,
+      type: this.#type,
+      url: this.#url,
     };
     return `Response ${inspect(shown, { ...options, depth })}`;
+  }
+
+  /** The `headers` getter: made on first use, from the implied Content-Type. */
+  static #headersOf(res: Response): Headers {
+    let h = res.#headers;
+    if (h === null) {
+      h = res.#headers = new Headers();
+      if (res.#ctype !== null) appendTrusted(h, "content-type", res.#ctype);
+    }
+    return h;
+  }
+
+  // fetch's "initialize a response": the body is already in place, so the
+  // null-body-status check and the implied Content-Type can be applied here.
+  static #initialize(res: Response, init: ResponseInit): void {
+    if (typeof init !== "object") throw new TypeError("Response: init must be an object");
+    const status = init.status;
+    if (status !== undefined) {
+      const s = typeof status === "number" && (status | 0) === status ? status : toUnsignedShort(status);
+      if (s < 200 || s > 599) {
+        throw new RangeError(`Response: status ${s} is outside the range [200, 599]`);
+      }
+      res.#status = s;
+    }
+    const statusText = init.statusText;
+    if (statusText !== undefined) {
+      const t = `${statusText}`;
+      if (!REASON_PHRASE.test(t)) throw new TypeError(`Response: invalid statusText ${JSON.stringify(t)}`);
+      res.#statusText = t;
+    }
+    if (init.headers !== undefined) {
+      const h = new Headers(init.headers);
+      if (res.#ctype !== null && !hasTrusted(h, "content-type")) appendTrusted(h, "content-type", res.#ctype);
+      res.#headers = h;
+    }
+    if (res.#src !== null) {
+      const s = res.#status;
+      if (s === 101 || s === 103 || s === 204 || s === 205 || s === 304) {
+        throw new TypeError(`Response: a response with status ${s} cannot have a body`);
+      }
+    }
+  }
+
+  static {
+    /** body.ts's view of a Response's body fields (reads and writes them). */
+    class Body implements BodyHost {
+      #res: Response;
+      constructor(res: Response) {
+        this.#res = res;
+      }
+      get src(): BodySource | object {
+        return this.#res.#src;
+      }
+      set src(v: BodySource | object) {
+        this.#res.#src = v;
+      }
+      get stream(): ReadableStream<Uint8Array> | null {
+        return this.#res.#stream;
+      }
+      set stream(v: ReadableStream<Uint8Array> | null) {
+        this.#res.#stream = v;
+      }
+      get used(): boolean {
+        return this.#res.#used;
+      }
+      set used(v: boolean) {
+        this.#res.#used = v;
+      }
+    }
+    responseBody = (res) => new Body(res);
+    responseStatus = (res) => res.#status;
+    respondDirect = (r, res) => {
+      const src = res.#src;
+      const status = res.#status;
+      if (
+        res.#stream !== null ||
+        res.#used ||
+        status === 0 ||
+        !(typeof src === "string" || src === null || src instanceof Uint8Array)
+      ) {
+        return false;
+      }
+      ops.respond(r, status, src, headersToSend(res));
+      return true;
+    };
+    headersToSend = (res) => {
+      const h = res.#headers;
+      if (h !== null) return headerList(h);
+      // No Headers object was made: the implied Content-Type, without one.
+      // None at all: Rust adds text/plain;charset=utf-8 for a string body.
+      const ctype = res.#ctype;
+      if (ctype === null || ctype === TEXT_PLAIN) return undefined;
+      if (ctype === APPLICATION_JSON) return JSON_HEADERS;
+      return ["content-type", ctype];
+    };
   }
 }
 
@@ -216,35 +332,4 @@ function toUnsignedShort(v: unknown): number {
   if (!Number.isFinite(n)) return 0;
   const t = Math.trunc(n) % 65536;
   return t < 0 ? t + 65536 : t;
-}
-
-// fetch's "initialize a response": the body is already in place, so the
-// null-body-status check and the implied Content-Type can be applied here.
-function initialize(res: Response, init: ResponseInit): void {
-  if (typeof init !== "object") throw new TypeError("Response: init must be an object");
-  const status = init.status;
-  if (status !== undefined) {
-    const s = typeof status === "number" && (status | 0) === status ? status : toUnsignedShort(status);
-    if (s < 200 || s > 599) {
-      throw new RangeError(`Response: status ${s} is outside the range [200, 599]`);
-    }
-    res._status = s;
-  }
-  const statusText = init.statusText;
-  if (statusText !== undefined) {
-    const t = `${statusText}`;
-    if (!REASON_PHRASE.test(t)) throw new TypeError(`Response: invalid statusText ${JSON.stringify(t)}`);
-    res._statusText = t;
-  }
-  if (init.headers !== undefined) {
-    const h = new Headers(init.headers);
-    if (res._ctype !== null && !hasTrusted(h, "content-type")) appendTrusted(h, "content-type", res._ctype);
-    res._headers = h;
-  }
-  if (res._src !== null) {
-    const s = res._status;
-    if (s === 101 || s === 103 || s === 204 || s === 205 || s === 304) {
-      throw new TypeError(`Response: a response with status ${s} cannot have a body`);
-    }
-  }
 }

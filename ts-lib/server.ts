@@ -13,9 +13,9 @@
 import { ops } from "./core_ops.ts";
 import type { ResponseHeaders } from "./ops.d.ts";
 import { Request, abortRequest, onAnswered, onDeferred, serverRequest } from "./request.ts";
-import { Response } from "./response.ts";
+import { Response, headersToSend, respondDirect, responseBody, responseStatus } from "./response.ts";
 import { Headers, headerList } from "./headers.ts";
-import { APPLICATION_JSON, TEXT_PLAIN, chunkBytes } from "./body.ts";
+import { bodyUsed, chunkBytes } from "./body.ts";
 import { ReadableStream } from "./streams.ts";
 import { Blob, blobBytes } from "./blob.ts";
 import { console } from "./console.ts";
@@ -50,8 +50,6 @@ export function registerServer(id: number, entry: ServerEntry): void {
 // A reused array for the headers of plain-object responses: ops.respond
 // reads it before returning, so one array serves every request.
 const scratch: string[] = [];
-// ops.respond's built-in header set for `content-type: application/json`.
-const JSON_HEADERS = 1;
 
 function dispatch(n: number): void {
   const entry = servers[ops.batchServer()]!;
@@ -162,61 +160,43 @@ function flattenHeaders(h: unknown): string[] | undefined {
 
 // ---- (b) Response objects -------------------------------------------------
 
+// What is sent is the Response's own state (response.ts's accessors), not
+// what its getters say: a subclass may override those.
 function sendResponse(entry: ServerEntry, r: number, req: Request, res: Response): void {
-  const src = res._src;
-  const status = res._status;
-  if (
-    res._stream === null &&
-    !res._used &&
-    status !== 0 &&
-    (typeof src === "string" || src === null || src instanceof Uint8Array)
-  ) {
-    const h = res._headers;
-    ops.respond(r, status, src, h === null ? impliedHeaders(res._ctype) : headerList(h));
+  if (respondDirect(r, res)) {
     onAnswered(req);
     return;
   }
   sendResponseSlow(entry, r, req, res);
 }
 
-/** The headers of a Response whose Headers object was never made. */
-function impliedHeaders(ctype: string | null): ResponseHeaders {
-  // No headers: Rust adds text/plain;charset=utf-8 for a string body.
-  if (ctype === null || ctype === TEXT_PLAIN) return undefined;
-  if (ctype === APPLICATION_JSON) return JSON_HEADERS;
-  return ["content-type", ctype];
-}
-
-function responseHeaders(res: Response): ResponseHeaders {
-  const h = res._headers;
-  return h === null ? impliedHeaders(res._ctype) : headerList(h);
-}
-
 function sendResponseSlow(entry: ServerEntry, r: number, req: Request, res: Response): void {
-  if (res._status === 0) {
+  const status = responseStatus(res);
+  if (status === 0) {
     logProblem("handler returned Response.error(); answering 500");
     respond500(r, req);
     return;
   }
-  if (res.bodyUsed) {
+  const body = responseBody(res);
+  if (bodyUsed(body)) {
     throw new TypeError("handler returned a Response whose body was already read");
   }
-  const src = res._src;
+  const src = body.src;
   if (src instanceof ReadableStream) {
-    sendStream(r, req, res._status, responseHeaders(res), res._stream ?? src);
+    sendStream(r, req, status, headersToSend(res), body.stream ?? src);
     return;
   }
   // `.body` was looked at but not read: the source is still whole.
   if (typeof src === "string" || src === null || src instanceof Uint8Array) {
-    res._used = true;
-    ops.respond(r, res._status, src, responseHeaders(res));
+    body.used = true;
+    ops.respond(r, status, src, headersToSend(res));
     onAnswered(req);
     return;
   }
   if (src instanceof Blob) {
     // A Blob's bytes are in memory: sent as they are, no copy.
-    res._used = true;
-    ops.respond(r, res._status, blobBytes(src), responseHeaders(res));
+    body.used = true;
+    ops.respond(r, status, blobBytes(src), headersToSend(res));
     onAnswered(req);
     return;
   }
