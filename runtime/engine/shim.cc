@@ -1205,4 +1205,51 @@ int howth_detach_array_buffer(const void* a, int i) {
   return 1;
 }
 
+// ---- V8's serializer across isolates (BroadcastChannel between workers) ----
+// The bytes structuredClone makes and reads inside one call, kept between
+// calls so another isolate of the process can read them. Without a
+// serializer delegate nothing that shares memory or belongs to one isolate
+// can be written (SharedArrayBuffer, WebAssembly.Module, host objects): the
+// serializer throws for those, as for functions.
+
+// Appends V8's serialisation of argument i to the Vec<u8> `sink`; returns 0
+// with the serializer's exception pending when the value cannot be cloned.
+int howth_arg_serialize(const void* a, int i, void* sink) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::ValueSerializer ser(iso);
+  ser.WriteHeader();
+  if (!ser.WriteValue(iso->GetCurrentContext(), info[i]).FromMaybe(false)) return 0;
+  std::pair<uint8_t*, size_t> data = ser.Release();
+  char* dst = howth_sink_reserve(sink, data.second);
+  if (data.second) memcpy(dst, data.first, data.second);
+  howth_sink_commit(sink, data.second);
+  free(data.first);
+  return 1;
+}
+
+// Returns the value serialised in p[0..n) (by howth_arg_serialize, in any
+// isolate); throws when the bytes are no serialisation: V8's deserializer
+// checks the format and never reads past n.
+void howth_ret_deserialized(const void* a, const char* p, size_t n) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  v8::TryCatch tc(iso);
+  v8::ValueDeserializer de(iso, reinterpret_cast<const uint8_t*>(p), n);
+  v8::Local<v8::Value> out;
+  if (de.ReadHeader(ctx).FromMaybe(false) && de.ReadValue(ctx).ToLocal(&out)) {
+    info.GetReturnValue().Set(out);
+    return;
+  }
+  if (tc.HasCaught() && tc.CanContinue()) {
+    tc.ReThrow();
+    return;
+  }
+  if (!tc.HasCaught()) {
+    const char* m = "the message could not be deserialised";
+    iso->ThrowException(v8::Exception::Error(str(iso, m, strlen(m))));
+  }
+}
+
 }  // extern "C"

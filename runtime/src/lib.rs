@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+mod broadcast;
 pub mod modules;
 pub mod ops;
 pub mod pool;
@@ -71,6 +72,8 @@ pub struct RuntimeState<X> {
     pub node: ops::node_process::NodeProcess,
     /// Web Crypto's and node:crypto's keys and streaming digests.
     pub crypto: ops::crypto::CryptoState,
+    /// BroadcastChannel messages from the other isolates of the process.
+    pub broadcast: broadcast::Inbox,
     pub ext: X,
 }
 
@@ -214,6 +217,7 @@ impl<X: 'static> Runtime<X> {
             pool: Completions::new(),
             node: Default::default(),
             crypto: Default::default(),
+            broadcast: Default::default(),
             ext,
         };
         let hooks = Hooks {
@@ -239,6 +243,7 @@ impl<X: 'static> Runtime<X> {
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
         ops::crypto::register(&mut iso);
+        broadcast::register(&mut iso);
         ops::child::register(&mut iso);
         ops::node_buffer::register(&mut iso);
         ops::node_process::register(&mut iso);
@@ -492,11 +497,13 @@ impl<X: 'static> Runtime<X> {
     }
 
     /// Drains the completion queue: settles the promises and callbacks of
-    /// pool jobs (async host calls, fs, ...) whose outcomes have arrived.
+    /// pool jobs (async host calls, fs, ...) whose outcomes have arrived,
+    /// then delivers BroadcastChannel messages from other isolates.
     /// The loop calls this once per turn before its microtask checkpoint,
     /// which then runs the promises' reactions.
     pub fn settle_completions(&mut self) -> Result<(), RuntimeError> {
-        pool::settle(&mut self.iso).map_err(|e| self.failure(e))
+        pool::settle(&mut self.iso).map_err(|e| self.failure(e))?;
+        broadcast::deliver(&mut self.iso).map_err(|e| self.failure(e))
     }
 
     /// Fires every timer due now, with a microtask checkpoint after each
