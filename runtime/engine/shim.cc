@@ -59,8 +59,10 @@ struct HostCallbacks {
   // or module named `referrer`; returns its id or -1 with a message in sink.
   int (*dynamic_import)(void* host, const char* referrer, size_t rlen,
                         const char* spec, size_t slen, void* err_sink);
-  // Writes import.meta.url for module `id` into url_sink; sets *is_main.
-  void (*import_meta)(void* host, int id, void* url_sink, int* is_main);
+  // Writes import.meta.url for module `id` into sink and sets *is_main;
+  // or returns -1 with an error message in sink (the hook was refused or
+  // panicked), which import.meta then throws.
+  int (*import_meta)(void* host, int id, void* sink, int* is_main);
 };
 
 struct Rejection {
@@ -254,12 +256,20 @@ void on_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> m,
   if (id < 0 || !hi->cb.import_meta) return;
   int is_main = 0;
   void* sink = howth_sink_new();
-  hi->cb.import_meta(hi->cb.host, id, sink, &is_main);
+  int ok = hi->cb.import_meta(hi->cb.host, id, sink, &is_main);
   const char* data;
   size_t len;
   howth_sink_read(sink, &data, &len);
-  v8::Local<v8::String> url = str(iso, data, len);
+  v8::Local<v8::String> text = str(iso, data, len);
   howth_sink_free(sink);
+  if (ok < 0) {
+    // V8 checks for an exception after this callback: the `import.meta`
+    // expression throws it, and the object is not kept, so a later read
+    // (outside the op that refused this one) initialises it afresh.
+    iso->ThrowException(v8::Exception::Error(text));
+    return;
+  }
+  v8::Local<v8::String> url = text;
   meta->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(iso, "url"), url).Check();
   meta->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(iso, "main"),
                            v8::Boolean::New(iso, is_main != 0))

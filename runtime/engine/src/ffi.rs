@@ -35,7 +35,7 @@ pub type DynamicImportFn = unsafe extern "C" fn(
     err_sink: *mut c_void,
 ) -> c_int;
 pub type ImportMetaFn =
-    unsafe extern "C" fn(host: *mut c_void, id: c_int, url_sink: *mut c_void, is_main: *mut c_int);
+    unsafe extern "C" fn(host: *mut c_void, id: c_int, sink: *mut c_void, is_main: *mut c_int) -> c_int;
 
 #[repr(C)]
 pub struct HostCallbacks {
