@@ -87,6 +87,11 @@ pub enum RuntimeError {
     Uncaught(JsError),
     /// `Howth.exit(code)` / `ops.exit` was called.
     Exit(i32),
+    /// A server could not listen (the address is in use, permission is
+    /// denied): the program stopped there. The message names the address
+    /// and the cause in one line; what to print and which exit code to
+    /// give is the embedder's to decide.
+    Listen(String),
 }
 
 impl fmt::Display for RuntimeError {
@@ -95,6 +100,7 @@ impl fmt::Display for RuntimeError {
             RuntimeError::Load(msg) => f.write_str(msg),
             RuntimeError::Uncaught(e) => write!(f, "error: Uncaught {e}"),
             RuntimeError::Exit(code) => write!(f, "exit {code}"),
+            RuntimeError::Listen(msg) => write!(f, "error: {msg}"),
         }
     }
 }
