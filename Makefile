@@ -40,10 +40,13 @@ test: deps
 
 # The Rust suite once more with debug assertions on (profile `checked`:
 # release plus debug-assertions and overflow checks, its own target folder),
-# in which the engine's state guard asserts (docs/engine-boundary.md). Not
-# part of `make test`: it is a second full build.
+# in which the engine's state guard asserts, then the JS suite and the Node
+# probes on that build's binary (docs/engine-boundary.md). Not part of
+# `make test`: it is a second full build (21 minutes cold on 2 cores).
 test-checked: deps
-	$(CARGO) test --profile checked --workspace
+	$(CARGO) test --profile checked --workspace --no-fail-fast
+	@bash scripts/test-js.sh target/checked/howth
+	node tests/node/run.mjs target/checked/howth
 
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)

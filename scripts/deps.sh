@@ -80,8 +80,10 @@ if [ ! -e "$symbolic" ] || [ "$libnode" -nt "$symbolic" ] || [ "$here/scripts/sy
 fi
 
 # Real servers for the client-protocol tests (protocols/tests): Redis and
-# Postgres (initdb and postgres live in /usr/lib/postgresql/<version>/bin).
+# Postgres (initdb and postgres live in /usr/lib/postgresql/<version>/bin);
+# wrk, the load generator `howth bench http` drives in tests/cli.rs.
 servers=()
+command -v wrk >/dev/null 2>&1 || servers+=(wrk)
 command -v redis-server >/dev/null 2>&1 || servers+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || servers+=(redis-tools)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || servers+=(postgresql)

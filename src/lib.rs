@@ -110,8 +110,13 @@ pub enum Error {
     Script(String),
     /// The script called `Howth.exit(code)` with a non-zero code; ts-lib
     /// also ends this way after printing an uncaught exception from a
-    /// callback, or a server that could not listen (a port in use).
+    /// callback.
     Exit(i32),
+    /// A server could not listen: the address is in use, or permission to
+    /// listen on it is denied. The message names the address and the
+    /// cause ("port 8080 is already in use (0.0.0.0:8080)"); nothing has
+    /// been printed.
+    Listen(String),
 }
 
 impl Error {
@@ -119,7 +124,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Exit(code) => *code,
-            Error::Start(_) | Error::Script(_) => 1,
+            Error::Start(_) | Error::Script(_) | Error::Listen(_) => 1,
         }
     }
 }
@@ -129,6 +134,7 @@ impl fmt::Display for Error {
         match self {
             Error::Start(message) | Error::Script(message) => f.write_str(message),
             Error::Exit(code) => write!(f, "the script exited with code {code}"),
+            Error::Listen(why) => write!(f, "error: {why}"),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-mod bench_cmd;
+mod bench;
 
 #[derive(Parser)]
 #[command(
@@ -66,7 +66,7 @@ enum Command {
 #[derive(Subcommand)]
 enum BenchCommand {
     /// HTTP load on `howth run <file>` (default: a built-in hello world)
-    Http(bench_cmd::BenchHttpArgs),
+    Http(bench::BenchHttpArgs),
 }
 
 fn main() -> ExitCode {
@@ -81,7 +81,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Bench {
             what: BenchCommand::Http(a),
-        } => bench_cmd::run_http(&a),
+        } => bench::run_http(&a),
         Command::Help => {
             use clap::CommandFactory;
             let _ = Cli::command().print_long_help();

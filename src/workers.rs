@@ -178,6 +178,8 @@ enum End {
     Exited(i32),
     /// Loading or running failed; the message as `howth run` prints it.
     Failed(String),
+    /// A server could not listen (why, in one line).
+    Listen(String),
     Panicked,
 }
 
@@ -188,6 +190,7 @@ impl End {
             End::Exited(0) => Ok(()),
             End::Exited(code) => Err(Error::Exit(*code)),
             End::Failed(message) => Err(Error::Script(message.clone())),
+            End::Listen(why) => Err(Error::Listen(why.clone())),
             End::Panicked => Err(Error::Script(format!("error: worker {slot} panicked"))),
         }
     }
@@ -493,6 +496,7 @@ impl Group {
                 eprintln!("{message}");
                 "crashed".to_string()
             }
+            End::Listen(why) => format!("could not listen ({why})"),
             End::Panicked => "panicked".to_string(),
         };
         let now = Instant::now();
@@ -641,6 +645,7 @@ fn run_worker(plan: &Plan, spec: &WorkerSpec, events: &Sender<Event>, stopping: 
     let end = match ran {
         Ok(()) => End::Exited(el.runtime().state().exit_code.unwrap_or(0)),
         Err(RuntimeError::Exit(code)) => End::Exited(code),
+        Err(RuntimeError::Listen(why)) => End::Listen(why),
         Err(e) => End::Failed(e.to_string()),
     };
     // A lone worker is never restarted: its end is the process's, and the
@@ -662,7 +667,7 @@ fn load(
     stopping: &AtomicBool,
 ) -> Result<Option<Workers>, RuntimeError> {
     REQUESTED.set(None);
-    el.runtime().run_main(&plan.entry)?;
+    el.load(&plan.entry)?;
     while el.runtime().main_pending() && !stopping.load(Ordering::SeqCst) {
         el.turn()?;
     }

@@ -335,3 +335,121 @@ fn binary_loads_the_self_bound_libnode() {
         "expected the self-bound copy, got {libnode:?}"
     );
 }
+
+/// `howth bench http --url --pid --json`, the one HTTP measurement `make
+/// bench` runs for every runtime, against a real server under wrk (which
+/// `make deps` installs): a POST with a body (answered 200 only when it
+/// arrived whole), one second, and the figures the harness reads. Then a server that answers 404: counted, and exit 1.
+#[test]
+fn bench_http_measures_a_running_server() {
+    let server = Server::from_source(
+        "Howth.serve({ port: 0 }, async (req) => {\n\
+           const n = (await req.arrayBuffer()).byteLength;\n\
+           const sent = req.method === 'POST' && n === 1000 && req.headers.get('content-type') === 'text/plain';\n\
+           return new Response('', { status: req.url.endsWith('/gone') ? 404 : sent ? 200 : 400 });\n\
+         });",
+    );
+    let body = TempScript::new("body.bin", &"x".repeat(1000));
+    let raw = body.add("raw.txt", "");
+    let measure = |path: &str| {
+        Command::new(howth())
+            .args([
+                "bench", "http", "--load", "wrk", "--warmup", "0", "-d", "1s", "-c", "4",
+            ])
+            .args(["--method", "POST", "--content-type", "text/plain", "--json"])
+            .arg("--body-file")
+            .arg(&body.path)
+            .arg("--raw")
+            .arg(&raw)
+            .arg("--url")
+            .arg(format!("http://127.0.0.1:{}{path}", server.port))
+            .arg("--pid")
+            .arg(server.child.id().to_string())
+            .output()
+            .unwrap()
+    };
+    let out = measure("/");
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let j: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let ok = j["ok"].as_u64().unwrap();
+    assert!(ok > 100, "{j}");
+    assert_eq!(
+        (j["errors"].as_u64(), j["non2xx"].as_u64()),
+        (Some(0), Some(0)),
+        "{j}"
+    );
+    assert!(j["rps"].as_f64().unwrap() > 100.0, "{j}");
+    assert!(j["cpuTicks"].as_u64().unwrap() > 0, "the server worked: {j}");
+    let cpu_us = j["cpuUsPerReq"].as_f64().unwrap();
+    let ticks_us = j["cpuTicks"].as_f64().unwrap() / j["clkTck"].as_f64().unwrap() * 1e6;
+    assert!((cpu_us - ticks_us / ok as f64).abs() < 1e-6, "{j}");
+    assert!(j["peakRssMb"].as_f64().unwrap() > 5.0, "{j}");
+    assert!(j["p50Ms"].as_f64().unwrap() > 0.0, "{j}");
+    assert!(j["loadGenerator"].as_str().unwrap().starts_with("wrk"), "{j}");
+    assert_eq!(j["problems"], serde_json::json!([]));
+    // wrk's own output, with the summary line the figures came from.
+    assert!(std::fs::read_to_string(&raw).unwrap().contains("HOWTH_WRK_JSON"));
+
+    let out = measure("/gone");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let j: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(j["ok"].as_u64(), Some(0), "{j}");
+    assert!(j["non2xx"].as_u64().unwrap() > 100, "{j}");
+    assert_eq!(j["rps"].as_f64(), Some(0.0), "{j}");
+    assert!(j["problems"].to_string().contains("non-2xx"), "{j}");
+}
+
+#[test]
+fn bench_http_refuses_bad_combinations() {
+    let run = |args: &[&str]| {
+        Command::new(howth())
+            .args(["bench", "http"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&["--url", "http://127.0.0.1:1/"]);
+    assert_eq!(o.status.code(), Some(2), "--url needs --pid");
+    assert!(stderr(&o).contains("--pid"), "{}", stderr(&o));
+    let o = run(&["--load", "oha", "--pipeline", "4"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("oha does not pipeline"), "{}", stderr(&o));
+    let o = run(&[
+        "--url",
+        "http://127.0.0.1:1/",
+        "--pid",
+        "999999999",
+        "--load",
+        "wrk",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no server process 999999999"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A port that is really taken: `howth run` prints one line naming it and
+/// exits 1, with one worker or two.
+#[test]
+fn port_in_use_is_one_line_and_exit_1() {
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let script = TempScript::new("app.ts", "export default { fetch: () => new Response('x') };");
+    for workers in ["1", "2"] {
+        let out = Command::new(howth())
+            .args(["run", "--port", &port.to_string(), "--workers", workers])
+            .arg(&script.path)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_eq!(
+            err,
+            format!("error: port {port} is already in use (0.0.0.0:{port})\n"),
+            "--workers {workers}"
+        );
+        assert_eq!(stdout(&out), "");
+    }
+}

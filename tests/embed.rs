@@ -356,14 +356,56 @@ fn start_reports_what_went_wrong() {
         err(Howth::builder().source("app.ts", "throw new Error('at load')")),
         Error::Script(m) if m.contains("at load")
     ));
-    // A port in use: ts-lib prints the one-line error and exits 1.
+}
+
+/// A port that is really taken: the embedder gets `Error::Listen` naming
+/// it (the process goes on: this test does), from the default export, from
+/// `Howth.serve` after a top-level await, with two workers, and from the
+/// event loop itself as `RuntimeError::Listen`.
+#[test]
+fn a_port_in_use_is_an_error_the_embedder_gets() {
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let e = err(Howth::builder()
-        .source("app.ts", "export default { fetch: () => new Response('x') };")
-        .hostname("127.0.0.1")
-        .port(port));
-    assert_eq!(e, Error::Exit(1));
+    let in_use = format!("port {port} is already in use (127.0.0.1:{port})");
+    let start = |code: &str, workers: usize| {
+        Howth::builder()
+            .source("app.ts", code)
+            .hostname("127.0.0.1")
+            .port(port)
+            .workers(workers)
+            .start()
+            .err()
+            .expect("start fails")
+    };
+    let default_export = start("export default { fetch: () => new Response('x') };", 1);
+    assert_eq!(default_export, Error::Listen(in_use.clone()));
+    assert_eq!(default_export.to_string(), format!("error: {in_use}"));
+    assert_eq!(default_export.exit_code(), 1);
+    let after_await = start(
+        &format!(
+            "await Promise.resolve();\nHowth.serve({{ port: {port}, hostname: '127.0.0.1' }}, () => new Response('x'));\n\
+             console.log('not reached');"
+        ),
+        1,
+    );
+    assert_eq!(after_await, Error::Listen(in_use.clone()));
+    assert_eq!(
+        start("export default { fetch: () => new Response('x') };", 2),
+        Error::Listen(in_use.clone())
+    );
+
+    let script = common::TempScript::new(
+        "taken.ts",
+        &format!("Howth.serve({{ port: {port}, hostname: '127.0.0.1' }}, () => new Response('x'));"),
+    );
+    let mut el = howth::EventLoop::new(&howth::RuntimeOptions::default()).unwrap();
+    match el.run_file(&script.path) {
+        Err(howth::RuntimeError::Listen(why)) => assert_eq!(why, in_use),
+        other => panic!("want RuntimeError::Listen, got {other:?}"),
+    }
+    // The port is still the first listener's.
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_ok());
+    drop(taken);
 }
 
 #[test]

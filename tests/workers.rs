@@ -223,3 +223,52 @@ fn a_script_that_cannot_load_fails_once() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "clap rejects --workers 0");
 }
+
+/// Answers "<workerId> <messages seen>"; /post sends a Map (a structured
+/// clone, not JSON) on a BroadcastChannel that every worker opened.
+const BROADCAST_APP: &str = r#"
+const seen: string[] = [];
+const channel = new BroadcastChannel("news");
+channel.onmessage = (e: MessageEvent) => seen.push(`${e.data.get("from")}:${e.data.get("n")}`);
+export default {
+  fetch(req: Request) {
+    if (new URL(req.url).pathname === "/post") {
+      channel.postMessage(new Map<string, unknown>([["from", Howth.workerId], ["n", 7]]));
+    }
+    return new Response(`${Howth.workerId} ${seen.join(",")}`);
+  },
+};
+"#;
+
+/// A BroadcastChannel reaches the channels of its name in the other
+/// workers' isolates (the message crosses threads, woken like a pool job),
+/// and not the poster's own channel.
+#[test]
+fn a_broadcast_channel_reaches_the_other_workers() {
+    let (server, _script) = start(BROADCAST_APP, &["--workers", "3"]);
+    incarnations(server.port, 3); // every worker has loaded and listens
+    let (status, body) = get(server.port, "/post");
+    assert_eq!(status, 200, "{body}");
+    let poster = body.split_once(' ').expect("\"<id> <seen>\"").0.to_string();
+    let want: BTreeMap<String, String> = ["0", "1", "2"]
+        .iter()
+        .map(|id| {
+            let seen = if *id == poster {
+                String::new()
+            } else {
+                format!("{poster}:7")
+            };
+            (id.to_string(), seen)
+        })
+        .collect();
+    let mut seen = BTreeMap::new();
+    for _ in 0..2000 {
+        let (_, body) = get(server.port, "/");
+        let (id, got) = body.split_once(' ').unwrap();
+        seen.insert(id.to_string(), got.to_string());
+        if seen == want {
+            return;
+        }
+    }
+    panic!("after 2000 requests the workers had seen {seen:?}, not {want:?}");
+}

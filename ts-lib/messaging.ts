@@ -4,12 +4,15 @@
 // task on the loop (a zero-delay timer), never synchronously.
 //
 // ArrayBuffers in the transfer list are detached once the message is cloned
-// (clone.ts). Limit: BroadcastChannel reaches the channels of this isolate
-// only, not other workers' isolates.
+// (clone.ts). A BroadcastChannel also reaches the channels of the same name
+// in the process's other isolates (the workers of --workers): the runtime
+// carries the message there (runtime/src/broadcast.rs) and it arrives as a
+// task like the others.
 
 import { structuredClone } from "./clone.ts";
 import { DOMException, Event, EventTarget } from "./event.ts";
 import { setTimeout } from "./timers.ts";
+import { webOps } from "./web_ops.ts";
 import { enumerable, requireArgs, toStringTag } from "./webidl.ts";
 
 export interface MessageEventInit<T = unknown> extends EventInit {
@@ -175,6 +178,33 @@ toStringTag(MessageChannel.prototype, "MessageChannel");
 
 /** The open BroadcastChannels of this isolate, by name. */
 const channels = new Map<string, Set<BroadcastChannel>>();
+/** This isolate's id among the process's, once a channel is open. */
+let isolateId = 0;
+let receiving = false;
+/** Gives each open channel of `name` but `except` its own copy, in its own task (set in the class, which owns #receive). */
+let deliver: (name: string, data: unknown, except: BroadcastChannel | null, type: "message" | "messageerror") => void;
+
+/** Starts or stops this isolate listening for `name` in other isolates. */
+function listen(name: string, on: boolean): void {
+  if (!receiving) {
+    webOps.broadcastSetCallback(receiveFromOtherIsolate);
+    receiving = true;
+  }
+  isolateId = webOps.broadcastListen(name, on);
+}
+
+/** A message another isolate posted: to every open channel of its name here. */
+function receiveFromOtherIsolate(): void {
+  const name = webOps.broadcastName();
+  let data: unknown;
+  try {
+    data = webOps.broadcastTake();
+  } catch {
+    deliver(name, undefined, null, "messageerror");
+    return;
+  }
+  deliver(name, data, null, "message");
+}
 
 export class BroadcastChannel extends EventTarget {
   #name: string;
@@ -185,7 +215,10 @@ export class BroadcastChannel extends EventTarget {
     super();
     this.#name = String(name);
     let set = channels.get(this.#name);
-    if (set === undefined) channels.set(this.#name, (set = new Set()));
+    if (set === undefined) {
+      channels.set(this.#name, (set = new Set()));
+      listen(this.#name, true);
+    }
     set.add(this);
   }
 
@@ -195,17 +228,23 @@ export class BroadcastChannel extends EventTarget {
     requireArgs(arguments.length, 1, "BroadcastChannel.postMessage");
     if (this.#closed) throw new DOMException("BroadcastChannel is closed.", "InvalidStateError");
     const data = structuredClone(message);
-    for (const other of channels.get(this.#name) ?? []) {
-      if (other === this) continue;
-      // Each receiver gets its own copy, in its own task.
-      const copy = structuredClone(data);
-      setTimeout(() => other.#receive(copy), 0);
-    }
+    deliver(this.#name, data, this, "message");
+    webOps.broadcastPost(isolateId, this.#name, data);
   }
 
-  #receive(data: unknown): void {
+  static {
+    deliver = (name, data, except, type) => {
+      for (const other of channels.get(name) ?? []) {
+        if (other === except) continue;
+        const copy = type === "message" ? structuredClone(data) : undefined;
+        setTimeout(() => other.#receive(type, copy), 0);
+      }
+    };
+  }
+
+  #receive(type: "message" | "messageerror", data: unknown): void {
     if (this.#closed) return;
-    this.dispatchEvent(new MessageEvent("message", { data }));
+    this.dispatchEvent(new MessageEvent(type, { data }));
   }
 
   close(): void {
@@ -213,7 +252,10 @@ export class BroadcastChannel extends EventTarget {
     this.#closed = true;
     const set = channels.get(this.#name);
     set?.delete(this);
-    if (set?.size === 0) channels.delete(this.#name);
+    if (set?.size === 0) {
+      channels.delete(this.#name);
+      listen(this.#name, false);
+    }
   }
 
   override get [Symbol.toStringTag](): string { return "BroadcastChannel"; }

@@ -118,6 +118,16 @@ export interface Ops {
    * TypeError for anything but an ArrayBuffer.
    */
   detachArrayBuffer(buffer: ArrayBuffer): boolean;
+  /** BroadcastChannel across the isolates of the process (runtime/src/broadcast.rs): starts or stops listening on a name; returns this isolate's id. */
+  broadcastListen(name: string, on: boolean): number;
+  /** Sets the function called (from the loop) for each message another isolate posted. */
+  broadcastSetCallback(fn: () => void): void;
+  /** The channel name of the message being delivered. */
+  broadcastName(): string;
+  /** The value of the message being delivered (deserialised here; throws if it cannot be). */
+  broadcastTake(): unknown;
+  /** Sends a value to the other isolates listening on name; throws for values V8 cannot serialise. */
+  broadcastPost(isolate: number, name: string, value: unknown): void;
   /**
    * WHATWG URL parsing (Rust url crate). Returns the href (ASCII) or
    * undefined when parsing fails, and on success writes into `out` (a

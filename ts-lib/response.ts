@@ -61,6 +61,8 @@ const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 /** The body fields, for body.ts's functions. */
 export let responseBody!: (res: Response) => BodyHost;
 export let responseStatus!: (res: Response) => number;
+/** True for a real Response (a brand check: a Proxy of one or Object.create(Response.prototype) is not). */
+export let isResponse!: (v: object) => boolean;
 /**
  * The server's fast path: answers request `r` with `res` in one ops.respond
  * call if its body allows (a string, bytes or none, not streamed, not used;
@@ -295,6 +297,7 @@ export class Response {
     }
     responseBody = (res) => new Body(res);
     responseStatus = (res) => res.#status;
+    isResponse = (v) => #status in v;
     respondDirect = (r, res) => {
       const src = res.#src;
       const status = res.#status;

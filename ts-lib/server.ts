@@ -13,7 +13,7 @@
 import { ops } from "./core_ops.ts";
 import type { ResponseHeaders } from "./ops.d.ts";
 import { Request, abortRequest, onAnswered, onDeferred, serverRequest } from "./request.ts";
-import { Response, headersToSend, respondDirect, responseBody, responseStatus } from "./response.ts";
+import { Response, headersToSend, isResponse, respondDirect, responseBody, responseStatus } from "./response.ts";
 import { Headers, headerList } from "./headers.ts";
 import { bodyUsed, chunkBytes } from "./body.ts";
 import { ReadableStream } from "./streams.ts";
@@ -88,6 +88,16 @@ function finish(entry: ServerEntry, r: number, req: Request, res: unknown): void
       badReturn(r, req, res);
     }
   } catch (e) {
+    if (res instanceof Response && !isResponse(res)) {
+      // Its state could not be read: say why rather than show V8's
+      // "Cannot read private member" (checked only here, off the fast path).
+      logProblem(
+        "handler returned an object that passes `instanceof Response` but is not a Response " +
+          "(a Proxy of one, or made with Object.create); answering 500",
+      );
+      respond500(r, req);
+      return;
+    }
     // ops.respond rejected the response (an invalid header, say) or a body
     // could not be converted: nothing was sent yet.
     failed(r, req, e);

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // The `make bench` harness: the same HTTP app on Howth, Bun, Deno and Node,
 // loaded by oha or wrk (--load; wrk also for pipelining) with the server pinned
-// to CPU 0 and the load generator on the other CPUs. See README.md beside this file.
+// to CPU 0 and the load generator on the other CPUs. Each measured run is one
+// `howth bench http --url --pid --json` (src/bench/), which owns the load
+// generators' command lines and output and the /proc sampling; this file
+// starts the servers, checks their answers and makes the tables. See
+// README.md beside this file.
 //
 //   node benches/harness/bench.mjs [--quick] [--load oha|wrk] [--help]
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -15,21 +19,13 @@ import {
   SCENARIOS,
   USAGE,
   checkResponse,
-  cpuTicks,
   echoBody,
   parseArgs,
-  parseCpuTimes,
-  cpuNoise,
-  parseOha,
-  parseProcStat,
-  parseProcStatus,
-  parseWrk,
-  parseWrkPipeline,
   renderMarkdown,
   renderSvg,
   summarizeCell,
   withRatios,
-  wrkThreads,
+  baselineOf,
   fmtInt,
   fmtNum,
 } from "./lib.mjs";
@@ -50,13 +46,16 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 process.stdout.on("error", () => {});
 
 const live = new Set(); // children to kill if we are interrupted
+/** Kills a child, and its process group when it leads one (the servers do). */
+function killChild(c, sig = "SIGKILL") {
+  try {
+    process.kill(c.groupLeader ? -c.pid : c.pid, sig);
+  } catch {}
+}
 for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
-    for (const c of live) {
-      try {
-        process.kill(c.pid, "SIGKILL");
-      } catch {}
-    }
+    for (const c of live) killChild(c);
+    if (honoDir) rmSync(honoDir, { recursive: true, force: true });
     console.log(`\ninterrupted (${sig}); stopped ${live.size} child process(es)`);
     process.exit(130);
   });
@@ -102,92 +101,13 @@ function capture(cmd, args, timeoutMs) {
   });
 }
 
-// ------------------------------------------------------------------ /proc sampling
-
-function readProc(pid, file) {
-  try {
-    return readFileSync(path.join("/proc", String(pid), file), "utf8");
-  } catch {
-    return null;
-  }
-}
-
-/** The pid and all its descendants (through /proc/PID/task/TID/children). */
-function processTree(pid) {
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) {
-    let tasks = [];
-    try {
-      tasks = readdirSync(`/proc/${out[i]}/task`);
-    } catch {}
-    for (const t of tasks) {
-      const kids = readProc(out[i], `task/${t}/children`);
-      if (kids) for (const k of kids.trim().split(/\s+/).filter(Boolean)) out.push(Number(k));
-    }
-  }
-  return out;
-}
-
-/** CPU ticks of the server: utime+stime (all threads) plus reaped children, over its process tree. */
-function serverTicks(pid) {
-  let ticks = 0;
-  for (const p of processTree(pid)) {
-    const text = readProc(p, "stat");
-    if (!text) continue;
-    const st = parseProcStat(text);
-    ticks += cpuTicks(st) + st.cutime + st.cstime;
-  }
-  return ticks;
-}
-
-/** Peak RSS (VmHWM) of the server's process tree, in MB. */
-function serverPeakRssMb(pid) {
-  let kb = 0;
-  for (const p of processTree(pid)) {
-    const text = readProc(p, "status");
-    if (text) kb += parseProcStatus(text).VmHWM ?? 0;
-  }
-  return kb / 1024;
-}
-
-/** Resets the peak-RSS counter (VmHWM) so that each cell reports its own peak. */
-function resetPeakRss(pid) {
-  let ok = true;
-  for (const p of processTree(pid)) {
-    try {
-      writeFileSync(`/proc/${p}/clear_refs`, "5");
-    } catch {
-      ok = false;
-    }
-  }
-  return ok;
-}
-
-/**
- * The process that really serves: if we started it through a wrapper (taskset
- * that has not exec'd yet, a shell), follow the only child down.
- */
-function realServerPid(pid) {
-  const wrappers = new Set(["taskset", "sh", "bash", "dash", "env", "timeout"]);
-  for (let depth = 0; depth < 5; depth++) {
-    const text = readProc(pid, "stat");
-    if (!text) return pid;
-    let exe = "";
-    try {
-      exe = path.basename(readlinkSync(`/proc/${pid}/exe`));
-    } catch {}
-    if (!wrappers.has(parseProcStat(text).comm) && !wrappers.has(exe)) return pid;
-    const kids = processTree(pid).slice(1);
-    if (kids.length !== 1) return pid;
-    pid = kids[0];
-  }
-  return pid;
-}
-
 // ------------------------------------------------------------------ machine
 
 function machineInfo() {
-  const cpuinfo = readProc("", "cpuinfo") ?? "";
+  let cpuinfo = "";
+  try {
+    cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  } catch {}
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? "unknown CPU";
   const osRelease = (() => {
     try {
@@ -196,7 +116,6 @@ function machineInfo() {
       return os.type();
     }
   })();
-  const clk = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim());
   return {
     cpuModel: model,
     cores: os.cpus().length,
@@ -204,27 +123,28 @@ function machineInfo() {
     os: osRelease,
     kernel: `Linux ${os.release()}`,
     loadavg: os.loadavg(),
-    clkTck: Number.isFinite(clk) && clk > 0 ? clk : 100,
   };
 }
 
-/** Server on CPU 0, load generator on CPUs 1..n-1; no pinning on one core or without taskset. */
+/**
+ * Server on CPU 0; the load generator goes on CPUs 1..n-1 (howth bench http
+ * pins it, and itself, there). No pinning on one core or without taskset.
+ */
 function pinning(cores) {
   const taskset = which("taskset");
   if (cores < 2) {
     warn("only one CPU: server and load generator are NOT pinned and share the core; figures are not comparable to pinned runs");
-    return { server: [], load: [], text: "none (one CPU: server and load generator share it)", loadThreads: 1 };
+    return { server: [], text: "none (one CPU: server and load generator share it)", loadThreads: 1 };
   }
   if (!taskset) {
     warn("taskset not found (util-linux): running without CPU pinning");
-    return { server: [], load: [], text: "none (taskset not found)", loadThreads: cores - 1 };
+    return { server: [], text: "none (taskset not found)", loadThreads: cores - 1 };
   }
   const loadCpus = cores === 2 ? "1" : `1-${cores - 1}`;
   // Keep this harness itself off the server's CPU too.
   spawnSync(taskset, ["-a", "-p", "-c", loadCpus, String(process.pid)], { stdio: "ignore" });
   return {
     server: [taskset, "-c", "0"],
-    load: [taskset, "-c", loadCpus],
     text: `server on CPU 0, load generator on CPU ${loadCpus} (taskset)`,
     loadThreads: cores - 1,
   };
@@ -286,6 +206,28 @@ function buildCFloor() {
   return existsSync(out) ? out : null;
 }
 
+/**
+ * A folder holding a copy of benches/apps/hono.ts beside a link to
+ * tests/npm's node_modules (installed by `make deps` from its lockfile) and a
+ * package.json naming hono (Deno resolves bare imports through it), so all
+ * three runtimes load the same file and the same hono. Made once per run,
+ * in a temporary folder removed at the end.
+ */
+let honoDir = null;
+function honoApp() {
+  const modules = path.join(ROOT, "tests/npm/node_modules");
+  if (!existsSync(path.join(modules, "hono/package.json"))) return null;
+  if (!honoDir) {
+    honoDir = mkdtempSync(path.join(os.tmpdir(), "howth-bench-hono-"));
+    writeFileSync(path.join(honoDir, "hono.ts"), readFileSync(path.join(APPS, "hono.ts")));
+    const version = JSON.parse(readFileSync(path.join(modules, "hono/package.json"), "utf8")).version;
+    writeFileSync(path.join(honoDir, "package.json"), JSON.stringify({ private: true, dependencies: { hono: version } }) + "\n");
+    const link = path.join(honoDir, "node_modules");
+    if (!existsSync(link)) symlinkSync(modules, link);
+  }
+  return path.join(honoDir, "hono.ts");
+}
+
 /** What each runtime runs, or why it is skipped. */
 function resolveRuntime(name, { install, howth: howthOpt }) {
   const howth = path.resolve(ROOT, howthOpt ?? process.env.HOWTH_BIN ?? "target/release/howth");
@@ -298,6 +240,7 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       const app = path.join(APPS, `${name}.ts`);
       return {
         cmd: (port) => [howth, "run", "--port", String(port), app],
+        honoCmd: (port, file) => [howth, "run", "--port", String(port), file],
         version: () => firstLine(howth, ["--version"])?.replace(/^howth\s*/i, "") ?? "unknown",
         fixedText: name === "howth-nojs" ? "Hi" : null,
       };
@@ -305,19 +248,34 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
     case "bun": {
       const bun = npmTool("@oven/bun-linux-x64", "bin/bun", install) ?? which("bun");
       if (!bun) return { skip: "Bun is not installed and `npm install @oven/bun-linux-x64` failed" };
-      return { cmd: () => [bun, "run", path.join(APPS, "bun.ts")], version: () => firstLine(bun, ["--version"]) };
+      return {
+        cmd: () => [bun, "run", path.join(APPS, "bun.ts")],
+        // Bun serves a default export on $PORT.
+        honoCmd: (port, file) => [bun, "run", file],
+        version: () => firstLine(bun, ["--version"]),
+      };
     }
     case "deno": {
       const deno = npmTool("@deno/linux-x64-glibc", "deno", install) ?? which("deno");
       if (!deno) return { skip: "Deno is not installed and `npm install @deno/linux-x64-glibc` failed" };
       return {
         cmd: () => [deno, "run", "--allow-net", "--allow-env", path.join(APPS, "deno.ts")],
+        honoCmd: (port, file) => [deno, "serve", "--allow-net", "--allow-env", "--allow-read", "--port", String(port), "--host", "127.0.0.1", file],
         env: { DENO_DIR: path.join(TOOLS, "deno-dir"), DENO_NO_UPDATE_CHECK: "1" },
         version: () => /deno (\S+)/.exec(firstLine(deno, ["--version"]) ?? "")?.[1] ?? "unknown",
       };
     }
     case "node":
       return { cmd: () => [process.execPath, path.join(APPS, "node.mjs")], version: () => process.version.replace(/^v/, "") };
+    case "hono-howth":
+    case "hono-bun":
+    case "hono-deno": {
+      const app = honoApp();
+      if (!app) return { skip: "tests/npm/node_modules has no hono: run make deps" };
+      const base = resolveRuntime(name.slice("hono-".length), { install, howth: howthOpt });
+      if (base.skip) return base;
+      return { ...base, cmd: (port) => base.honoCmd(port, app) };
+    }
     case "c-floor": {
       const bin = buildCFloor();
       if (!bin) return { skip: "gcc not found (benches/floor/epoll_floor.c)" };
@@ -361,7 +319,10 @@ async function startServer(name, rt, pin, rawDir) {
     cwd: ROOT,
     env: { ...process.env, ...(rt.env ?? {}), PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group: stopping it stops whatever it started too.
+    detached: true,
   });
+  child.groupLeader = true;
   live.add(child);
   let output = "";
   const keep = (d) => {
@@ -377,7 +338,8 @@ async function startServer(name, rt, pin, rawDir) {
   while (Date.now() < deadline) {
     if (server.exited !== null) break;
     if (await canConnect(port)) {
-      server.pid = realServerPid(child.pid);
+      // taskset execs the server: the pid is the server's.
+      server.pid = child.pid;
       return server;
     }
     await sleep(100);
@@ -395,28 +357,13 @@ async function startServer(name, rt, pin, rawDir) {
 
 async function stopServer(server) {
   const { child } = server;
-  // The server and whatever it started (a wrapper's child, workers): by pid, ours only.
-  const tree = processTree(child.pid).reverse();
-  const signal = (sig) => {
-    for (const p of tree) {
-      try {
-        process.kill(p, sig);
-      } catch {}
-    }
-  };
   if (server.exited === null) {
-    signal("SIGTERM");
+    killChild(child, "SIGTERM");
     for (let i = 0; i < 30 && server.exited === null; i++) await sleep(100);
-    if (server.exited === null) signal("SIGKILL");
-    for (let i = 0; i < 20 && server.exited === null; i++) await sleep(50);
   }
-  // A wrapper may exit and leave its child running: make sure nothing of the tree stays.
-  for (const p of tree) {
-    if (p === child.pid) continue;
-    try {
-      process.kill(p, "SIGKILL");
-    } catch {}
-  }
+  // Whatever it started (workers, a child of a wrapper) goes with the group.
+  killChild(child, "SIGKILL");
+  for (let i = 0; i < 20 && server.exited === null; i++) await sleep(50);
   live.delete(child);
   writeFileSync(server.logFile, server.output());
 }
@@ -442,66 +389,59 @@ async function checkScenario(server, scenario, rt) {
   }
 }
 
-// ------------------------------------------------------------------ load
-
-function ohaArgs(oha, pin, url, scenario, conns, seconds, echoFile) {
-  const sc = SCENARIOS[scenario];
-  const args = [...pin.load, oha, "-z", `${seconds}s`, "-c", String(conns), "--no-tui", "--output-format", "json"];
-  if (sc.method === "POST") args.push("-m", "POST", "-T", "application/octet-stream", "-D", echoFile);
-  args.push(url + sc.path);
-  return args;
-}
-
-function wrkArgs(wrk, pin, url, scenario, conns, seconds, echoFile) {
-  const sc = SCENARIOS[scenario];
-  const threads = String(wrkThreads(conns, pin.loadThreads));
-  const args = [...pin.load, wrk, "-t", threads, "-c", String(conns), "-d", `${seconds}s`, "--latency"];
-  // The body and its type as ohaArgs sends them; GET needs no script.
-  if (sc.method === "POST") args.push("-s", path.join(HERE, "request.lua"), url + sc.path, "--", "POST", "application/octet-stream", echoFile);
-  else args.push(url + sc.path);
-  return args;
-}
+// ------------------------------------------------------------------ measuring
 
 /**
- * The load generator of the main tables: its argv for a run, its parser, and
- * the extension of its raw output files.
+ * One measured run, by `howth bench http` against the running server: the
+ * load generator's figures and the server's CPU, memory and noise, as the
+ * JSON it prints (see summarizeCell), or { failed: "why" }. `warmup`
+ * seconds of load come first, discarded.
  */
-function tableLoad(load, { oha, wrk }, pin, echoFile) {
-  if (load === "wrk") {
-    return { tool: "wrk", parse: parseWrk, ext: "txt", argv: (url, sc, c, s) => wrkArgs(wrk, pin, url, sc, c, s, echoFile) };
-  }
-  return { tool: "oha", parse: parseOha, ext: "json", argv: (url, sc, c, s) => ohaArgs(oha, pin, url, sc, c, s, echoFile) };
-}
-
-/** One measured run: the load generator's parsed report plus the server's CPU ticks over the window. */
-async function measure(server, argv, parse, seconds, rawFile, tool) {
-  const cpuTimes = () => (SERVER_CPU ? parseCpuTimes(readProc("", "stat") ?? "")[SERVER_CPU] : null);
-  const c0 = cpuTimes();
-  const t0 = serverTicks(server.pid);
-  const w0 = process.hrtime.bigint();
-  const [cmd, ...args] = argv;
-  const r = await capture(cmd, args, (seconds + 60) * 1000);
-  const wallS = Number(process.hrtime.bigint() - w0) / 1e9;
-  const t1 = serverTicks(server.pid);
-  const c1 = cpuTimes();
-  writeFileSync(rawFile, r.stdout + (r.stderr ? `\n--- stderr ---\n${r.stderr}` : ""));
-  if (r.code !== 0) return { failed: `${tool} exited ${r.code}: ${r.stderr.trim().split("\n").slice(-1)[0] ?? ""}` };
+async function measure(server, { tool, bin }, { scenario, conns, depth = 1, seconds, warmup }, rawFile) {
+  const sc = SCENARIOS[scenario];
+  const args = [
+    "bench", "http",
+    "--url", `http://127.0.0.1:${server.port}${sc.path}`,
+    "--pid", String(server.pid),
+    "--load", tool, "--load-bin", bin,
+    "--connections", String(conns),
+    "--duration", `${seconds}s`,
+    "--warmup", `${warmup}s`,
+    "--raw", rawFile,
+    "--json",
+  ];
+  if (depth > 1) args.push("--pipeline", String(depth));
+  if (sc.method === "POST") args.push("--method", "POST", "--content-type", "application/octet-stream", "--body-file", ECHO_FILE);
+  const r = await capture(MEASURER, args, (warmup + seconds + 60) * 1000);
+  const last = (text) => text.trim().split("\n").slice(-1)[0] ?? "";
   try {
-    return { load: parse(r.stdout), cpuTicks: t1 - t0, wallS, clkTck: MACHINE.clkTck, noise: cpuNoise(c0, c1, t1 - t0) };
-  } catch (err) {
-    return { failed: `could not parse load generator output: ${err.message}` };
+    return JSON.parse(last(r.stdout));
+  } catch {
+    return { failed: `howth bench http exited ${r.code}: ${last(r.stderr)}` };
   }
 }
 
 // ------------------------------------------------------------------ main
 
 let MACHINE;
-let SERVER_CPU = null; // "cpu0" when the server is pinned there: its other load is measured
+let MEASURER; // the howth binary whose `bench http` measures every run
+let ECHO_FILE; // the echo scenario's request body
 
 /** ", CPU 0 busy with others 23%" when other processes took more than 5% of the server's core. */
 function noiseNote(r) {
-  const v = (r.noise?.other ?? 0) + (r.noise?.steal ?? 0);
+  const v = (r.serverCoreOther ?? 0) + (r.serverCoreSteal ?? 0);
   return v > 0.05 ? `, CPU 0 ${Math.round(v * 100)}% busy with other processes` : "";
+}
+
+/** One rep's log line. */
+function repLine(r, digits = 1) {
+  if (r.failed) return `FAILED ${r.failed}`;
+  const bad = r.errors + r.non2xx;
+  return (
+    `${fmtInt(r.rps)} req/s, p50 ${fmtNum(r.p50Ms)} ms, p99 ${fmtNum(r.p99Ms)} ms, ${fmtNum(r.cpuUsPerReq, digits)} CPU µs/req` +
+    (bad ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : "") +
+    noiseNote(r)
+  );
 }
 
 async function main() {
@@ -524,7 +464,11 @@ async function main() {
   log(`Howth bench: ${MACHINE.cpuModel}, ${MACHINE.cores} cores, ${MACHINE.kernel}; load average ${MACHINE.loadavg.map((x) => x.toFixed(2)).join(" ")}`);
   if (MACHINE.loadavg[0] > 0.5) warn(`the machine is busy (load ${MACHINE.loadavg[0].toFixed(2)}): figures will be noisy; compare only within this run`);
   const pin = pinning(MACHINE.cores);
-  if (pin.server.length) SERVER_CPU = "cpu0";
+  MEASURER = path.resolve(ROOT, opts.howth ?? process.env.HOWTH_BIN ?? "target/release/howth");
+  if (!existsSync(MEASURER)) {
+    console.error(`${path.relative(ROOT, MEASURER)} not found: it measures every run (howth bench http); build it first (make build)`);
+    process.exit(1);
+  }
   MACHINE.pinning = pin.text;
   log(`pinning: ${pin.text}`);
 
@@ -580,7 +524,8 @@ async function main() {
     console.error("no runtime to benchmark");
     process.exit(1);
   }
-  if (!order.includes(BASELINE)) warn(`${BASELINE} is not being measured: the "vs Bun" columns will be empty`);
+  const noBase = [...new Set(order.map((n) => baselineOf(n, BASELINE)))].filter((b) => !order.includes(b));
+  for (const b of noBase) warn(`${b} is not being measured: the "vs Bun" columns of its family will be empty`);
 
   const nofile = Number(spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).stdout.trim());
   const maxConns = Math.max(...opts.connections, opts.pipelineConnections);
@@ -588,10 +533,10 @@ async function main() {
     warn(`open-file limit is ${nofile}, too low for ${maxConns} connections: raise it (ulimit -n 65536) or expect errors`);
   }
 
-  const echoFile = path.join(rawDir, "echo-16k.bin");
-  writeFileSync(echoFile, echoBody());
-  const load = tableLoad(opts.load, { oha, wrk }, pin, echoFile);
-  log(`tables loaded by ${load.tool}${load.tool === "wrk" ? ` (${wrkThreads(opts.connections[0], pin.loadThreads)} thread(s) at ${opts.connections[0]} connections)` : ""}`);
+  ECHO_FILE = path.join(rawDir, "echo-16k.bin");
+  writeFileSync(ECHO_FILE, echoBody());
+  const load = opts.load === "wrk" ? { tool: "wrk", bin: wrk, ext: "txt" } : { tool: "oha", bin: oha, ext: "json" };
+  log(`tables loaded by ${load.tool}; every run measured by ${path.relative(ROOT, MEASURER)} bench http`);
 
   const perCell = opts.warmup + opts.reps * opts.duration;
   const nCells = order.length * opts.scenarios.length * opts.connections.length;
@@ -614,9 +559,7 @@ async function main() {
       cellNo += opts.scenarios.length * opts.connections.length;
       continue;
     }
-    const comm = readProc(server.pid, "comm")?.trim() ?? "?";
-    log(`listening on port ${server.port}, pid ${server.pid} (${comm})`);
-    const url = `http://127.0.0.1:${server.port}`;
+    log(`listening on port ${server.port}, pid ${server.pid}`);
     for (const scenario of opts.scenarios) {
       const problems = await checkScenario(server, scenario, rt);
       if (problems.length) warn(`${name} ${scenario}: wrong response: ${problems.join("; ")}`);
@@ -628,40 +571,20 @@ async function main() {
           log(`${tag} server exited (${server.exited}); see ${path.relative(ROOT, server.logFile)}`);
           continue;
         }
-        const rssReset = resetPeakRss(server.pid);
-        if (opts.warmup > 0) {
-          process.stdout.write(`${tag} warm-up ${opts.warmup} s\n`);
-          const [c, ...a] = load.argv(url, scenario, conns, opts.warmup);
-          await capture(c, a, (opts.warmup + 60) * 1000);
-        }
         const reps = [];
         for (let i = 0; i < opts.reps; i++) {
+          // The cell's warm-up comes before its first rep, in the same run.
+          const warmup = i === 0 ? opts.warmup : 0;
+          if (warmup > 0) log(`${tag} warm-up ${warmup} s`);
           const raw = path.join(rawDir, `${name}-${scenario}-c${conns}-rep${i + 1}.${load.ext}`);
-          const r = await measure(server, load.argv(url, scenario, conns, opts.duration), load.parse, opts.duration, raw, load.tool);
+          const r = await measure(server, load, { scenario, conns, seconds: opts.duration, warmup }, raw);
           reps.push(r);
-          if (r.failed) log(`${tag} rep ${i + 1}/${opts.reps}: FAILED ${r.failed}`);
-          else {
-            const cpu = r.load.ok > 0 ? ((r.cpuTicks / r.clkTck) * 1e6) / r.load.ok : null;
-            const bad = r.load.errors + r.load.non2xx;
-            log(
-              `${tag} rep ${i + 1}/${opts.reps}: ${fmtInt(r.load.rps)} req/s, p50 ${fmtNum(r.load.p50Ms)} ms, p99 ${fmtNum(r.load.p99Ms)} ms, ` +
-                `${fmtNum(cpu, 1)} CPU µs/req${bad ? `, ${r.load.errors} errors, ${r.load.non2xx} non-2xx` : ""}${noiseNote(r)}`,
-            );
-          }
+          log(`${tag} rep ${i + 1}/${opts.reps}: ${repLine(r)}`);
         }
-        const rssMb = server.exited === null ? serverPeakRssMb(server.pid) : null;
-        const cell = summarizeCell({
-          runtime: name,
-          scenario,
-          connections: conns,
-          reps,
-          rssMb,
-          responseProblems: problems,
-          extra: { rssScope: rssReset ? "cell" : "since start" },
-        });
+        const cell = summarizeCell({ runtime: name, scenario, connections: conns, reps, responseProblems: problems });
         cells.push(cell);
         log(
-          `${tag} => ${fmtInt(cell.rps)} req/s, ${fmtNum(cell.cpuUsPerReq, 1)} CPU µs/req, RSS ${fmtNum(rssMb, 1)} MB` +
+          `${tag} => ${fmtInt(cell.rps)} req/s, ${fmtNum(cell.cpuUsPerReq, 1)} CPU µs/req, RSS ${fmtNum(cell.rssMb, 1)} MB` +
             (cell.flagged ? `  ⚠ ${cell.flags.join("; ")}` : ""),
         );
       }
@@ -669,27 +592,16 @@ async function main() {
     if (pipeline && server.exited === null) {
       const depth = opts.pipelineDepth;
       const conns = opts.pipelineConnections;
-      const threads = Math.max(1, Math.min(pin.loadThreads, conns));
-      const wrkArgv = (s) => [...pin.load, wrk, "-t", String(threads), "-c", String(conns), "-d", `${s}s`, "-s", path.join(HERE, "pipeline.lua"), url + "/", "--", String(depth)];
       const tag = `[pipelined] ${name.padEnd(10)} hello ×${depth} c=${conns}`;
       const problems = await checkScenario(server, "hello", rt);
-      if (opts.warmup > 0) {
-        log(`${tag} warm-up ${opts.warmup} s`);
-        const [c, ...a] = wrkArgv(opts.warmup);
-        await capture(c, a, (opts.warmup + 60) * 1000);
-      }
       const reps = [];
       for (let i = 0; i < opts.reps; i++) {
+        const warmup = i === 0 ? opts.warmup : 0;
+        if (warmup > 0) log(`${tag} warm-up ${warmup} s`);
         const raw = path.join(rawDir, `${name}-pipelined-rep${i + 1}.txt`);
-        const r = await measure(server, wrkArgv(opts.duration), parseWrkPipeline, opts.duration, raw, "wrk");
+        const r = await measure(server, { tool: "wrk", bin: wrk }, { scenario: "hello", conns, depth, seconds: opts.duration, warmup }, raw);
         reps.push(r);
-        log(
-          r.failed
-            ? `${tag} rep ${i + 1}/${opts.reps}: FAILED ${r.failed}`
-            : `${tag} rep ${i + 1}/${opts.reps}: ${fmtInt(r.load.rps)} req/s, ${fmtNum(((r.cpuTicks / r.clkTck) * 1e6) / Math.max(r.load.ok, 1), 2)} CPU µs/req` +
-                (r.load.errors + r.load.non2xx ? `, ${r.load.errors} errors, ${r.load.non2xx} non-2xx` : "") +
-                noiseNote(r),
-        );
+        log(`${tag} rep ${i + 1}/${opts.reps}: ${repLine(r, 2)}`);
       }
       const cell = summarizeCell({ runtime: name, scenario: "pipelined", connections: conns, reps, responseProblems: problems, extra: { depth } });
       pipelined.push(cell);
@@ -723,6 +635,7 @@ async function main() {
     pipelined: withRatios(pipelined, BASELINE, () => "pipelined"),
     pipelineSkipped,
   };
+  if (honoDir) rmSync(honoDir, { recursive: true, force: true });
   const md = renderMarkdown(results);
   writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
   writeFileSync(path.join(outDir, "results.md"), md);

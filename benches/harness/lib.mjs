@@ -1,5 +1,7 @@
-// Pure functions of the benchmark harness: parsing, statistics, flags, ratios,
+// Pure functions of the benchmark harness: scenarios, statistics, flags, ratios,
 // Markdown and SVG. No I/O here, so that test/*.test.mjs can cover all of it.
+// The measurement itself (load generators, /proc) is `howth bench http`
+// (src/bench/), which bench.mjs runs for every repetition.
 
 // ---------------------------------------------------------------- scenarios
 
@@ -123,282 +125,37 @@ export function ratio(value, base) {
   return value / base;
 }
 
-// ---------------------------------------------------------------- /proc
-
-/**
- * Parses /proc/PID/stat. The comm field (2) is in parentheses and may itself
- * contain spaces and parentheses, so the fields after it are split from the
- * LAST ')'. Times are in clock ticks (see `getconf CLK_TCK`).
- */
-export function parseProcStat(text) {
-  const open = text.indexOf("(");
-  const close = text.lastIndexOf(")");
-  if (open < 0 || close < open) throw new Error(`malformed /proc stat: ${JSON.stringify(text.slice(0, 80))}`);
-  const pid = Number(text.slice(0, open).trim());
-  const comm = text.slice(open + 1, close);
-  const f = text.slice(close + 1).trim().split(/\s+/); // f[0] is field 3 (state)
-  const field = (n) => {
-    const v = Number(f[n - 3]);
-    if (!Number.isFinite(v)) throw new Error(`malformed /proc stat: field ${n} is ${JSON.stringify(f[n - 3])}`);
-    return v;
-  };
-  return {
-    pid,
-    comm,
-    state: f[0],
-    ppid: field(4),
-    utime: field(14),
-    stime: field(15),
-    cutime: field(16),
-    cstime: field(17),
-    numThreads: field(20),
-    starttime: field(22),
-    rssPages: field(24),
-  };
-}
-
-/** utime + stime: CPU time of all the process's threads, in clock ticks. */
-export function cpuTicks(stat) {
-  return stat.utime + stat.stime;
-}
-
-/** Parses /proc/PID/status into { VmHWM: kB, VmRSS: kB, Threads, ... } (numbers where numeric). */
-export function parseProcStatus(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const i = line.indexOf(":");
-    if (i < 0) continue;
-    const key = line.slice(0, i).trim();
-    const raw = line.slice(i + 1).trim();
-    const m = /^(\d+)(\s+kB)?$/.exec(raw);
-    out[key] = m ? Number(m[1]) : raw;
-  }
-  return out;
-}
-
-/**
- * Server CPU microseconds per request over a window, from the CPU ticks
- * (utime+stime summed over the server's processes) sampled before and after.
- */
-export function cpuUsPerRequest(ticksBefore, ticksAfter, clkTck, requests) {
-  if (!(requests > 0) || !(clkTck > 0)) return null;
-  const ticks = ticksAfter - ticksBefore;
-  if (!(ticks >= 0)) return null;
-  return (ticks / clkTck) * 1e6 / requests;
-}
-
-/**
- * Parses /proc/stat's per-CPU lines: { cpu0: { busy, idle, steal, total }, ... } in
- * clock ticks. busy = user+nice+system+irq+softirq (guest time is inside user).
- */
-export function parseCpuTimes(text) {
-  const out = {};
-  for (const line of text.split("\n")) {
-    const m = /^(cpu\d*)\s+(.*)$/.exec(line);
-    if (!m) continue;
-    const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2].trim().split(/\s+/).map(Number);
-    const busy = user + nice + system + irq + softirq;
-    out[m[1]] = { busy, idle: idle + iowait, steal, total: busy + idle + iowait + steal };
-  }
-  return out;
-}
-
-/**
- * How much of one CPU went to something other than the server during a window:
- * `other` = (busy ticks of that CPU − the server's ticks) ÷ elapsed ticks, and
- * `steal` = ticks the hypervisor took ÷ elapsed. Both 0..1; null if unknown.
- */
-export function cpuNoise(before, after, serverTicks) {
-  if (!before || !after) return { other: null, steal: null };
-  const elapsed = after.total - before.total;
-  if (!(elapsed > 0)) return { other: null, steal: null };
-  const other = Math.max(0, after.busy - before.busy - serverTicks) / elapsed;
-  return { other: Math.min(1, other), steal: (after.steal - before.steal) / elapsed };
-}
-
-// ---------------------------------------------------------------- load generators
-
-const isDeadlineError = (kind) => /deadline/i.test(kind);
-
-/**
- * Parses `oha --output-format json` (text or object). Counts: responses by
- * status; `errors` are connection/protocol errors, except requests that oha
- * aborted because the -z deadline came (`deadlineAborted`, not the server's fault).
- * Latencies in ms.
- */
-export function parseOha(input) {
-  const j = typeof input === "string" ? JSON.parse(input) : input;
-  if (!j || typeof j !== "object" || !j.summary) throw new Error("not oha JSON output: no summary");
-  const statusCodes = {};
-  let responses = 0;
-  let ok = 0;
-  for (const [code, n] of Object.entries(j.statusCodeDistribution ?? {})) {
-    statusCodes[code] = n;
-    responses += n;
-    if (/^2\d\d$/.test(code)) ok += n;
-  }
-  let errors = 0;
-  let deadlineAborted = 0;
-  const errorKinds = {};
-  for (const [kind, n] of Object.entries(j.errorDistribution ?? {})) {
-    if (isDeadlineError(kind)) deadlineAborted += n;
-    else {
-      errors += n;
-      errorKinds[kind] = n;
-    }
-  }
-  const durationS = j.summary.total;
-  const lp = j.latencyPercentiles ?? {};
-  const ms = (s) => (typeof s === "number" ? s * 1000 : null);
-  return {
-    durationS,
-    responses,
-    ok,
-    non2xx: responses - ok,
-    statusCodes,
-    errors,
-    errorKinds,
-    deadlineAborted,
-    rps: durationS > 0 ? ok / durationS : null,
-    ohaRps: j.summary.requestsPerSec ?? null,
-    p50Ms: ms(lp.p50),
-    p99Ms: ms(lp.p99),
-    bytes: j.summary.totalData ?? null,
-  };
-}
-
-/** Finds and parses the JSON line that benches/harness/pipeline.lua's done() prints after wrk's report. */
-export function parseWrkPipeline(stdout) {
-  const line = stdout.split("\n").find((l) => l.startsWith("HOWTH_WRK_JSON "));
-  if (!line) throw new Error("no HOWTH_WRK_JSON line in wrk output (is benches/harness/pipeline.lua the script?)");
-  const j = JSON.parse(line.slice("HOWTH_WRK_JSON ".length));
-  const durationS = j.duration_us / 1e6;
-  const e = j.errors;
-  return {
-    durationS,
-    responses: j.requests,
-    ok: j.requests - e.status,
-    non2xx: e.status,
-    errors: e.connect + e.read + e.write + e.timeout,
-    errorKinds: Object.fromEntries(Object.entries(e).filter(([k, n]) => k !== "status" && n > 0)),
-    deadlineAborted: 0,
-    rps: durationS > 0 ? (j.requests - e.status) / durationS : null,
-    // wrk's histogram can answer 0 for a percentile it did not record: report no figure then.
-    p50Ms: j.p50_us > 0 ? j.p50_us / 1000 : null,
-    p99Ms: j.p99_us > 0 ? j.p99_us / 1000 : null,
-    bytes: j.bytes,
-  };
-}
-
-/** wrk's time units (format_time_us in its units.c: "590.00us", "1.02ms", "1.20s", "1.05m") in ms. */
-const WRK_TIME_MS = { us: 1e-3, ms: 1, s: 1e3, m: 60e3, h: 3600e3 };
-/** wrk's byte units (format_binary: "2.73MB", powers of 1024). */
-const WRK_BYTES = { "": 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40, P: 2 ** 50 };
-
-/** A time as wrk prints it ("590.00us", "1.02ms", "1.20s", "1.05m") in milliseconds. */
-export function wrkTimeMs(text) {
-  const m = /^(\d+(?:\.\d+)?)(us|ms|s|m|h)$/.exec(String(text).trim());
-  if (!m) throw new Error(`not a wrk time: ${JSON.stringify(text)}`);
-  return Number(m[1]) * WRK_TIME_MS[m[2]];
-}
-
-/** The 50/75/90/99 lines under "Latency Distribution" (wrk --latency): { 50: ms, ... }. */
-function wrkLatencyDistribution(stdout) {
-  const at = stdout.indexOf("Latency Distribution");
-  const out = {};
-  if (at < 0) return out;
-  for (const line of stdout.slice(at).split("\n").slice(1)) {
-    const m = /^\s*(\d+(?:\.\d+)?)%\s+(\S+)\s*$/.exec(line);
-    if (!m) break;
-    out[Number(m[1])] = wrkTimeMs(m[2]);
-  }
-  return out;
-}
-
-/**
- * Parses wrk's own report (`wrk --latency`, no script or one without done()),
- * into the record parseOha makes. wrk counts a response with status > 399 as
- * "Non-2xx or 3xx" and any other as fine (the scenarios never redirect, and
- * the one real request before measuring wants a 200). All socket errors count:
- * wrk ends a run by stopping its loop, not by failing the requests in flight,
- * so there is no deadline noise to excuse as with oha; "timeout" is a response
- * slower than --timeout (2 s by default), counted in the responses too.
- */
-export function parseWrk(stdout) {
-  const done = /^\s*(\d+) requests in (\S+), (\d+(?:\.\d+)?)([KMGTP]?)B read\s*$/m.exec(stdout);
-  const perSec = /^Requests\/sec:\s*(\d+(?:\.\d+)?)\s*$/m.exec(stdout);
-  if (!done || !perSec) throw new Error('not wrk output: no "N requests in" or "Requests/sec" line');
-  const responses = Number(done[1]);
-  const wrkRps = Number(perSec[1]);
-  // "in 1.00s" has three digits; Requests/sec has two decimals, so
-  // responses ÷ it is the finer duration once it is above 100.
-  const durationS = responses > 0 && wrkRps >= 100 ? responses / wrkRps : wrkTimeMs(done[2]) / 1000;
-  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
-  const errorKinds = {};
-  if (sock) {
-    ["connect", "read", "write", "timeout"].forEach((k, i) => {
-      if (Number(sock[i + 1]) > 0) errorKinds[k] = Number(sock[i + 1]);
-    });
-  }
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0);
-  const ok = responses - non2xx;
-  const lat = wrkLatencyDistribution(stdout);
-  // wrk prints 0 for a percentile of an empty histogram: report no figure then.
-  const pos = (v) => (v > 0 ? v : null);
-  return {
-    durationS,
-    responses,
-    ok,
-    non2xx,
-    statusCodes: {}, // wrk does not break responses down by status
-    errors: Object.values(errorKinds).reduce((a, n) => a + n, 0),
-    errorKinds,
-    deadlineAborted: 0,
-    rps: durationS > 0 ? ok / durationS : null,
-    wrkRps,
-    p50Ms: pos(lat[50]),
-    p99Ms: pos(lat[99]),
-    bytes: Math.round(Number(done[3]) * WRK_BYTES[done[4]]), // to wrk's three digits
-  };
-}
-
-/**
- * wrk threads for C connections with at most `loadThreads` (the load
- * generator's CPUs): wrk gives each thread C ÷ threads connections, rounded
- * down, so pick a divisor of C to open all C. One on a 2-core machine.
- */
-export function wrkThreads(connections, loadThreads) {
-  for (let t = Math.max(1, Math.min(loadThreads, connections)); t > 1; t--) if (connections % t === 0) return t;
-  return 1;
-}
-
 // ---------------------------------------------------------------- cells
 
 /**
- * One table cell from its repetitions. Each rep: { load: parsed oha/wrk,
- * cpuTicks (server ticks over the window), wallS, clkTck } or { failed: "why" }.
- * A cell with errors, non-2xx answers, a wrong response or a failed rep is
- * flagged and never counts as a win (see withRatios).
+ * One table cell from its repetitions. Each rep is what `howth bench http
+ * --json` printed ({ rps, p50Ms, p99Ms, cpuUsPerReq, serverCpu, ok, errors,
+ * non2xx, errorKinds, statusCodes, deadlineAborted, serverCoreOther,
+ * serverCoreSteal, peakRssMb, ... }) or { failed: "why" }. The cell's RSS is
+ * the largest peak of its reps unless `rssMb` is given. A cell with errors,
+ * non-2xx answers, a wrong response or a failed rep is flagged and never
+ * counts as a win (see withRatios).
  */
-export function summarizeCell({ runtime, scenario, connections, reps, rssMb = null, responseProblems = [], extra = {} }) {
+export function summarizeCell({ runtime, scenario, connections, reps, rssMb, responseProblems = [], extra = {} }) {
   const good = reps.filter((r) => !r.failed);
   const perRep = good.map((r) => ({
-    rps: r.load.rps,
-    p50Ms: r.load.p50Ms,
-    p99Ms: r.load.p99Ms,
-    cpuUsPerReq: cpuUsPerRequest(0, r.cpuTicks, r.clkTck, r.load.ok),
-    cpuUtil: r.wallS > 0 && r.clkTck > 0 ? r.cpuTicks / r.clkTck / r.wallS : null,
-    serverCoreOther: r.noise?.other ?? null,
-    serverCoreSteal: r.noise?.steal ?? null,
+    rps: r.rps,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
+    cpuUsPerReq: r.cpuUsPerReq,
+    cpuUtil: r.serverCpu,
+    serverCoreOther: r.serverCoreOther ?? null,
+    serverCoreSteal: r.serverCoreSteal ?? null,
   }));
-  const sum = (k) => good.reduce((a, r) => a + (r.load[k] ?? 0), 0);
+  const sum = (k) => good.reduce((a, r) => a + (r[k] ?? 0), 0);
   const errors = sum("errors");
   const non2xx = sum("non2xx");
   const ok = sum("ok");
   const errorKinds = {};
-  for (const r of good) for (const [k, n] of Object.entries(r.load.errorKinds ?? {})) errorKinds[k] = (errorKinds[k] ?? 0) + n;
+  for (const r of good) for (const [k, n] of Object.entries(r.errorKinds ?? {})) errorKinds[k] = (errorKinds[k] ?? 0) + n;
   const statusCodes = {};
-  for (const r of good) for (const [k, n] of Object.entries(r.load.statusCodes ?? {})) statusCodes[k] = (statusCodes[k] ?? 0) + n;
+  for (const r of good) for (const [k, n] of Object.entries(r.statusCodes ?? {})) statusCodes[k] = (statusCodes[k] ?? 0) + n;
+  const peaks = finite(good.map((r) => r.peakRssMb));
 
   const flags = [];
   for (const r of reps) if (r.failed) flags.push(`rep failed: ${r.failed}`);
@@ -424,7 +181,8 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb = nu
     cpuUtil: median(perRep.map((r) => r.cpuUtil)),
     serverCoreOther: median(perRep.map((r) => r.serverCoreOther)),
     serverCoreSteal: median(perRep.map((r) => r.serverCoreSteal)),
-    rssMb,
+    rssMb: rssMb !== undefined ? rssMb : peaks.length ? Math.max(...peaks) : null,
+    rssScope: good.length && good.every((r) => r.rssReset !== false) ? "cell" : "since start",
     ok,
     errors,
     non2xx,
@@ -438,14 +196,23 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb = nu
 }
 
 /**
+ * The runtime a runtime is compared with: the baseline itself, or for the
+ * Hono app (hono-*) the baseline runtime running the same Hono app.
+ */
+export function baselineOf(runtime, baseline = "bun") {
+  return runtime.startsWith("hono-") ? `hono-${baseline}` : baseline;
+}
+
+/**
  * Adds vsBaseline (req/s ratio) and cpuVsBaseline (CPU-per-request ratio) to
- * each cell, against the baseline runtime's cell with the same key. The ratio
- * is null when either cell is flagged: a broken cell is never a win.
+ * each cell, against its baseline runtime's (baselineOf) cell with the same
+ * key. The ratio is null when either cell is flagged: a broken cell is never
+ * a win.
  */
 export function withRatios(cells, baseline = "bun", key = (c) => `${c.scenario}|${c.connections}`) {
-  const base = new Map(cells.filter((c) => c.runtime === baseline).map((c) => [key(c), c]));
+  const base = new Map(cells.filter((c) => baselineOf(c.runtime, baseline) === c.runtime).map((c) => [`${c.runtime}|${key(c)}`, c]));
   return cells.map((c) => {
-    const b = base.get(key(c));
+    const b = base.get(`${baselineOf(c.runtime, baseline)}|${key(c)}`);
     const clean = b && !b.flagged && !c.flagged;
     return {
       ...c,
@@ -463,7 +230,7 @@ export const DEFAULTS = {
   reps: 3,
   connections: [50, 200, 1000],
   scenarios: SCENARIO_NAMES,
-  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node"],
+  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno"],
   pipeline: true,
   pipelineDepth: 16,
   pipelineConnections: 50,
@@ -472,7 +239,7 @@ export const DEFAULTS = {
   load: "oha",
 };
 export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scenarios: ["hello", "json"] };
-export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "c-floor"];
+export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "c-floor"];
 export const LOAD_GENERATORS = ["oha", "wrk"];
 
 export const USAGE = `usage: node benches/harness/bench.mjs [options]
@@ -483,6 +250,7 @@ export const USAGE = `usage: node benches/harness/bench.mjs [options]
   --connections A,B       connection counts (default ${DEFAULTS.connections.join(",")})
   --scenarios A,B         of ${SCENARIO_NAMES.join(",")} (default all)
   --runtimes A,B          of ${KNOWN_RUNTIMES.join(",")} (default ${DEFAULTS.runtimes.join(",")});
+                          hono-* run benches/apps/hono.ts, one Hono app for all three;
                           c-floor is the C epoll server in benches/floor, opt-in
   --load oha|wrk          load generator of the tables (default ${DEFAULTS.load}); wrk needs less CPU
                           per request, so it caps req/s later; whole-second --duration/--warmup
@@ -591,7 +359,7 @@ export function tableLoadText(results) {
   if (load === "wrk") {
     const t = results.config?.loadThreads ?? 1;
     const threads = t > 1 ? `-t${t} (or the largest divisor of C below)` : "-t1";
-    return `wrk${version}, \`wrk ${threads} -c C -d Ds --latency URL\` (POST through request.lua); non-2xx means status ≥ 400`;
+    return `wrk${version}, \`wrk ${threads} -c C -d Ds -s wrk.lua URL\`; non-2xx means status ≥ 400`;
   }
   return `oha${version}, \`oha -z Ds -c C URL\``;
 }
@@ -616,6 +384,7 @@ export function renderMarkdown(results) {
   L.push("");
   L.push(
     "Columns: **req/s** successful (2xx) responses per second; **vs Bun** req/s ÷ Bun's in the same cell " +
+      "(the hono-* rows: ÷ hono-bun's, Bun running the same Hono app) " +
       "(— when either cell is flagged); **p50/p99** latency in ms; **CPU µs/req** the server's CPU time " +
       "(utime+stime, all threads) over the measured window ÷ successful requests, lower is better, its " +
       "capacity is 1/x per core; **CPU vs Bun** the same ÷ Bun's; **server CPU** share of one core the " +
@@ -635,8 +404,8 @@ export function renderMarkdown(results) {
       const rps = (c.flagged ? "⚠ " : "") + fmtInt(c.rps);
       L.push(
         `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${c.connections} | ${rps} | ` +
-          `${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ${fmtNum(c.p50Ms)} | ${fmtNum(c.p99Ms)} | ` +
-          `${fmtNum(c.cpuUsPerReq, 1)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ` +
+          `${c.runtime === baselineOf(c.runtime, baseline) ? "1.00×" : fmtRatio(c.vsBaseline)} | ${fmtNum(c.p50Ms)} | ${fmtNum(c.p99Ms)} | ` +
+          `${fmtNum(c.cpuUsPerReq, 1)} | ${c.runtime === baselineOf(c.runtime, baseline) ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ` +
           `${pct(c.cpuUtil)} | ${noise(c)} | ${fmtNum(c.rssMb, 1)} | ${flagText(c)} |`,
       );
     }
@@ -649,8 +418,8 @@ export function renderMarkdown(results) {
     L.push("|---|--:|--:|--:|--:|--:|--:|---|");
     for (const c of [...pipe].sort((a, b) => results.order.indexOf(a.runtime) - results.order.indexOf(b.runtime))) {
       L.push(
-        `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${(c.flagged ? "⚠ " : "") + fmtInt(c.rps)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.vsBaseline)} | ` +
-          `${fmtNum(c.cpuUsPerReq, 2)} | ${c.runtime === baseline ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ${pct(c.cpuUtil)} | ` +
+        `| ${c.runtime}${c.runtime === "howth-nojs" || c.runtime === "c-floor" ? " (floor)" : ""} | ${(c.flagged ? "⚠ " : "") + fmtInt(c.rps)} | ${c.runtime === baselineOf(c.runtime, baseline) ? "1.00×" : fmtRatio(c.vsBaseline)} | ` +
+          `${fmtNum(c.cpuUsPerReq, 2)} | ${c.runtime === baselineOf(c.runtime, baseline) ? "1.00×" : fmtRatio(c.cpuVsBaseline)} | ${pct(c.cpuUtil)} | ` +
           `${noise(c)} | ${flagText(c)} |`,
       );
     }
@@ -671,6 +440,9 @@ export const COLORS = {
   deno: "#2a9d8f",
   node: "#3b6fb6",
   "c-floor": "#7d5ba6",
+  "hono-howth": "#a63a1c",
+  "hono-bun": "#b8901f",
+  "hono-deno": "#1e7066",
 };
 const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

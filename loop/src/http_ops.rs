@@ -53,14 +53,16 @@ fn start_server(state: &mut State, args: &mut CallArgs<'_>, handler: Handler) {
     match state.ext.listen(opts, handler, state.terminate.clone()) {
         Ok((id, port)) => args.return_numbers(&[id as f64, port as f64]),
         Err(msg) => {
-            // A server that cannot listen is a startup failure, as in Bun:
-            // one clear line, then exit 1 (the embedder gets Exit(1)).
-            eprintln!("error: {msg}");
+            // A server that cannot listen stops the program, as in Bun; the
+            // loop's caller gets why (`RuntimeError::Listen`) and decides
+            // what to print and how to exit. The exit code stops JS the way
+            // `exit()` does, past any catch.
             state.exit_code = Some(1);
             if let Some(t) = &state.terminate {
                 t.terminate();
             }
             args.throw(ErrorKind::Error, &msg);
+            state.ext.listen_error = Some(msg);
         }
     }
 }

@@ -215,8 +215,24 @@ impl EventLoop {
     /// Loads the entry module and runs until nothing is left to do (no
     /// server, no timer, no pending work), `stop()`, `exit()` or a signal.
     pub fn run_file(&mut self, entry: &Path) -> Result<(), RuntimeError> {
-        self.rt.run_main(entry)?;
+        self.load(entry)?;
         self.run()
+    }
+
+    /// Loads and evaluates the entry module (its top-level await may still
+    /// be pending: `turn()` until `runtime().main_pending()` is false).
+    pub fn load(&mut self, entry: &Path) -> Result<(), RuntimeError> {
+        let loaded = self.rt.run_main(entry);
+        self.listen_failure(loaded)
+    }
+
+    /// A server that could not listen stopped the program the way `exit(1)`
+    /// does; its caller hears why instead.
+    fn listen_failure<T>(&mut self, r: Result<T, RuntimeError>) -> Result<T, RuntimeError> {
+        match self.rt.state().ext.listen_error.take() {
+            Some(msg) if r.is_err() => Err(RuntimeError::Listen(msg)),
+            _ => r,
+        }
     }
 
     fn alive(&mut self) -> bool {
@@ -297,8 +313,14 @@ impl EventLoop {
     }
 
     /// One turn of the loop: poll, hand each event to its source, one call
-    /// into JS per kind of ready work, flush, timers.
+    /// into JS per kind of ready work, flush, timers. A server that could
+    /// not listen ends it with `RuntimeError::Listen`.
     pub fn turn(&mut self) -> Result<(), RuntimeError> {
+        let turned = self.turn_once();
+        self.listen_failure(turned)
+    }
+
+    fn turn_once(&mut self) -> Result<(), RuntimeError> {
         let timeout = self.poll_timeout();
         match self.poll.poll(&mut self.events, timeout) {
             Ok(()) => {}

@@ -56,6 +56,9 @@ pub struct LoopState {
     /// SIGINT/SIGTERM arrived: leave once the streams are done, even if
     /// timers would keep the process alive.
     pub(crate) shutting_down: bool,
+    /// Why a server could not listen; the program stops, and the loop's
+    /// caller gets it as `RuntimeError::Listen`.
+    pub(crate) listen_error: Option<String>,
 }
 
 impl LoopState {
@@ -90,6 +93,7 @@ impl LoopState {
             any_handler_limit: Duration::ZERO,
             now: Instant::now(),
             shutting_down: false,
+            listen_error: None,
         }
     }
 

@@ -19,11 +19,22 @@ const LINGER: Duration = Duration::from_secs(2);
 
 /// The sweep's lists, kept from one sweep to the next so that a sweep
 /// allocates nothing in steady state.
-#[derive(Default)]
 pub(crate) struct Scratch {
     listeners: Vec<usize>,
     stopping: Vec<usize>,
     expired: Vec<usize>,
+}
+
+impl Default for Scratch {
+    /// Sized up front: empty, the first sweep (250 ms in) would allocate
+    /// them in whatever turn it falls, a steady one included.
+    fn default() -> Self {
+        Scratch {
+            listeners: Vec::with_capacity(16),
+            stopping: Vec::with_capacity(16),
+            expired: Vec::with_capacity(64),
+        }
+    }
 }
 
 /// Listeners paused on an accept error get their retry; streams past a

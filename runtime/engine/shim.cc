@@ -59,8 +59,10 @@ struct HostCallbacks {
   // or module named `referrer`; returns its id or -1 with a message in sink.
   int (*dynamic_import)(void* host, const char* referrer, size_t rlen,
                         const char* spec, size_t slen, void* err_sink);
-  // Writes import.meta.url for module `id` into url_sink; sets *is_main.
-  void (*import_meta)(void* host, int id, void* url_sink, int* is_main);
+  // Writes import.meta.url for module `id` into sink and sets *is_main;
+  // or returns -1 with an error message in sink (the hook was refused or
+  // panicked), which import.meta then throws.
+  int (*import_meta)(void* host, int id, void* sink, int* is_main);
 };
 
 struct Rejection {
@@ -254,12 +256,20 @@ void on_import_meta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> m,
   if (id < 0 || !hi->cb.import_meta) return;
   int is_main = 0;
   void* sink = howth_sink_new();
-  hi->cb.import_meta(hi->cb.host, id, sink, &is_main);
+  int ok = hi->cb.import_meta(hi->cb.host, id, sink, &is_main);
   const char* data;
   size_t len;
   howth_sink_read(sink, &data, &len);
-  v8::Local<v8::String> url = str(iso, data, len);
+  v8::Local<v8::String> text = str(iso, data, len);
   howth_sink_free(sink);
+  if (ok < 0) {
+    // V8 checks for an exception after this callback: the `import.meta`
+    // expression throws it, and the object is not kept, so a later read
+    // (outside the op that refused this one) initialises it afresh.
+    iso->ThrowException(v8::Exception::Error(text));
+    return;
+  }
+  v8::Local<v8::String> url = text;
   meta->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(iso, "url"), url).Check();
   meta->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(iso, "main"),
                            v8::Boolean::New(iso, is_main != 0))
@@ -1193,6 +1203,53 @@ int howth_detach_array_buffer(const void* a, int i) {
   if (!ab->IsDetachable() || ab->WasDetached()) return -1;
   ab->Detach();
   return 1;
+}
+
+// ---- V8's serializer across isolates (BroadcastChannel between workers) ----
+// The bytes structuredClone makes and reads inside one call, kept between
+// calls so another isolate of the process can read them. Without a
+// serializer delegate nothing that shares memory or belongs to one isolate
+// can be written (SharedArrayBuffer, WebAssembly.Module, host objects): the
+// serializer throws for those, as for functions.
+
+// Appends V8's serialisation of argument i to the Vec<u8> `sink`; returns 0
+// with the serializer's exception pending when the value cannot be cloned.
+int howth_arg_serialize(const void* a, int i, void* sink) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::ValueSerializer ser(iso);
+  ser.WriteHeader();
+  if (!ser.WriteValue(iso->GetCurrentContext(), info[i]).FromMaybe(false)) return 0;
+  std::pair<uint8_t*, size_t> data = ser.Release();
+  char* dst = howth_sink_reserve(sink, data.second);
+  if (data.second) memcpy(dst, data.first, data.second);
+  howth_sink_commit(sink, data.second);
+  free(data.first);
+  return 1;
+}
+
+// Returns the value serialised in p[0..n) (by howth_arg_serialize, in any
+// isolate); throws when the bytes are no serialisation: V8's deserializer
+// checks the format and never reads past n.
+void howth_ret_deserialized(const void* a, const char* p, size_t n) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  v8::Local<v8::Context> ctx = iso->GetCurrentContext();
+  v8::TryCatch tc(iso);
+  v8::ValueDeserializer de(iso, reinterpret_cast<const uint8_t*>(p), n);
+  v8::Local<v8::Value> out;
+  if (de.ReadHeader(ctx).FromMaybe(false) && de.ReadValue(ctx).ToLocal(&out)) {
+    info.GetReturnValue().Set(out);
+    return;
+  }
+  if (tc.HasCaught() && tc.CanContinue()) {
+    tc.ReThrow();
+    return;
+  }
+  if (!tc.HasCaught()) {
+    const char* m = "the message could not be deserialised";
+    iso->ThrowException(v8::Exception::Error(str(iso, m, strlen(m))));
+  }
 }
 
 }  // extern "C"

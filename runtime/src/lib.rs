@@ -8,6 +8,7 @@
 
 #![forbid(unsafe_code)]
 
+mod broadcast;
 pub mod dns;
 pub mod modules;
 pub mod ops;
@@ -72,6 +73,8 @@ pub struct RuntimeState<X> {
     pub node: ops::node_process::NodeProcess,
     /// Web Crypto's and node:crypto's keys and streaming digests.
     pub crypto: ops::crypto::CryptoState,
+    /// BroadcastChannel messages from the other isolates of the process.
+    pub broadcast: broadcast::Inbox,
     pub ext: X,
 }
 
@@ -85,6 +88,11 @@ pub enum RuntimeError {
     Uncaught(JsError),
     /// `Howth.exit(code)` / `ops.exit` was called.
     Exit(i32),
+    /// A server could not listen (the address is in use, permission is
+    /// denied): the program stopped there. The message names the address
+    /// and the cause in one line; what to print and which exit code to
+    /// give is the embedder's to decide.
+    Listen(String),
 }
 
 impl fmt::Display for RuntimeError {
@@ -93,6 +101,7 @@ impl fmt::Display for RuntimeError {
             RuntimeError::Load(msg) => f.write_str(msg),
             RuntimeError::Uncaught(e) => write!(f, "error: Uncaught {e}"),
             RuntimeError::Exit(code) => write!(f, "exit {code}"),
+            RuntimeError::Listen(msg) => write!(f, "error: {msg}"),
         }
     }
 }
@@ -215,6 +224,7 @@ impl<X: 'static> Runtime<X> {
             pool: Completions::new(),
             node: Default::default(),
             crypto: Default::default(),
+            broadcast: Default::default(),
             ext,
         };
         let hooks = Hooks {
@@ -240,6 +250,7 @@ impl<X: 'static> Runtime<X> {
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
         ops::crypto::register(&mut iso);
+        broadcast::register(&mut iso);
         ops::child::register(&mut iso);
         dns::register(&mut iso);
         ops::node_buffer::register(&mut iso);
@@ -494,11 +505,13 @@ impl<X: 'static> Runtime<X> {
     }
 
     /// Drains the completion queue: settles the promises and callbacks of
-    /// pool jobs (async host calls, fs, ...) whose outcomes have arrived.
+    /// pool jobs (async host calls, fs, ...) whose outcomes have arrived,
+    /// then delivers BroadcastChannel messages from other isolates.
     /// The loop calls this once per turn before its microtask checkpoint,
     /// which then runs the promises' reactions.
     pub fn settle_completions(&mut self) -> Result<(), RuntimeError> {
-        pool::settle(&mut self.iso).map_err(|e| self.failure(e))
+        pool::settle(&mut self.iso).map_err(|e| self.failure(e))?;
+        broadcast::deliver(&mut self.iso).map_err(|e| self.failure(e))
     }
 
     /// Fires every timer due now, with a microtask checkpoint after each

@@ -28,6 +28,9 @@ use crate::RuntimeState;
 /// an object ts-lib turns into a Node error with `code`, `errno`, ...).
 pub type Outcome = Result<HostValue, HostValue>;
 
+/// How work finished off the loop's thread rouses the loop (its poll waker).
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
 type Job = Box<dyn FnOnce() + Send>;
 
 const DEFAULT_THREADS: usize = 4;
@@ -91,7 +94,7 @@ type Completion = (u32, Outcome);
 pub struct Completions {
     done_tx: Sender<Completion>,
     done_rx: Receiver<Completion>,
-    wake: Option<Arc<dyn Fn() + Send + Sync>>,
+    wake: Option<Wake>,
     in_flight: usize,
     next_id: u32,
     /// ts-lib's function that settles the promise or callback of an id.
@@ -125,6 +128,12 @@ impl Completions {
     /// outcomes wait for the loop's next turn.
     pub fn set_wake(&mut self, wake: impl Fn() + Send + Sync + 'static) {
         self.wake = Some(Arc::new(wake));
+    }
+
+    /// The loop's waker, for other work that completes off its thread
+    /// (messages from other isolates: crate::broadcast).
+    pub fn wake(&self) -> Option<Wake> {
+        self.wake.clone()
     }
 
     /// Jobs submitted and not yet settled (they keep the loop alive).

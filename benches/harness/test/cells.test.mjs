@@ -1,21 +1,26 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { summarizeCell, withRatios, checkResponse, echoBody } from "../lib.mjs";
+import { summarizeCell, withRatios, baselineOf, checkResponse, echoBody } from "../lib.mjs";
 
-const load = (over = {}) => ({ rps: 80000, ok: 400000, errors: 0, non2xx: 0, deadlineAborted: 0, p50Ms: 0.6, p99Ms: 1.2, errorKinds: {}, statusCodes: { 200: 400000 }, ...over });
-const rep = (over = {}, cpuTicks = 500) => ({ load: load(over), cpuTicks, wallS: 5, clkTck: 100 });
+// A rep as `howth bench http --json` prints it; cpuTicks at 100 Hz over 5 s and 400,000 requests.
+const rep = (over = {}, cpuTicks = 500) => ({
+  rps: 80000, ok: 400000, errors: 0, non2xx: 0, deadlineAborted: 0, p50Ms: 0.6, p99Ms: 1.2, errorKinds: {}, statusCodes: { 200: 400000 },
+  cpuUsPerReq: ((cpuTicks / 100) * 1e6) / (over.ok ?? 400000), serverCpu: cpuTicks / 100 / 5, peakRssMb: 40, rssReset: true,
+  ...over,
+});
 
 test("a clean cell reports medians of its reps and CPU per request", () => {
   const c = summarizeCell({
     runtime: "bun", scenario: "hello", connections: 50,
-    reps: [rep({ rps: 70000 }, 480), rep({ rps: 90000 }, 520), rep({ rps: 80000 }, 500)],
-    rssMb: 40,
+    reps: [rep({ rps: 70000 }, 480), rep({ rps: 90000, peakRssMb: 44 }, 520), rep({ rps: 80000 }, 500)],
   });
   assert.equal(c.rps, 80000);
   assert.equal(c.p50Ms, 0.6);
   assert.equal(c.cpuUsPerReq, 12.5); // 5 s of CPU / 400,000 requests
   assert.equal(c.cpuUtil, 1); // 5 s of CPU in 5 s
   assert.equal(c.ok, 1200000);
+  assert.equal(c.rssMb, 44, "the largest peak of the reps");
+  assert.equal(c.rssScope, "cell");
   assert.equal(c.flagged, false);
   assert.deepEqual(c.flags, []);
 });
@@ -47,8 +52,11 @@ test("a failed rep or no measurement at all is flagged", () => {
   const b = summarizeCell({ runtime: "x", scenario: "hello", connections: 50, reps: [{ failed: "server exited (1)" }] });
   assert.equal(b.flagged, true);
   assert.equal(b.rps, null);
-  const z = summarizeCell({ runtime: "x", scenario: "hello", connections: 50, reps: [rep({ ok: 0, rps: 0 })] });
+  const z = summarizeCell({ runtime: "x", scenario: "hello", connections: 50, reps: [rep({ ok: 0, rps: 0, cpuUsPerReq: null })] });
   assert.equal(z.flagged, true);
+  assert.equal(z.cpuUsPerReq, null);
+  const unreset = summarizeCell({ runtime: "x", scenario: "hello", connections: 50, reps: [rep(), rep({ rssReset: false })] });
+  assert.equal(unreset.rssScope, "since start");
 });
 
 test("deadline-aborted requests alone do not flag a cell", () => {
@@ -97,4 +105,16 @@ test("checkResponse accepts right answers and names what is wrong", () => {
   assert.match(checkResponse("echo", { status: 200, contentType: "application/octet-stream", body: echoBody(100) }).join(), /echoed 100 bytes/);
   // the no-JS baseline answers "Hi" everywhere
   assert.deepEqual(checkResponse("json", { status: 200, contentType: "text/plain", body: enc("Hi") }, { fixedText: "Hi" }), []);
+});
+
+test("the Hono app's rows are compared with Bun running the same Hono app", () => {
+  const mk = (runtime, rps, cpu) => summarizeCell({ runtime, scenario: "hello", connections: 50, reps: [rep({ rps }, cpu)] });
+  const [bun, honoBun, honoHowth, howth] = withRatios([mk("bun", 80000, 500), mk("hono-bun", 40000, 600), mk("hono-howth", 60000, 450), mk("howth", 100000, 400)]);
+  assert.equal(bun.vsBaseline, 1);
+  assert.equal(honoBun.vsBaseline, 1, "hono-bun is its own family's baseline");
+  assert.equal(honoHowth.vsBaseline, 1.5);
+  assert.equal(honoHowth.cpuVsBaseline, 0.75);
+  assert.equal(howth.vsBaseline, 1.25);
+  assert.equal(baselineOf("hono-deno"), "hono-bun");
+  assert.equal(baselineOf("deno"), "bun");
 });

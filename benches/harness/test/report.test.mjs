@@ -4,9 +4,11 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { summarizeCell, withRatios, renderMarkdown, renderSvg, chartConnections, parseArgs, DEFAULTS } from "../lib.mjs";
 
+// A rep as `howth bench http --json` prints it: 5 s, cpuTicks at 100 Hz.
 const rep = (rps, cpuTicks, over = {}) => ({
-  load: { rps, ok: rps * 5, errors: 0, non2xx: 0, deadlineAborted: 0, p50Ms: 0.5, p99Ms: 2, errorKinds: {}, statusCodes: {}, ...over },
-  cpuTicks, wallS: 5, clkTck: 100,
+  rps, ok: rps * 5, errors: 0, non2xx: 0, deadlineAborted: 0, p50Ms: 0.5, p99Ms: 2, errorKinds: {}, statusCodes: {},
+  cpuUsPerReq: ((cpuTicks / 100) * 1e6) / (rps * 5), serverCpu: cpuTicks / 100 / 5,
+  ...over,
 });
 const cell = (runtime, scenario, connections, rps, cpuTicks, over) =>
   summarizeCell({ runtime, scenario, connections, reps: [rep(rps, cpuTicks, over)], rssMb: 42.5 });
@@ -74,7 +76,7 @@ test("Markdown rows carry req/s, ratio to Bun, latency, CPU and RSS", () => {
 test("other processes on the server's core are shown, and marked above 5%", () => {
   const r = sampleResults();
   const noisy = (other, steal) =>
-    summarizeCell({ runtime: "bun", scenario: "hello", connections: 1000, reps: [{ ...rep(80000, 490), noise: { other, steal } }], rssMb: 42.5 });
+    summarizeCell({ runtime: "bun", scenario: "hello", connections: 1000, reps: [rep(80000, 490, { serverCoreOther: other, serverCoreSteal: steal })], rssMb: 42.5 });
   r.config.connections = [50, 200, 1000];
   r.cells = withRatios([...r.cells, noisy(0.02, 0.01)]);
   assert.match(renderMarkdown(r), /\| bun \| 1000 \|[^\n]*\| 3% \| 42\.5 \| ok \|/);
@@ -164,7 +166,7 @@ test("Markdown names the load generator of the tables", () => {
   r.config.load = "wrk";
   r.config.loadThreads = 1;
   const md = renderMarkdown(r);
-  assert.match(md, /- \*\*Tables loaded by:\*\* wrk 4\.1\.0, `wrk -t1 -c C -d Ds --latency URL`/);
+  assert.match(md, /- \*\*Tables loaded by:\*\* wrk 4\.1\.0, `wrk -t1 -c C -d Ds -s wrk\.lua URL`/);
   assert.match(md, /non-2xx means status ≥ 400/);
   assert.match(md, /- \*\*Load generators:\*\* oha 1\.9\.0, wrk 4\.1\.0/);
 });

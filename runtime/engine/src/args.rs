@@ -305,3 +305,25 @@ impl CallArgs<'_> {
         }
     }
 }
+
+/// V8's serializer across isolates: the bytes structuredClone makes, kept so
+/// that another isolate of the process can read them (BroadcastChannel
+/// between workers).
+impl CallArgs<'_> {
+    /// Appends V8's serialisation of argument `i` to `out`; false, with the
+    /// serializer's exception pending, when the value cannot be cloned (a
+    /// function, a SharedArrayBuffer). May run getters (make the op that
+    /// calls it stateless).
+    pub fn serialize(&mut self, i: usize, out: &mut Vec<u8>) -> bool {
+        // SAFETY: as in `len`; `out` is a live Vec<u8> the shim only grows
+        // through the sink functions, which keep it initialised.
+        unsafe { ffi::howth_arg_serialize(self.raw, i as c_int, ffi::sink(out)) == 1 }
+    }
+
+    /// Returns the value `bytes` serialise (from [`CallArgs::serialize`] in
+    /// any isolate); throws when they are no serialisation.
+    pub fn return_deserialized(&mut self, bytes: &[u8]) {
+        // SAFETY: as in `len`; V8 reads at most `bytes.len()` bytes of the slice.
+        unsafe { ffi::howth_ret_deserialized(self.raw, bytes.as_ptr() as *const c_char, bytes.len()) }
+    }
+}

@@ -35,7 +35,7 @@ pub type DynamicImportFn = unsafe extern "C" fn(
     err_sink: *mut c_void,
 ) -> c_int;
 pub type ImportMetaFn =
-    unsafe extern "C" fn(host: *mut c_void, id: c_int, url_sink: *mut c_void, is_main: *mut c_int);
+    unsafe extern "C" fn(host: *mut c_void, id: c_int, sink: *mut c_void, is_main: *mut c_int) -> c_int;
 
 #[repr(C)]
 pub struct HostCallbacks {
@@ -118,6 +118,9 @@ extern "C" {
     pub fn howth_structured_clone(a: *const c_void, i: c_int);
     /// 1 detached, 0 not an ArrayBuffer, -1 not detachable or detached already.
     pub fn howth_detach_array_buffer(a: *const c_void, i: c_int) -> c_int;
+    /// 1 when argument i was serialised into the Vec<u8> `sink`, 0 with an exception pending.
+    pub fn howth_arg_serialize(a: *const c_void, i: c_int, sink: *mut c_void) -> c_int;
+    pub fn howth_ret_deserialized(a: *const c_void, p: *const c_char, n: usize);
 
     pub fn howth_value_free(v: *mut HowthValue);
     pub fn howth_value_string(hi: *mut HowthIsolate, p: *const c_char, n: usize) -> *mut HowthValue;

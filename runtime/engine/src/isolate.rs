@@ -376,51 +376,42 @@ unsafe extern "C" fn native_trampoline<S>(data: *mut c_void, args: *const c_void
 
 /// Evaluates an instantiated module inside a native call and returns its
 /// namespace; a module that awaits at top level cannot finish inside the
-/// call and is refused, as Node's `require()` refuses it.
+/// call and is refused, as Node's `require()` refuses it. It goes through
+/// the checked `Modules` methods only: the promise is kind-checked by the
+/// shim and isolate-checked here, like any other value.
 fn evaluate_for_call(modules: &mut Modules<'_>, call: &mut CallArgs<'_>, id: ModuleId) {
-    // SAFETY (all blocks below): the isolate is live (a native of it is
-    // running); `id` came from its module table; values are its globals.
-    let index = match modules.index(id) {
-        Ok(i) => i,
+    match modules.status(id) {
         Err(e) => return call.throw(ErrorKind::Error, &e.message),
-    };
-    let status = unsafe { ffi::howth_module_status(modules.raw, index) };
-    if status == 3 {
-        let e = modules.exception(id);
-        return call.throw(ErrorKind::Error, &e.message);
-    }
-    if status == 1 {
-        let promise = match modules.evaluate(id) {
-            Ok(p) => p,
-            Err(e) => return call.throw(ErrorKind::Error, &e.message),
-        };
-        // SAFETY: as above.
-        match unsafe { ffi::howth_promise_state(modules.raw, promise.raw.as_ptr()) } {
-            0 => {
-                // SAFETY: as above.
-                unsafe { ffi::howth_promise_mark_handled(modules.raw, promise.raw.as_ptr()) };
-                return call.throw(
-                    ErrorKind::Error,
-                    "require() cannot load an ES module that uses top-level await; use import() instead \
-                     (ERR_REQUIRE_ASYNC_MODULE)",
-                );
-            }
-            2 => {
-                // SAFETY: as above.
-                unsafe { ffi::howth_promise_mark_handled(modules.raw, promise.raw.as_ptr()) };
-                // SAFETY: as above; the promise is settled.
-                let reason = unsafe { ffi::howth_promise_result(modules.raw, promise.raw.as_ptr()) };
-                if let Some(reason) = Value::from_raw(reason, modules.alive) {
-                    let mut sinks = ErrorSinks::default();
-                    let mut out = sinks.out();
-                    // SAFETY: as above; the sinks outlive the call.
-                    unsafe { ffi::howth_value_describe(modules.raw, reason.raw.as_ptr(), &mut out) };
-                    let e = sinks.finish(&out);
-                    return call.throw(ErrorKind::Error, &e.message);
+        Ok(ModuleStatus::Uninstantiated) => {
+            return call.throw(ErrorKind::Error, "module is not instantiated");
+        }
+        Ok(ModuleStatus::Errored) => return call.throw(ErrorKind::Error, &modules.exception(id).message),
+        // Evaluated before (required twice): its namespace is complete.
+        Ok(ModuleStatus::Evaluated) => {}
+        Ok(ModuleStatus::Instantiated) => {
+            let promise = match modules.evaluate(id) {
+                Ok(p) => p,
+                Err(e) => return call.throw(ErrorKind::Error, &e.message),
+            };
+            match modules.promise_state(&promise) {
+                PromiseState::Pending => {
+                    modules.mark_handled(&promise);
+                    return call.throw(
+                        ErrorKind::Error,
+                        "require() cannot load an ES module that uses top-level await; use import() instead \
+                         (ERR_REQUIRE_ASYNC_MODULE)",
+                    );
                 }
-                return call.throw(ErrorKind::Error, "the module threw while it was evaluated");
+                PromiseState::Rejected => {
+                    modules.mark_handled(&promise);
+                    let message = match modules.promise_result(&promise) {
+                        Some(reason) => modules.describe(&reason).message,
+                        None => "the module threw while it was evaluated".to_string(),
+                    };
+                    return call.throw(ErrorKind::Error, &message);
+                }
+                PromiseState::Fulfilled | PromiseState::NotAPromise => {}
             }
-            _ => {}
         }
     }
     let ns = modules.namespace(id);
@@ -477,16 +468,24 @@ unsafe extern "C" fn dynamic_import_trampoline<S>(
 unsafe extern "C" fn import_meta_trampoline<S>(
     host: *mut c_void,
     id: c_int,
-    url_sink: *mut c_void,
+    sink: *mut c_void,
     is_main: *mut c_int,
-) {
-    // SAFETY: as in dynamic_import_trampoline; `is_main` is a valid out-param.
+) -> c_int {
+    // SAFETY: as in dynamic_import_trampoline.
     let host = unsafe { &*(host as *const Host<S>) };
-    let Some(f) = host.hooks.import_meta else { return };
-    // Held by an op (import.meta read from a getter the op ran): the
-    // object keeps no url rather than aliasing the state.
-    let Ok(taken) = host.borrow.take(guard::META_HOOK) else {
-        return;
+    // SAFETY: `sink` is the shim's live sink for this call; the slice is
+    // valid for the write.
+    let write =
+        |text: &str| unsafe { ffi::howth_sink_write(sink, text.as_ptr() as *const c_char, text.len()) };
+    let Some(f) = host.hooks.import_meta else { return 0 };
+    // Held by an op (import.meta first read from a getter the op ran): the
+    // read throws the refusal rather than aliasing the state.
+    let taken = match host.borrow.take(guard::META_HOOK) {
+        Ok(taken) => taken,
+        Err(holder) => {
+            write(&host.borrow.refusal(guard::META_HOOK, holder));
+            return -1;
+        }
     };
     let id = ModuleId {
         index: id as u32,
@@ -499,11 +498,16 @@ unsafe extern "C" fn import_meta_trampoline<S>(
         f(state, id)
     });
     drop(taken);
-    if let Ok((url, main)) = outcome {
-        // SAFETY: the shim's live sink and out-param for this call.
-        unsafe {
-            ffi::howth_sink_write(url_sink, url.as_ptr() as *const c_char, url.len());
-            *is_main = main as c_int;
+    match outcome {
+        Ok((url, main)) => {
+            write(&url);
+            // SAFETY: the shim's live out-param for this call.
+            unsafe { *is_main = main as c_int };
+            0
+        }
+        Err(panic) => {
+            write(&format!("the import.meta hook panicked: {panic}"));
+            -1
         }
     }
 }
@@ -694,18 +698,10 @@ impl<S: 'static> Isolate<S> {
         Value::from_raw(raw, &self.host.alive)
     }
 
-    /// `v`'s handle, after checking that `v` was made by this isolate (a
-    /// handle of another isolate would be read as this one's heap).
-    ///
-    /// # Panics
-    /// If `v` belongs to another isolate: a bug in the embedding Rust
-    /// code, which JavaScript cannot cause.
+    /// `v`'s handle, after checking that this isolate made it (panics if
+    /// not; see [`checked::own`]).
     fn own(&self, v: &Value) -> *mut ffi::HowthValue {
-        assert!(
-            v.belongs_to(&self.host.alive),
-            "a Value was used with an isolate other than the one that made it"
-        );
-        v.raw.as_ptr()
+        checked::own(&self.host.alive, v)
     }
 
     fn foreign_error() -> JsError {
@@ -814,40 +810,22 @@ impl<S: 'static> Isolate<S> {
 
     /// Describes a thrown value (message and stack) as a JsError.
     pub fn describe(&mut self, v: &Value) -> JsError {
-        let v = self.own(v);
-        let mut sinks = ErrorSinks::default();
-        let mut out = sinks.out();
-        // SAFETY: live isolate; `v` is a global of it (checked).
-        unsafe { ffi::howth_value_describe(self.raw(), v, &mut out) };
-        sinks.finish(&out)
+        checked::describe(self.raw(), &self.host.alive, v)
     }
 
     pub fn promise_state(&mut self, v: &Value) -> PromiseState {
-        let v = self.own(v);
-        // SAFETY: live isolate; `v` is a global of it (checked).
-        match unsafe { ffi::howth_promise_state(self.raw(), v) } {
-            0 => PromiseState::Pending,
-            1 => PromiseState::Fulfilled,
-            2 => PromiseState::Rejected,
-            _ => PromiseState::NotAPromise,
-        }
+        checked::promise_state(self.raw(), &self.host.alive, v)
     }
 
     /// The value or reason of a settled promise; None when `v` is not a
     /// promise or is still pending.
     pub fn promise_result(&mut self, v: &Value) -> Option<Value> {
-        let v = self.own(v);
-        // SAFETY: live isolate; `v` is a global of it (checked); the shim
-        // checks that it is a settled promise before casting.
-        let raw = unsafe { ffi::howth_promise_result(self.raw(), v) };
-        self.wrap(raw)
+        checked::promise_result(self.raw(), &self.host.alive, v)
     }
 
     /// Marks a promise handled, so its rejection is not reported as unhandled.
     pub fn mark_handled(&mut self, v: &Value) {
-        let v = self.own(v);
-        // SAFETY: live isolate; `v` is a global of it (checked).
-        unsafe { ffi::howth_promise_mark_handled(self.raw(), v) }
+        checked::mark_handled(self.raw(), &self.host.alive, v)
     }
 
     /// Runs all pending microtasks (promise reactions).
@@ -1132,6 +1110,39 @@ impl Modules<'_> {
         Value::from_raw(raw, self.alive).ok_or_else(|| sinks.finish(&out))
     }
 
+    /// Where the module is in its life (an error for an id of another isolate).
+    pub(crate) fn status(&mut self, id: ModuleId) -> Result<ModuleStatus, JsError> {
+        let id = self.index(id)?;
+        // SAFETY: live isolate; the shim checks the index (-1 when unknown).
+        match unsafe { ffi::howth_module_status(self.raw, id) } {
+            0 => Ok(ModuleStatus::Uninstantiated),
+            1 => Ok(ModuleStatus::Instantiated),
+            2 => Ok(ModuleStatus::Evaluated),
+            3 => Ok(ModuleStatus::Errored),
+            _ => Err(module_error("Error: unknown module id".into())),
+        }
+    }
+
+    /// As [`Isolate::promise_state`], inside a module op.
+    pub fn promise_state(&mut self, v: &Value) -> PromiseState {
+        checked::promise_state(self.raw, self.alive, v)
+    }
+
+    /// As [`Isolate::promise_result`], inside a module op.
+    pub fn promise_result(&mut self, v: &Value) -> Option<Value> {
+        checked::promise_result(self.raw, self.alive, v)
+    }
+
+    /// As [`Isolate::mark_handled`], inside a module op.
+    pub fn mark_handled(&mut self, v: &Value) {
+        checked::mark_handled(self.raw, self.alive, v)
+    }
+
+    /// As [`Isolate::describe`], inside a module op.
+    pub fn describe(&mut self, v: &Value) -> JsError {
+        checked::describe(self.raw, self.alive, v)
+    }
+
     /// The exception of a module whose evaluation failed.
     pub fn exception(&mut self, id: ModuleId) -> JsError {
         let id = self.checked(id);
@@ -1153,5 +1164,84 @@ impl Modules<'_> {
         // when the module has no namespace yet).
         let raw = unsafe { ffi::howth_module_namespace(self.raw, id) };
         Value::from_raw(raw, self.alive).expect("Modules::namespace of a module that is not instantiated")
+    }
+}
+
+/// What [`Modules::status`] reports (V8's statuses, the transient ones folded in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ModuleStatus {
+    Uninstantiated,
+    Instantiated,
+    Evaluated,
+    Errored,
+}
+
+/// The value functions [`Isolate`] and [`Modules`] both offer, written once:
+/// each checks that the value belongs to the isolate (`alive` is its flag)
+/// before the shim sees its handle, and the shim checks its kind.
+mod checked {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use super::{ErrorSinks, JsError, PromiseState, Value};
+    use crate::ffi;
+
+    /// `v`'s handle, after checking that `v` was made by this isolate (a
+    /// handle of another isolate would be read as this one's heap).
+    ///
+    /// # Panics
+    /// If `v` belongs to another isolate: a bug in the embedding Rust
+    /// code, which JavaScript cannot cause.
+    pub(super) fn own(alive: &Rc<Cell<bool>>, v: &Value) -> *mut ffi::HowthValue {
+        assert!(
+            v.belongs_to(alive),
+            "a Value was used with an isolate other than the one that made it"
+        );
+        v.raw.as_ptr()
+    }
+
+    pub(super) fn describe(raw: *mut ffi::HowthIsolate, alive: &Rc<Cell<bool>>, v: &Value) -> JsError {
+        let v = own(alive, v);
+        let mut sinks = ErrorSinks::default();
+        let mut out = sinks.out();
+        // SAFETY: live isolate (its natives or its owner call this); `v` is
+        // a global of it (checked); the sinks outlive the call.
+        unsafe { ffi::howth_value_describe(raw, v, &mut out) };
+        sinks.finish(&out)
+    }
+
+    pub(super) fn promise_state(
+        raw: *mut ffi::HowthIsolate,
+        alive: &Rc<Cell<bool>>,
+        v: &Value,
+    ) -> PromiseState {
+        let v = own(alive, v);
+        // SAFETY: live isolate; `v` is a global of it (checked); the shim
+        // checks that it is a promise (-1 when not).
+        match unsafe { ffi::howth_promise_state(raw, v) } {
+            0 => PromiseState::Pending,
+            1 => PromiseState::Fulfilled,
+            2 => PromiseState::Rejected,
+            _ => PromiseState::NotAPromise,
+        }
+    }
+
+    pub(super) fn promise_result(
+        raw: *mut ffi::HowthIsolate,
+        alive: &Rc<Cell<bool>>,
+        v: &Value,
+    ) -> Option<Value> {
+        let v = own(alive, v);
+        // SAFETY: live isolate; `v` is a global of it (checked); the shim
+        // checks that it is a settled promise before casting.
+        let result = unsafe { ffi::howth_promise_result(raw, v) };
+        Value::from_raw(result, alive)
+    }
+
+    pub(super) fn mark_handled(raw: *mut ffi::HowthIsolate, alive: &Rc<Cell<bool>>, v: &Value) {
+        let v = own(alive, v);
+        // SAFETY: live isolate; `v` is a global of it (checked); the shim
+        // checks that it is a promise.
+        unsafe { ffi::howth_promise_mark_handled(raw, v) }
     }
 }

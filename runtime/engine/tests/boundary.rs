@@ -36,6 +36,8 @@ struct State {
     log: Vec<String>,
     bytes: Vec<u8>,
     ends: Vec<u32>,
+    /// Modules `ops.require` loaded, by name.
+    required: Vec<(String, howth_engine::ModuleId)>,
 }
 
 fn isolate() -> Isolate<State> {
@@ -485,4 +487,191 @@ fn a_terminate_handle_outliving_its_isolate_does_nothing() {
     hammer.join().unwrap();
     assert!(!handle.is_alive());
     assert!(!handle.terminate(), "terminate after the isolate is gone");
+}
+
+// ---- import.meta: a refusal or a panic in its hook is the read's exception ----
+
+/// The import.meta hook: logs its call; panics when the log's last line
+/// asks it to.
+fn meta_hook(s: &mut State, id: howth_engine::ModuleId) -> (String, bool) {
+    if s.log.last().map(String::as_str) == Some("meta: panic") {
+        panic!("meta bug");
+    }
+    s.log.push("meta".into());
+    (format!("file:///m{}", id.index()), false)
+}
+
+/// A module whose `meta()` reads its import.meta (first read: when called).
+fn meta_reader(iso: &mut Isolate<State>) -> howth_engine::Value {
+    let mut m = iso.modules();
+    let id = m
+        .compile("m", "export function meta() { return import.meta.url; }")
+        .unwrap();
+    m.instantiate(id).unwrap();
+    m.evaluate(id).unwrap();
+    let ns = m.namespace(id);
+    iso.get(&ns, "meta").unwrap()
+}
+
+fn with_reader(iso: &mut Isolate<State>, reader: &howth_engine::Value, src: &str) -> String {
+    let ops = iso.ops_object();
+    let f = iso
+        .eval_script("meta.js", &format!("(ops, meta) => {{ {src} }}"))
+        .unwrap();
+    let r = iso
+        .call(&f, &[&ops, reader])
+        .unwrap_or_else(|e| panic!("{src}: {e}"));
+    iso.to_string(&r)
+}
+
+#[test]
+fn import_meta_first_read_inside_an_op_throws_the_refusal_and_a_later_read_works() {
+    let mut iso = isolate_with(Hooks {
+        dynamic_import: None,
+        import_meta: Some(meta_hook),
+    });
+    let reader = meta_reader(&mut iso);
+    let out = with_reader(
+        &mut iso,
+        &reader,
+        r#"let got; const a = ["x"];
+        Object.defineProperty(a, 0, { get() {
+          try { got = meta(); } catch (e) { got = `${e.constructor.name}: ${e.message}`; }
+          return "x";
+        } });
+        ops.readStrings(a);
+        return `${got} | after: ${meta()} | again: ${meta()}`;"#,
+    );
+    assert_eq!(
+        out,
+        "Error: the import.meta hook was called while ops.readStrings holds the runtime state \
+         (re-entrant call, e.g. from a getter or proxy it ran); refused | after: file:///m0 | again: file:///m0"
+    );
+    // The refused read never reached the hook; the object is made once.
+    assert_eq!(iso.state().log, ["meta"]);
+}
+
+#[test]
+fn a_panicking_import_meta_hook_throws_and_the_isolate_goes_on() {
+    let mut iso = isolate_with(Hooks {
+        dynamic_import: None,
+        import_meta: Some(meta_hook),
+    });
+    let reader = meta_reader(&mut iso);
+    iso.state().log.push("meta: panic".into());
+    let out = with_reader(
+        &mut iso,
+        &reader,
+        "try { return meta(); } catch (e) { return `${e.constructor.name}: ${e.message}`; }",
+    );
+    assert!(
+        out.starts_with("Error: the import.meta hook panicked: meta bug"),
+        "{out}"
+    );
+    iso.state().log.push("meta: fine".into());
+    assert_eq!(with_reader(&mut iso, &reader, "return meta();"), "file:///m0");
+}
+
+// ---- module ops (require of an ES module): evaluated through checked calls ----
+
+/// `ops.require(name, source)`: compiles and instantiates `source` once per
+/// name (later calls return the same module); "raw:" names are left
+/// uninstantiated, as a buggy loader might.
+fn require_op(
+    s: &mut State,
+    m: &mut Modules<'_>,
+    args: &mut howth_engine::CallArgs<'_>,
+) -> Result<howth_engine::ModuleId, String> {
+    let name = args.string(0);
+    if let Some(&(_, id)) = s.required.iter().find(|(n, _)| *n == name) {
+        return Ok(id);
+    }
+    let id = m.compile(&name, &args.string(1)).map_err(|e| e.message)?;
+    if !name.starts_with("raw:") {
+        m.instantiate(id).map_err(|e| e.message)?;
+    }
+    s.required.push((name, id));
+    Ok(id)
+}
+
+fn require_isolate() -> Isolate<State> {
+    let mut iso = isolate();
+    iso.set_module_op("require", require_op);
+    iso
+}
+
+const CAUGHT: &str = "catch (e) { return `${e.constructor.name}: ${e.message}`; }";
+
+#[test]
+fn a_module_op_returns_the_namespace_once_evaluated() {
+    let mut iso = require_isolate();
+    let src = "globalThis.runs = (globalThis.runs ?? 0) + 1; export const v = 2;";
+    let out = run(
+        &mut iso,
+        &format!(
+            "const a = ops.require('a', {src:?}); const b = ops.require('a', ''); \
+             return `${{a.v}} ${{a === b}} ${{globalThis.runs}}`;"
+        ),
+    );
+    assert_eq!(out, "2 true 1");
+}
+
+#[test]
+fn a_module_op_refuses_top_level_await_and_reports_a_throw_every_time() {
+    let mut iso = require_isolate();
+    let out = run(
+        &mut iso,
+        &format!("try {{ return ops.require('t', 'await null; export const v = 1;'); }} {CAUGHT}"),
+    );
+    assert_eq!(
+        out,
+        "Error: require() cannot load an ES module that uses top-level await; use import() instead (ERR_REQUIRE_ASYNC_MODULE)"
+    );
+    for _ in 0..2 {
+        // The first call evaluates and sees the rejection; the second finds
+        // the module errored.
+        let out = run(
+            &mut iso,
+            &format!("try {{ return ops.require('e', 'throw new TypeError(\"boom\");'); }} {CAUGHT}"),
+        );
+        assert!(out.starts_with("Error: TypeError: boom"), "{out}");
+    }
+    iso.run_microtasks();
+    assert!(
+        iso.take_unhandled_rejection().is_none(),
+        "the rejections were reported, not left unhandled"
+    );
+}
+
+#[test]
+fn a_module_op_given_an_uninstantiated_module_throws_a_clear_error() {
+    let mut iso = require_isolate();
+    let out = run(
+        &mut iso,
+        &format!("try {{ return ops.require('raw:x', 'export const v = 1;'); }} {CAUGHT}"),
+    );
+    assert_eq!(out, "Error: module is not instantiated");
+}
+
+#[test]
+fn a_module_op_called_from_a_getter_inside_an_op_is_refused() {
+    let mut iso = require_isolate();
+    let out = run(
+        &mut iso,
+        &format!(
+            r#"let got; const a = ["x"];
+            Object.defineProperty(a, 0, {{ get() {{
+              try {{ got = ops.require('g', 'export const v = 1;').v; }} {}
+              return "x";
+            }} }});
+            ops.readStrings(a);
+            return `${{got}} | after: ${{ops.require('g', 'export const v = 1;').v}}`;"#,
+            CAUGHT.replace("return", "got =")
+        ),
+    );
+    assert_eq!(
+        out,
+        "Error: ops.require was called while ops.readStrings holds the runtime state \
+         (re-entrant call, e.g. from a getter or proxy it ran); refused | after: 1"
+    );
 }
