@@ -308,6 +308,8 @@ export interface Ops {
   heapStats(): [number, number, number];
   /** Sets (a string) or removes (undefined) an environment variable of the process. */
   setEnv(name: string, value: string | undefined): void;
+  /** V8's promise hooks of this context (runtime/src/ops/async_context.rs); a non-function leaves that hook empty. */
+  setPromiseHooks(init: unknown, before: unknown, after: unknown, resolve: unknown): void;
 
   // The CommonJS loader (ts-lib/cjs.ts, runtime/src/modules/cjs_ops.rs).
   /** Resolves `specifier` from the file `referrer` for require (asImport false) or import: ["builtin", internal name] | ["commonjs" | "module" | "json", path] | ["error:<code>", message]. */

@@ -5,11 +5,13 @@
 // checkpoint. One queue, one callback, one map from id to what waits.
 
 import { ops } from "./core_ops.ts";
+import { currentFrame, runInFrame, type Frame } from "./async_context.ts";
 
 /** Called with the job's outcome: failed says whether value is its error. */
 export type Settle = (failed: boolean, value: unknown) => void;
 
-const waiting = new Map<number, Settle>();
+/** What waits for a job: its settle function and the async context it was submitted in. */
+const waiting = new Map<number, { settle: Settle; frame: Frame }>();
 let installed = false;
 
 /** An outcome as an op returned it: undefined stands for JSON text to fetch. */
@@ -18,11 +20,11 @@ export function decodeValue(r: unknown): unknown {
 }
 
 function settle(id: number): void {
-  const s = waiting.get(id);
-  if (s === undefined) return;
+  const w = waiting.get(id);
+  if (w === undefined) return;
   waiting.delete(id);
   const failed = ops.poolFailed();
-  s(failed, decodeValue(ops.poolResult()));
+  runInFrame(w.frame, w.settle, undefined, [failed, decodeValue(ops.poolResult())]);
 }
 
 /** Calls `settle` when job `id` (just submitted by an op) finishes. */
@@ -31,7 +33,7 @@ export function onSettled(id: number, s: Settle): void {
     ops.poolSetCallback(settle);
     installed = true;
   }
-  waiting.set(id, s);
+  waiting.set(id, { settle: s, frame: currentFrame() });
 }
 
 /** The promise of job `id`; a failure becomes `toError(value)`. */

@@ -8,11 +8,14 @@
 
 import { ops } from "./core_ops.ts";
 import { reportUncaught } from "./errors.ts";
+import { currentFrame, runInFrame, type Frame } from "./async_context.ts";
 
 interface Timer {
   callback: Function;
   args: unknown[] | undefined;
   repeat: boolean;
+  /** The async context it was set in (node:async_hooks), restored when it fires. */
+  frame: Frame;
 }
 
 const timers = new Map<number, Timer>();
@@ -38,7 +41,7 @@ function start(callback: unknown, delay: unknown, args: unknown[], repeat: boole
     );
   }
   const id = nextId++;
-  timers.set(id, { callback, args: args.length === 0 ? undefined : args, repeat });
+  timers.set(id, { callback, args: args.length === 0 ? undefined : args, repeat, frame: currentFrame() });
   ops.timerStart(id, normalizeDelay(delay, repeat), repeat);
   return id;
 }
@@ -77,7 +80,8 @@ function onTimer(id: number): void {
   if (t === undefined) return; // cleared after Rust decided it was due
   if (!t.repeat) timers.delete(id);
   try {
-    if (t.args === undefined) t.callback.call(globalThis);
+    if (t.frame !== currentFrame()) runInFrame(t.frame, t.callback as () => unknown, globalThis, t.args ?? []);
+    else if (t.args === undefined) t.callback.call(globalThis);
     else t.callback.apply(globalThis, t.args);
   } catch (e) {
     reportUncaught(e);

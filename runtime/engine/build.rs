@@ -8,6 +8,7 @@ const LIB_REL: &str = "usr/lib/x86_64-linux-gnu";
 
 fn main() {
     println!("cargo:rerun-if-changed=shim.cc");
+    println!("cargo:rerun-if-changed=promise_hooks.cc");
     println!("cargo:rerun-if-env-changed=HOWTH_V8_DIR");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let workspace_deps = manifest.join("../../.deps/libnode");
@@ -34,6 +35,7 @@ fn main() {
     cc::Build::new()
         .cpp(true)
         .file("shim.cc")
+        .file("promise_hooks.cc")
         .include(&include)
         .flag("-std=c++17")
         .flag_if_supported("-Wno-unused-parameter")

@@ -637,6 +637,22 @@ size_t howth_arg_utf8_len(const void* a, int i) {
   return s->Utf8Length(info.GetIsolate());
 }
 
+// How many bytes of p[0..len) have the top bit set (the Latin-1 characters
+// that take two bytes in UTF-8). Eight bytes a step: each byte's top bit
+// moved to its low bit, and one multiply sums the eight into the top byte.
+// A byte-at-a-time count, which GCC does not vectorise at -O2, took most
+// of Buffer.from(base64Text, "base64")'s time on a megabyte of text.
+static size_t count_high_bytes(const uint8_t* p, size_t len) {
+  size_t wide = 0, k = 0;
+  for (; k + 8 <= len; k += 8) {
+    uint64_t w;
+    memcpy(&w, p + k, 8);
+    wide += (((w >> 7) & 0x0101010101010101ULL) * 0x0101010101010101ULL) >> 56;
+  }
+  for (; k < len; k++) wide += p[k] >> 7;
+  return wide;
+}
+
 // Appends a string argument as UTF-8 to the Rust Vec `sink` in one pass
 // over the string; returns the bytes added (0 for non-strings). A one-byte
 // string is copied as its Latin-1 bytes and widened in place only where a
@@ -654,8 +670,7 @@ size_t howth_arg_append_utf8(const void* a, int i, void* sink) {
     // Latin-1 takes at most two UTF-8 bytes a character.
     uint8_t* dst = reinterpret_cast<uint8_t*>(howth_sink_reserve(sink, len * 2));
     s->WriteOneByte(iso, dst, 0, static_cast<int>(len), v8::String::NO_NULL_TERMINATION);
-    size_t wide = 0;
-    for (size_t k = 0; k < len; k++) wide += dst[k] >> 7;
+    size_t wide = count_high_bytes(dst, len);
     // Back to front, so no byte is overwritten before it is read.
     for (size_t k = len, w = len + wide; wide != 0 && k-- > 0;) {
       uint8_t c = dst[k];

@@ -255,6 +255,7 @@ impl<X: 'static> Runtime<X> {
         dns::register(&mut iso);
         ops::node_buffer::register(&mut iso);
         ops::node_process::register(&mut iso);
+        ops::async_context::register(&mut iso);
         modules::cjs_ops::register(&mut iso);
         startup_trace("runtime ops registered", t0);
         Runtime {

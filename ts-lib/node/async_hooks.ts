@@ -1,19 +1,10 @@
-// node:async_hooks: AsyncLocalStorage and AsyncResource. The store follows
-// synchronous calls, process.nextTick, setImmediate and the callbacks
-// AsyncResource binds; it does not yet follow `await` (that needs V8's
-// promise hooks through the engine binding).
+// node:async_hooks: AsyncLocalStorage and AsyncResource, on the async
+// context of ts-lib/async_context.ts: a store follows synchronous calls,
+// `await` and promise reactions (V8's promise hooks), timers, immediates,
+// process.nextTick, queueMicrotask, the callbacks of fs, zlib and
+// child_process, and the functions AsyncResource binds.
 
-let current: Map<AsyncLocalStorage<unknown>, unknown> = new Map();
-
-function runIn<R>(ctx: Map<AsyncLocalStorage<unknown>, unknown>, fn: () => R): R {
-  const prev = current;
-  current = ctx;
-  try {
-    return fn();
-  } finally {
-    current = prev;
-  }
-}
+import { currentFrame, runInFrame, setFrame, type Frame } from "../async_context.ts";
 
 export class AsyncLocalStorage<T> {
   #enabled = true;
@@ -21,56 +12,53 @@ export class AsyncLocalStorage<T> {
     return AsyncResource.bind(fn);
   }
   static snapshot(): <R>(fn: (...args: any[]) => R, ...args: any[]) => R {
-    const ctx = current;
-    return (fn, ...args) => runIn(ctx, () => fn(...args));
+    const frame = currentFrame();
+    return (fn, ...args) => runInFrame(frame, fn, undefined, args);
   }
   getStore(): T | undefined {
-    return this.#enabled ? (current.get(this as AsyncLocalStorage<unknown>) as T | undefined) : undefined;
+    return this.#enabled ? (currentFrame().get(this) as T | undefined) : undefined;
   }
   run<R>(store: T, fn: (...args: any[]) => R, ...args: any[]): R {
     this.#enabled = true;
-    const ctx = new Map(current);
-    ctx.set(this as AsyncLocalStorage<unknown>, store);
-    return runIn(ctx, () => fn(...args));
+    return runInFrame(this.#with(store), fn, undefined, args);
   }
   exit<R>(fn: (...args: any[]) => R, ...args: any[]): R {
-    const ctx = new Map(current);
-    ctx.delete(this as AsyncLocalStorage<unknown>);
-    return runIn(ctx, () => fn(...args));
+    return runInFrame(this.#without(), fn, undefined, args);
   }
   enterWith(store: T): void {
     this.#enabled = true;
-    const ctx = new Map(current);
-    ctx.set(this as AsyncLocalStorage<unknown>, store);
-    current = ctx;
+    setFrame(this.#with(store));
   }
   disable(): void {
     this.#enabled = false;
-    const ctx = new Map(current);
-    ctx.delete(this as AsyncLocalStorage<unknown>);
-    current = ctx;
+    setFrame(this.#without());
   }
-}
-
-/** The current context, for the queues (nextTick, immediates) that carry it. */
-export function captureContext(): unknown {
-  return current;
-}
-export function runInContext(ctx: unknown, fn: () => void): void {
-  runIn(ctx as Map<AsyncLocalStorage<unknown>, unknown>, fn);
+  /** The current frame with this storage holding `store` (frames are never changed in place). */
+  #with(store: T): Frame {
+    const frame = new Map(currentFrame());
+    frame.set(this, store);
+    return frame;
+  }
+  #without(): Frame {
+    const cur = currentFrame();
+    if (!cur.has(this)) return cur;
+    const frame = new Map(cur);
+    frame.delete(this);
+    return frame;
+  }
 }
 
 let nextAsyncId = 1;
 
 export class AsyncResource {
   #type: string;
-  #ctx = current;
+  #frame = currentFrame();
   #id = ++nextAsyncId;
   constructor(type: string) {
     this.#type = type;
   }
   runInAsyncScope<R>(fn: (...args: any[]) => R, thisArg?: unknown, ...args: any[]): R {
-    return runIn(this.#ctx, () => fn.apply(thisArg, args));
+    return runInFrame(this.#frame, fn, thisArg, args);
   }
   emitDestroy(): this {
     return this;

@@ -327,3 +327,19 @@ impl CallArgs<'_> {
         unsafe { ffi::howth_ret_deserialized(self.raw, bytes.as_ptr() as *const c_char, bytes.len()) }
     }
 }
+
+// ---- async context (node:async_hooks) --------------------------------------
+
+impl CallArgs<'_> {
+    /// Makes arguments 0..4 the calling context's promise hooks (V8's
+    /// `Context::SetPromiseHooks`: init, before, after, resolve). An
+    /// argument that is not a function leaves that hook empty; four
+    /// non-functions remove them. V8 then calls the hooks for every promise
+    /// the context makes or settles, which is how AsyncLocalStorage follows
+    /// `await`; with no hooks set, promises cost what they did.
+    pub fn set_promise_hooks(&mut self) {
+        // SAFETY: as in `len`; the shim checks each argument is a function
+        // before it casts it.
+        unsafe { ffi::howth_set_promise_hooks(self.raw) }
+    }
+}

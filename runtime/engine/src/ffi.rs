@@ -252,3 +252,8 @@ pub unsafe extern "C" fn howth_sink_push_u32(sink: *mut c_void, value: u32) {
 pub fn sink(v: &mut Vec<u8>) -> *mut c_void {
     v as *mut Vec<u8> as *mut c_void
 }
+
+// promise_hooks.cc: async context for node:async_hooks.
+extern "C" {
+    pub fn howth_set_promise_hooks(a: *const c_void);
+}

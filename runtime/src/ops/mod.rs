@@ -1,4 +1,5 @@
 //! Native functions exposed to ts-lib (see ts-lib/ops.d.ts for the contract).
+pub mod async_context;
 pub mod child;
 pub mod core;
 pub mod crypto;

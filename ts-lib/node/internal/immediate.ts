@@ -6,10 +6,13 @@
 import { setTimeout, clearTimeout, refTimer, unrefTimer } from "../../timers.ts";
 import { reportUncaught } from "../../errors.ts";
 import { invalidArgType } from "./errors.ts";
+import { currentFrame, runInFrame } from "../../async_context.ts";
 
 export class Immediate {
   _onImmediate: Function | null;
   _argv: unknown[] | undefined;
+  /** The async context it was queued in (node:async_hooks). */
+  _frame = currentFrame();
   #ref = true;
   constructor(fn: Function, args: unknown[] | undefined) {
     this._onImmediate = fn;
@@ -57,8 +60,7 @@ function drain(): void {
     if (fn === null) continue;
     imm._onImmediate = null;
     try {
-      if (imm._argv === undefined) fn();
-      else fn(...imm._argv);
+      runInFrame(imm._frame, fn as () => unknown, undefined, imm._argv ?? []);
     } catch (e) {
       reportUncaught(e);
     }

@@ -12,22 +12,18 @@ import { bootInfo, ops } from "../../core_ops.ts";
 import { reportUncaught, setUncaughtHook } from "../../errors.ts";
 import { coded, invalidArgType, notImplemented } from "./errors.ts";
 import { makeStdio } from "./stdio.ts";
+import { currentFrame, runInFrame, type Frame } from "../../async_context.ts";
 
-type Tick = { fn: Function; args: unknown[] | undefined; ctx: unknown };
+type Tick = { fn: Function; args: unknown[] | undefined; frame: Frame };
 const ticks: (Tick | undefined)[] = [];
 let head = 0;
-
-/** Hooks for async context (node:async_hooks' AsyncLocalStorage). */
-export const tickContext = {
-  capture: (): unknown => undefined,
-  run: (_ctx: unknown, fn: () => void): void => fn(),
-};
+const noArgs: unknown[] = [];
 
 function nextTick(fn: Function, ...args: unknown[]): void {
   if (typeof fn !== "function") throw invalidArgType("callback", "of type function", fn);
   if (exiting) return;
   if (head === ticks.length) ops.tickPending();
-  ticks.push({ fn, args: args.length > 0 ? args : undefined, ctx: tickContext.capture() });
+  ticks.push({ fn, args: args.length > 0 ? args : undefined, frame: currentFrame() });
 }
 
 function runTicks(): void {
@@ -35,10 +31,7 @@ function runTicks(): void {
     const t = ticks[head]!;
     ticks[head++] = undefined;
     try {
-      tickContext.run(t.ctx, () => {
-        if (t.args === undefined) t.fn();
-        else t.fn(...t.args);
-      });
+      runInFrame(t.frame, t.fn as (...args: unknown[]) => unknown, undefined, t.args ?? noArgs);
     } catch (e) {
       reportUncaught(e);
     }
