@@ -151,6 +151,10 @@ export interface Ops {
   urlSet(href: string, setter: string, value: string, out: Uint32Array): string | undefined;
   /** The origin of a parsed href ("null" for opaque origins). */
   urlOrigin(href: string): string;
+  /** node:url domainToASCII: a domain in punycode (an IPv4 address normalised); "" when it is not a valid host. */
+  domainToASCII(domain: string): string;
+  /** node:url domainToUnicode: a domain in Unicode; "" when it is not a valid host. */
+  domainToUnicode(domain: string): string;
   /**
    * application/x-www-form-urlencoded parse. Returns every name and value
    * laid end to end (k0 v0 k1 v1 ...) and writes [count, end0, end1, ...]
