@@ -43,9 +43,7 @@ const autoEscapeChars = /[\t\n\r "'<>\\^`{|}]/g;
 const authKept = /[A-Za-z0-9!$&'()*+,\-.:;=_~]/;
 
 function invalidUrl(input: string): TypeError {
-  const e = coded(new TypeError("Invalid URL"), "ERR_INVALID_URL") as TypeError & { input: string };
-  e.input = input;
-  return e;
+  return Object.assign(coded(new TypeError("Invalid URL"), "ERR_INVALID_URL"), { input });
 }
 
 function isBracketed(host: string): boolean {

@@ -35,7 +35,7 @@ export const noValue = (): undefined => undefined;
 export function runCallback<R>(c: Call<R>, cb: Callback<R>): void {
   onSettled(ops.fsCall(true, c.name, ...c.args) as number, (failed, v) => {
     if (failed) cb(sysError(v));
-    else if (c.map === noValue) (cb as (e: null) => void)(null);
+    else if ((c.map as unknown) === noValue) (cb as (e: null) => void)(null);
     else cb(null, c.map ? c.map(v) : (v as R));
   });
 }

@@ -49,6 +49,9 @@ mod tests {
         assert_eq!(domain_to_ascii("EXAMPLE.com"), "example.com");
         assert_eq!(domain_to_ascii("0x7f.1"), "127.0.0.1");
         assert_eq!(domain_to_ascii("xn--iñvalid.com"), "");
-        assert_eq!(url::quirks::domain_to_unicode("xn--espaol-zwa.com"), "español.com");
+        assert_eq!(
+            url::quirks::domain_to_unicode("xn--espaol-zwa.com"),
+            "español.com"
+        );
     }
 }
