@@ -308,6 +308,10 @@ export interface Ops {
   processInfo(what: string): number | string;
   /** Changes the working directory; returns undefined, or the errno's code ("ENOENT") on failure. */
   chdir(path: string): string | undefined;
+  /** kill(2): undefined when the signal was sent, else the errno name ("ESRCH", "EPERM", "EINVAL"). */
+  kill(pid: number, signal: number): string | undefined;
+  /** Routes unhandled rejections to `callback(reason, promise)` after each microtask checkpoint, instead of Rust reporting them. */
+  setRejectionCallback(callback: (reason: unknown, promise: Promise<unknown>) => void): void;
   /** [used, total, limit] heap bytes as of the last microtask checkpoint. */
   heapStats(): [number, number, number];
   /** Sets (a string) or removes (undefined) an environment variable of the process. */

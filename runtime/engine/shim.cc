@@ -562,6 +562,20 @@ int howth_take_unhandled_rejection(HowthIsolate* hi, ErrorOut* err) {
   return 1;
 }
 
+// Hands the first unhandled rejection's promise and reason to the caller
+// (node:process's unhandledRejection event) as new globals the caller
+// owns, and forgets it; 0 when there is none.
+int howth_take_unhandled_rejection_values(HowthIsolate* hi, HowthValue** promise, HowthValue** reason) {
+  if (hi->rejections.empty()) return 0;
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  Rejection& r = hi->rejections.front();
+  *promise = new HowthValue(iso, r.promise.Get(iso));
+  *reason = new HowthValue(iso, r.reason.Get(iso));
+  hi->rejections.erase(hi->rejections.begin());
+  return 1;
+}
+
 // ---- natives ---------------------------------------------------------------
 
 void howth_ops_set_function(HowthIsolate* hi, const char* name, size_t len,

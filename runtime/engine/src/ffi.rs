@@ -74,6 +74,11 @@ extern "C" {
     pub fn howth_pump_platform(hi: *mut HowthIsolate);
     pub fn howth_low_memory(hi: *mut HowthIsolate);
     pub fn howth_take_unhandled_rejection(hi: *mut HowthIsolate, err: *mut ErrorOut) -> c_int;
+    pub fn howth_take_unhandled_rejection_values(
+        hi: *mut HowthIsolate,
+        promise: *mut *mut HowthValue,
+        reason: *mut *mut HowthValue,
+    ) -> c_int;
 
     pub fn howth_ops_set_function(
         hi: *mut HowthIsolate,

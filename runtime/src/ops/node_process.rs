@@ -29,6 +29,10 @@ pub struct NodeProcess {
     /// here once a program has asked for them, see `heap_wanted`).
     pub heap: [f64; 3],
     pub heap_wanted: bool,
+    /// ts-lib's function that takes each unhandled rejection (reason,
+    /// promise), set once a program listens for `unhandledRejection` or
+    /// `uncaughtException`; until then Rust reports them itself.
+    pub rejection_callback: Option<Value>,
 }
 
 pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
@@ -40,6 +44,8 @@ pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
     iso.set_op("chdir", op_chdir::<X>);
     iso.set_op("heapStats", op_heap_stats::<X>);
     iso.set_op("setEnv", op_set_env::<X>);
+    iso.set_op("setRejectionCallback", op_set_rejection_callback::<X>);
+    iso.set_op("kill", op_kill::<X>);
 }
 
 fn op_set_tick_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
@@ -140,5 +146,51 @@ fn op_set_env<X>(_: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
         }
     } else {
         std::env::remove_var(name);
+    }
+}
+
+fn op_set_rejection_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    state.node.rejection_callback = Some(args.value(0));
+}
+
+/// kill(pid, signal): kill(2); undefined when sent, else the errno's name.
+/// Signal 0 only checks that the process exists and may be signalled; a
+/// pid of 0 or below names a process group, as kill(2) has it.
+fn op_kill<X>(_: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    use rustix::io::Errno;
+    use rustix::process::{Pid, Signal};
+    let (pid, sig) = (args.int(0), args.int(1));
+    let signal = match sig {
+        0 => None,
+        n => match Signal::from_named_raw(n) {
+            Some(s) => Some(s),
+            None => return args.return_latin1(b"EINVAL"),
+        },
+    };
+    let result = match (pid, Pid::from_raw(pid.abs())) {
+        (0, _) => match signal {
+            Some(s) => rustix::process::kill_current_process_group(s),
+            None => rustix::process::test_kill_current_process_group(),
+        },
+        (p, Some(target)) if p > 0 => match signal {
+            Some(s) => rustix::process::kill_process(target, s),
+            None => rustix::process::test_kill_process(target),
+        },
+        (_, Some(group)) => match signal {
+            Some(s) => rustix::process::kill_process_group(group, s),
+            None => rustix::process::test_kill_process_group(group),
+        },
+        (_, None) => Err(Errno::INVAL),
+    };
+    match result {
+        Ok(()) => args.return_undefined(),
+        Err(e) => {
+            let name: &[u8] = match e {
+                Errno::SRCH => b"ESRCH",
+                Errno::PERM => b"EPERM",
+                _ => b"EINVAL",
+            };
+            args.return_latin1(name)
+        }
     }
 }
