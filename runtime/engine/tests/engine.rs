@@ -1,7 +1,6 @@
 //! The engine against a real V8: scripts, natives, exceptions, modules.
 use howth_engine::{
-    Hooks, Isolate, IsolateOptions, Kind, ModuleId, Modules, PromiseState, SnapshotBlob,
-    Startup,
+    Hooks, Isolate, IsolateOptions, Kind, ModuleId, Modules, PromiseState, SnapshotBlob, Startup,
 };
 
 mod common;

@@ -21,9 +21,7 @@ pub fn options() -> IsolateOptions {
 /// returns String(result); a throw fails the test with the source beside it.
 pub fn run_with_ops<S: 'static>(iso: &mut Isolate<S>, file: &str, src: &str) -> String {
     let ops = iso.ops_object();
-    let f = iso
-        .eval_script(file, &format!("(ops) => {{ {src} }}"))
-        .unwrap();
+    let f = iso.eval_script(file, &format!("(ops) => {{ {src} }}")).unwrap();
     let r = iso.call(&f, &[&ops]).unwrap_or_else(|e| panic!("{src}: {e}"));
     iso.to_string(&r)
 }
