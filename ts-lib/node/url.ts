@@ -6,7 +6,7 @@
 // reports them, since code reads those fields directly.
 
 import { ops } from "../core_ops.ts";
-import { coded, invalidArgType } from "./internal/errors.ts";
+import { coded, invalidArgType, notImplemented } from "./internal/errors.ts";
 import { resolve as resolvePath } from "./path_posix.ts";
 import { process } from "./internal/process.ts";
 import { parse as parseQuery, stringify as stringifyQuery } from "./querystring.ts";
@@ -538,7 +538,7 @@ export function fileURLToPath(path: unknown, options?: { windows?: boolean }): s
   else if (path instanceof URLClass) url = path;
   else throw invalidArgType("path", "of type string or an instance of URL", path);
   if (url.protocol !== "file:") throw coded(new TypeError("The URL must be of scheme file"), "ERR_INVALID_URL_SCHEME");
-  if (options?.windows) throw notWindows("fileURLToPath");
+  if (options?.windows) throw notImplemented("url.fileURLToPath with { windows: true }");
   if (url.hostname !== "") {
     throw coded(
       new TypeError('File URL host must be "localhost" or empty on linux'),
@@ -555,7 +555,7 @@ export function fileURLToPath(path: unknown, options?: { windows?: boolean }): s
 /** A file: URL for a path (made absolute against the working directory), escaping what a URL would misread. */
 export function pathToFileURL(filepath: unknown, options?: { windows?: boolean }): URL {
   if (typeof filepath !== "string") throw invalidArgType("path", "of type string", filepath);
-  if (options?.windows) throw notWindows("pathToFileURL");
+  if (options?.windows) throw notImplemented("url.pathToFileURL with { windows: true }");
   let resolved = resolvePath(filepath);
   if (filepath.endsWith("/") && !resolved.endsWith("/")) resolved += "/";
   // Escaped before parsing: what the URL parser would read as syntax (`?`,
@@ -568,10 +568,6 @@ const fileUrlEscaped = /[%\\\t\n\r ?#[\]^|~"<>`{}]/g;
 const fileUrlEscapes: Record<string, string> = Object.fromEntries(
   [..."%\\\t\n\r ?#[]^|~\"<>`{}"].map((c) => [c, `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`]),
 );
-
-function notWindows(what: string): Error {
-  return coded(new Error(`url.${what} with { windows: true } is not implemented in Howth`), "ERR_NOT_IMPLEMENTED");
-}
 
 /** The options object http.request takes, from a WHATWG URL. */
 export function urlToHttpOptions(url: URL): Record<string, unknown> {

@@ -30,11 +30,16 @@ await new Promise((resolve) => dest.once("ready", resolve));
 const asyncLog = pino({ ...opts, level: "trace", customLevels: { audit: 35 } }, dest);
 for (let i = 0; i < 200; i++) asyncLog.trace({ i }, "line");
 asyncLog.audit("custom level");
-asyncLog.fatal("last");
+// Not fatal(): pino flushes it synchronously, racing the write in flight
+// (in Node too).
+asyncLog.error("last");
+// flush waits for the write in flight and syncs the file (fs.fsync);
+// end writes what is still buffered and closes it.
 await new Promise((resolve, reject) => dest.flush((err) => (err ? reject(err) : resolve())));
-const lines = fs.readFileSync(asyncFile, "utf8").trimEnd().split("\n");
-console.log(lines.length, lines[0], lines[199], lines[200], lines[201]);
+console.log("flushed", fs.readFileSync(asyncFile, "utf8").startsWith('{"level":10,"i":0,'));
 dest.end();
 await new Promise((resolve) => dest.once("close", resolve));
+const lines = fs.readFileSync(asyncFile, "utf8").trimEnd().split("\n");
+console.log(lines.length, lines[0], lines[199], lines[200], lines[201]);
 console.log(pino.levels.values.info, Object.keys(pino.levels.labels).length, typeof pino.transport);
 fs.rmSync(dir, { recursive: true });
