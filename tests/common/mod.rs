@@ -205,8 +205,12 @@ pub fn read_response_for(s: &mut impl Read, head: bool) -> Option<Response> {
     let mut byte = [0u8; 1];
     while !raw.ends_with(b"\r\n\r\n") {
         match s.read(&mut byte) {
-            Ok(0) | Err(_) => return None,
+            Ok(0) => return None,
             Ok(_) => raw.push(byte[0]),
+            // A signal landed mid-read (the test process has children):
+            // nothing was read, so read again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
         }
     }
     let text = String::from_utf8_lossy(&raw).into_owned();

@@ -8,7 +8,10 @@
 //! read as if they were valid.
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use howth_engine::{Hooks, Isolate, IsolateOptions, Modules, PlatformOptions, PromiseState};
+use howth_engine::{Hooks, Isolate, Modules, PromiseState};
+
+mod common;
+use common::options;
 
 /// The message of a caught panic.
 fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
@@ -17,16 +20,6 @@ fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
         .cloned()
         .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
         .unwrap_or_default()
-}
-
-fn options() -> IsolateOptions {
-    IsolateOptions {
-        platform: PlatformOptions {
-            flags: "--hash-seed=20261127".into(),
-            background_threads: false,
-        },
-        ..IsolateOptions::default()
-    }
 }
 
 /// The state ops work on: a log, and buffers an op fills while it may run
@@ -83,12 +76,7 @@ fn isolate_with(hooks: Hooks<State>) -> Isolate<State> {
 
 /// Evaluates `src` as a function of `ops` and returns String(result).
 fn run(iso: &mut Isolate<State>, src: &str) -> String {
-    let ops = iso.ops_object();
-    let f = iso
-        .eval_script("test.js", &format!("(ops) => {{ {src} }}"))
-        .unwrap();
-    let r = iso.call(&f, &[&ops]).unwrap_or_else(|e| panic!("{src}: {e}"));
-    iso.to_string(&r)
+    common::run_with_ops(iso, "test.js", src)
 }
 
 const REFUSED_BY_READ: &str =

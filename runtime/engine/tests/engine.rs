@@ -1,20 +1,10 @@
 //! The engine against a real V8: scripts, natives, exceptions, modules.
 use howth_engine::{
-    Hooks, Isolate, IsolateOptions, Kind, ModuleId, Modules, PlatformOptions, PromiseState, SnapshotBlob,
-    Startup,
+    Hooks, Isolate, IsolateOptions, Kind, ModuleId, Modules, PromiseState, SnapshotBlob, Startup,
 };
 
-/// Every test's V8 runs with a fixed hash seed, as snapshots need (see
-/// `Startup::Snapshot`); the first test to start initialises V8.
-fn options() -> IsolateOptions {
-    IsolateOptions {
-        platform: PlatformOptions {
-            flags: "--hash-seed=20261127".into(),
-            background_threads: false,
-        },
-        ..IsolateOptions::default()
-    }
-}
+mod common;
+use common::options;
 
 fn isolate() -> Isolate<Vec<String>> {
     let mut iso = Isolate::new(Vec::new(), &options(), Hooks::default());

@@ -2,17 +2,12 @@
 //! AsyncLocalStorage following `await`: V8 calls the hooks for the
 //! promises of `await` and `then`, arguments that are not functions leave
 //! a hook empty instead of being cast, and removing the hooks stops them.
-use howth_engine::{Hooks, Isolate, IsolateOptions, PlatformOptions};
+use howth_engine::{Hooks, Isolate};
+
+mod common;
 
 fn isolate() -> Isolate<()> {
-    let opts = IsolateOptions {
-        platform: PlatformOptions {
-            flags: "--hash-seed=20261127".into(),
-            background_threads: false,
-        },
-        ..IsolateOptions::default()
-    };
-    let mut iso = Isolate::new((), &opts, Hooks::default());
+    let mut iso = Isolate::new((), &common::options(), Hooks::default());
     iso.set_stateless_op("setPromiseHooks", |args| args.set_promise_hooks());
     iso
 }

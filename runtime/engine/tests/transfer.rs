@@ -10,7 +10,9 @@
 //! cannot be cloned throws in the script; bytes that are no serialisation
 //! (cut short, altered, empty) are an exception, never a read past their
 //! end.
-use howth_engine::{Detach, Hooks, Isolate, IsolateOptions, PlatformOptions};
+use howth_engine::{Detach, Hooks, Isolate};
+
+mod common;
 
 /// An isolate whose state holds bytes. `ops.detach(v)` detaches v and says
 /// what happened; `ops.copyBytes(v)` copies a buffer's bytes into the
@@ -18,14 +20,7 @@ use howth_engine::{Detach, Hooks, Isolate, IsolateOptions, PlatformOptions};
 /// deserialises it (the first `cut` bytes; `flip` xors 0xff into the byte
 /// at that index when it is >= 0).
 fn isolate() -> Isolate<Vec<u8>> {
-    let options = IsolateOptions {
-        platform: PlatformOptions {
-            flags: "--hash-seed=20261127".into(),
-            background_threads: false,
-        },
-        ..IsolateOptions::default()
-    };
-    let mut iso = Isolate::new(Vec::new(), &options, Hooks::default());
+    let mut iso = Isolate::new(Vec::new(), &common::options(), Hooks::default());
     iso.set_op("detach", |_, args| {
         let what = match args.detach_array_buffer(0) {
             Detach::Detached => "detached",
@@ -60,12 +55,7 @@ fn isolate() -> Isolate<Vec<u8>> {
 }
 
 fn run(iso: &mut Isolate<Vec<u8>>, src: &str) -> String {
-    let ops = iso.ops_object();
-    let f = iso
-        .eval_script("transfer.js", &format!("(ops) => {{ {src} }}"))
-        .unwrap();
-    let r = iso.call(&f, &[&ops]).unwrap_or_else(|e| panic!("{src}: {e}"));
-    iso.to_string(&r)
+    common::run_with_ops(iso, "transfer.js", src)
 }
 
 #[test]
