@@ -83,7 +83,9 @@ impl App {
     }
 
     fn get(&self, path: &str) -> Response {
-        self.exchange(&format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"))
+        self.exchange(&format!(
+            "GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+        ))
     }
 }
 
@@ -97,7 +99,13 @@ impl Drop for App {
 /// What both servers must agree on: status, the headers the app set (in
 /// order, names as written), and the body with the port made neutral.
 fn comparable(r: &Response, port: u16) -> String {
-    const SERVER_OWN: [&str; 5] = ["date", "connection", "keep-alive", "content-length", "transfer-encoding"];
+    const SERVER_OWN: [&str; 5] = [
+        "date",
+        "connection",
+        "keep-alive",
+        "content-length",
+        "transfer-encoding",
+    ];
     let mut out = format!("{}\n", r.status);
     for (name, value) in &r.headers {
         if !SERVER_OWN.contains(&name.to_ascii_lowercase().as_str()) {
@@ -115,7 +123,12 @@ fn assert_same(requests: &[&str], file: &Path) {
     for raw in requests {
         let expected = comparable(&node.exchange(raw), node.port);
         let got = comparable(&ours.exchange(raw), ours.port);
-        assert_eq!(got, expected, "{}: howth's answer to {raw:?} differs from node's", file.display());
+        assert_eq!(
+            got,
+            expected,
+            "{}: howth's answer to {raw:?} differs from node's",
+            file.display()
+        );
     }
 }
 
@@ -194,7 +207,11 @@ fn listen_errors_and_header_checks_match_node() {
     let file = app("listen.js");
     let run = |program: &str, args: &[&str]| {
         let out = Command::new(program).args(args).arg(&file).output().unwrap();
-        assert!(out.status.success(), "{program}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{program}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let node = run("node", &[]);
@@ -207,7 +224,10 @@ fn listen_errors_and_header_checks_match_node() {
 fn bad_requests_are_refused_as_by_howth_serve() {
     let server = App::howth(&app("plain.js"));
     let long_target = format!("GET /{} HTTP/1.1\r\nHost: t\r\n\r\n", "a".repeat(20_000));
-    let big_header = format!("GET / HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n", "b".repeat(70_000));
+    let big_header = format!(
+        "GET / HTTP/1.1\r\nHost: t\r\nX-Big: {}\r\n\r\n",
+        "b".repeat(70_000)
+    );
     let cases: [(&str, u16); 7] = [
         (
             "POST /body HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: t\r\n\r\n",

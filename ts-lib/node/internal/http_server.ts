@@ -237,10 +237,6 @@ export class Server extends EventEmitter {
   unref(): this {
     return this;
   }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return new Promise((resolve) => this.close(() => resolve()));
-  }
 }
 
 function noFetch(): never {
