@@ -258,7 +258,9 @@ export class ServerResponse extends Stream {
     this.#state = ENDED;
     this.#host.done(this);
     if (typeof cb === "function") this.once("finish", cb);
-    process.nextTick(emitFinish, this);
+    // 'finish' and 'close' come on the next tick (listeners added after
+    // end() still hear them); one tick serves every response ended in it.
+    if (finishing.push(this) === 1) process.nextTick(emitFinishes);
     return this;
   }
 
@@ -359,6 +361,26 @@ export class ServerResponse extends Stream {
 
 function startIfOpen(res: ServerResponse): void {
   res._startIfOpen();
+}
+
+/** Responses ended in this tick, waiting for their 'finish'. */
+let finishing: ServerResponse[] = [];
+
+function emitFinishes(): void {
+  const list = finishing;
+  finishing = [];
+  // A listener that throws does not keep the other responses' events back.
+  let failed = false;
+  let failure: unknown;
+  for (let i = 0; i < list.length; i++) {
+    try {
+      emitFinish(list[i]);
+    } catch (e) {
+      if (!failed) failure = e;
+      failed = true;
+    }
+  }
+  if (failed) throw failure;
 }
 
 function emitFinish(res: ServerResponse): void {

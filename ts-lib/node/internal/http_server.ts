@@ -56,10 +56,13 @@ function checkPort(port: unknown): number {
   return p;
 }
 
+const NODE_KEEP_ALIVE_TIMEOUT = 5000;
+const NODE_HEADERS_TIMEOUT = 60000;
+
 export class Server extends EventEmitter {
   timeout = 0;
-  keepAliveTimeout = 5000;
-  headersTimeout = 60000;
+  keepAliveTimeout = NODE_KEEP_ALIVE_TIMEOUT;
+  headersTimeout = NODE_HEADERS_TIMEOUT;
   requestTimeout = 300000;
   maxHeadersCount: number | null = null;
   maxRequestsPerConnection = 0;
@@ -169,8 +172,10 @@ export class Server extends EventEmitter {
 
   #optionsJson(port: number, hostname: string): string {
     const o: Record<string, unknown> = { port, hostname, listenError: "throw" };
-    if (this.headersTimeout > 0) o.headerTimeoutMs = this.headersTimeout;
-    if (this.keepAliveTimeout > 0) o.idleTimeoutMs = this.keepAliveTimeout;
+    // Node's default timeouts are looser than the loop's (60 s for a head
+    // against 10 s): a value the script left alone keeps the loop's.
+    if (this.headersTimeout !== NODE_HEADERS_TIMEOUT) o.headerTimeoutMs = this.headersTimeout;
+    if (this.keepAliveTimeout !== NODE_KEEP_ALIVE_TIMEOUT) o.idleTimeoutMs = this.keepAliveTimeout;
     if (this.maxHeadersCount !== null && this.maxHeadersCount > 0) o.maxHeaders = this.maxHeadersCount;
     if (this.maxRequestsPerConnection > 0) o.maxRequestsPerConnection = this.maxRequestsPerConnection;
     if (this.maxHeaderSize !== undefined && this.maxHeaderSize > 0) o.maxHeaderBytes = this.maxHeaderSize;
