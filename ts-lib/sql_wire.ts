@@ -208,6 +208,8 @@ export class PgConnection {
 
   /** Handles the events of one read; `cause` replaces "connection closed" when the socket failed. */
   #received(nums: number[], cause?: Error): void {
+    // Authentication answers the server from inside pgReceive: its output goes out this turn.
+    this.#markDirty();
     if (nums.length === 0) return;
     const strings = ops.pgStrings();
     let n = 0;
@@ -307,7 +309,6 @@ export class PgConnection {
         }
       }
     }
-    this.#markDirty();
     if (this.#waiting.size === 0 && !this.#failed) {
       this.#socket.ref(false);
       this.onIdle(this);
