@@ -280,6 +280,8 @@ export class RedisClient {
   #received(nums: number[], cause?: RedisError): void {
     if (nums.length === 0) return;
     const r = new Reader(nums, ops.redisStrings());
+    // Why the connection failed (a refused AUTH): the waiting commands reject with it.
+    let failure: RedisError | undefined = cause;
     while (r.n < nums.length) {
       switch (nums[r.n++]) {
         case READY:
@@ -298,7 +300,7 @@ export class RedisClient {
         case REPLY_ERROR: {
           const w = this.#take(nums[r.n++]);
           const e = r.error();
-          w?.reject(cause && e.code === "ERR_REDIS_CONNECTION_CLOSED" ? cause : e);
+          w?.reject(failure && e.code === "ERR_REDIS_CONNECTION_CLOSED" ? failure : e);
           break;
         }
         case PUSH:
@@ -307,6 +309,7 @@ export class RedisClient {
         case FAILED: {
           const e = r.error();
           if (e.code !== "ERR_REDIS_CONNECTION_CLOSED") {
+            failure = e;
             // A refused handshake (WRONGPASS) or a broken stream: the connection is done.
             for (const w of this.#readyWaiters) w.reject(e);
             this.#readyWaiters = [];

@@ -139,8 +139,12 @@ pub struct Redis {
 }
 
 pub fn redis() -> Redis {
+    redis_on(free_port())
+}
+
+/// A redis-server on `port` (to start one again where another stopped).
+pub fn redis_on(port: u16) -> Redis {
     let dir = TempDir::new("redis");
-    let port = free_port();
     let mut child = Command::new(program("redis-server"))
         .args([
             "--port",

@@ -12,7 +12,9 @@
 use std::collections::HashMap;
 
 use howth_engine::{CallArgs, ErrorKind, Isolate, Kind};
-use howth_protocols::postgres::{Config, Connection, Error, Event, QueryResult, ServerError, TransactionStatus};
+use howth_protocols::postgres::{
+    Config, Connection, Error, Event, QueryResult, ServerError, TransactionStatus,
+};
 
 use super::strings_out::StringsOut;
 use crate::RuntimeState;
@@ -99,7 +101,8 @@ impl Postgres {
     fn result(&mut self, r: &QueryResult) {
         let width = r.columns.len();
         let affected = r.affected().map_or(-1.0, |n| n as f64);
-        self.nums.extend_from_slice(&[width as f64, r.rows.len() as f64, affected]);
+        self.nums
+            .extend_from_slice(&[width as f64, r.rows.len() as f64, affected]);
         self.nums.extend(r.columns.iter().map(|c| f64::from(c.type_oid)));
         let null_count_at = self.nums.len();
         self.nums.push(0.0);
@@ -131,10 +134,14 @@ impl Postgres {
                 self.result(&r);
             }
             Event::Complete { id, result: Err(e) } => {
-                self.nums.extend_from_slice(&[tag::QUERY_ERROR, id as f64, error_kind(&e)]);
+                self.nums
+                    .extend_from_slice(&[tag::QUERY_ERROR, id as f64, error_kind(&e)]);
                 self.error(&e);
             }
-            Event::SimpleComplete { id, result: Ok(results) } => {
+            Event::SimpleComplete {
+                id,
+                result: Ok(results),
+            } => {
                 self.nums
                     .extend_from_slice(&[tag::SIMPLE_COMPLETE, id as f64, results.len() as f64]);
                 for r in &results {
@@ -142,7 +149,8 @@ impl Postgres {
                 }
             }
             Event::SimpleComplete { id, result: Err(e) } => {
-                self.nums.extend_from_slice(&[tag::SIMPLE_ERROR, id as f64, error_kind(&e)]);
+                self.nums
+                    .extend_from_slice(&[tag::SIMPLE_ERROR, id as f64, error_kind(&e)]);
                 self.error(&e);
             }
             Event::Notification {
@@ -150,7 +158,8 @@ impl Postgres {
                 channel,
                 payload,
             } => {
-                self.nums.extend_from_slice(&[tag::NOTIFICATION, f64::from(process_id)]);
+                self.nums
+                    .extend_from_slice(&[tag::NOTIFICATION, f64::from(process_id)]);
                 self.string(channel.as_bytes());
                 self.string(payload.as_bytes());
             }
@@ -373,7 +382,12 @@ fn op_close<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
 /// the protocol writes it: "I" idle, "T" in a transaction, "E" in a failed
 /// one ("" when the connection is gone).
 fn op_status<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
-    let status = match state.postgres.conns.get(&conn_id(args)).map(Connection::transaction_status) {
+    let status = match state
+        .postgres
+        .conns
+        .get(&conn_id(args))
+        .map(Connection::transaction_status)
+    {
         Some(TransactionStatus::Idle) => "I",
         Some(TransactionStatus::InTransaction) => "T",
         Some(TransactionStatus::Failed) => "E",

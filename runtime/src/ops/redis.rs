@@ -82,7 +82,9 @@ impl Redis {
             }
             Value::Int(n) => self.nums.extend_from_slice(&[value::INT, *n as f64]),
             Value::Double(d) => self.nums.extend_from_slice(&[value::DOUBLE, *d]),
-            Value::Bool(b) => self.nums.extend_from_slice(&[value::BOOL, f64::from(u8::from(*b))]),
+            Value::Bool(b) => self
+                .nums
+                .extend_from_slice(&[value::BOOL, f64::from(u8::from(*b))]),
             Value::BigNumber(s) => {
                 self.nums.push(value::BIG_NUMBER);
                 self.string(s.as_bytes());
@@ -183,7 +185,10 @@ fn op_open<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
     };
     let text = |k: &str| v[k].as_str().map(str::to_owned);
     let Ok(database) = u32::try_from(v["database"].as_u64().unwrap_or(0)) else {
-        return args.throw(ErrorKind::RangeError, "redisOpen: database must be a small integer");
+        return args.throw(
+            ErrorKind::RangeError,
+            "redisOpen: database must be a small integer",
+        );
     };
     let mut client = Client::new(Config {
         protocol: if v["resp3"].as_bool() == Some(true) {
