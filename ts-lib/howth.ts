@@ -7,8 +7,8 @@ import { registerServer, type ServerEntry } from "./server.ts";
 import { inspect, type InspectOptions } from "./format.ts";
 import { refTimer, unrefTimer } from "./timers.ts";
 import { URL } from "./url.ts";
-import { SQL, defaultSQL } from "./sql.ts";
-import { RedisClient, defaultRedisClient } from "./redis.ts";
+import { PostgresError, SQL, defaultSQL } from "./sql.ts";
+import { RedisClient, RedisError, defaultRedisClient } from "./redis.ts";
 
 type Handler = (req: unknown, server: HowthServer) => unknown;
 
@@ -208,10 +208,12 @@ export function makeHowth(): object {
     // Postgres and Redis clients with Bun's shapes (sql.ts, redis.ts); the
     // default ones are made from the environment on first use.
     SQL,
+    PostgresError,
     get sql() {
       return defaultSQL();
     },
     RedisClient,
+    RedisError,
     get redis() {
       return defaultRedisClient();
     },
