@@ -10,7 +10,7 @@ mod servers;
 
 use std::process::{Command, Stdio};
 
-use common::TempScript;
+use common::{assert_lines_then_done, TempScript};
 use servers::db::{redis, Redis, REDIS_PASSWORD};
 
 fn url(r: &Redis) -> String {
@@ -22,29 +22,7 @@ fn url(r: &Redis) -> String {
 }
 
 fn run_script(r: &Redis, source: &str) -> String {
-    let script = TempScript::new("main.ts", source);
-    let out = Command::new(common::howth())
-        .arg("run")
-        .arg(&script.path)
-        .env("REDIS_URL", url(r))
-        .output()
-        .expect("spawn howth");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success() && stdout.trim_end().ends_with("done"),
-        "script failed ({:?})\nstdout:\n{stdout}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
-fn check_lines(out: &str, expect: &[&str]) {
-    let lines: Vec<&str> = out.lines().collect();
-    for (want, got) in expect.iter().zip(&lines) {
-        assert_eq!(got, want, "\nfull output:\n{out}");
-    }
-    assert_eq!(lines.len(), expect.len() + 1, "\nfull output:\n{out}");
+    common::run_script_to_done(source, &[("REDIS_URL", &url(r))])
 }
 
 #[test]
@@ -108,7 +86,7 @@ try {
 console.log("done");
 "#,
     );
-    check_lines(
+    assert_lines_then_done(
         &out,
         &[
             r#"set ["OK","héllo wörld",null]"#,

@@ -9,9 +9,7 @@ mod common;
 #[path = "../protocols/tests/common/mod.rs"]
 mod servers;
 
-use std::process::Output;
-
-use common::TempScript;
+use common::{assert_lines_then_done, TempScript};
 use servers::db::{postgres, Postgres, SUPERUSER_PASSWORD};
 
 fn url(pg: &Postgres) -> String {
@@ -22,24 +20,8 @@ fn url(pg: &Postgres) -> String {
     )
 }
 
-/// Runs `source` with DATABASE_URL pointing at `pg`; its stdout, which the
-/// script ends with "done" (so a script that stopped early fails).
 fn run_script(pg: &Postgres, source: &str) -> String {
-    let script = TempScript::new("main.ts", source);
-    let out: Output = std::process::Command::new(common::howth())
-        .arg("run")
-        .arg(&script.path)
-        .env("DATABASE_URL", url(pg))
-        .output()
-        .expect("spawn howth");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stdout.trim_end().ends_with("done"),
-        "script failed ({:?})\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        out.status
-    );
-    stdout
+    common::run_script_to_done(source, &[("DATABASE_URL", &url(pg))])
 }
 
 #[test]
@@ -132,11 +114,7 @@ console.log("done");
         r#"password ["28P01"]"#,
         r#"ended ["ERR_POSTGRES_CONNECTION_CLOSED"]"#,
     ];
-    let lines: Vec<&str> = out.lines().collect();
-    for (want, got) in expect.iter().zip(&lines) {
-        assert_eq!(got, want, "\nfull output:\n{out}");
-    }
-    assert_eq!(lines.len(), expect.len() + 1, "\nfull output:\n{out}");
+    assert_lines_then_done(&out, &expect);
     // What the server holds, read with psql.
     assert_eq!(
         pg.psql("select name, age, tags, meta, born, seen, encode(photo, 'hex'), big, score from people where id = 1"),
@@ -224,11 +202,7 @@ console.log("done");
         r#"reserved "howth-reserved""#,
         "pool [true,true]",
     ];
-    let lines: Vec<&str> = out.lines().collect();
-    for (want, got) in expect.iter().zip(&lines) {
-        assert_eq!(got, want, "\nfull output:\n{out}");
-    }
-    assert_eq!(lines.len(), expect.len() + 1, "\nfull output:\n{out}");
+    assert_lines_then_done(&out, &expect);
     assert_eq!(
         pg.psql("select string_agg(balance::text, ',' order by id) from accounts"),
         "0,30"

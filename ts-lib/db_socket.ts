@@ -80,3 +80,30 @@ export class DbSocket {
     this.#conn?.ref(on);
   }
 }
+
+/** What has protocol output to write: a Postgres connection, a Redis client. */
+export interface HasOutput {
+  flushOutput(): void;
+}
+
+/** Owners with output queued this turn, written in one microtask after the turn's JS. */
+const dirty = new Set<HasOutput>();
+let flushQueued = false;
+
+function flushAll(): void {
+  flushQueued = false;
+  for (const owner of dirty) owner.flushOutput();
+  dirty.clear();
+}
+
+/**
+ * Writes `owner`'s output once this turn's JS has run (a microtask), so
+ * every query or command issued during the turn leaves in one write.
+ */
+export function flushThisTurn(owner: HasOutput): void {
+  dirty.add(owner);
+  if (!flushQueued) {
+    flushQueued = true;
+    queueMicrotask(flushAll);
+  }
+}

@@ -7,7 +7,7 @@
 // meanwhile queue behind the handshake of the next one, up to a bound.
 
 import { bootInfo, ops } from "./core_ops.ts";
-import { DbSocket } from "./db_socket.ts";
+import { DbSocket, flushThisTurn } from "./db_socket.ts";
 
 export interface RedisOptions {
   /** ms to connect and finish the handshake (10,000). */
@@ -124,16 +124,6 @@ interface Waiting {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   convert?: Convert;
-}
-
-/** Connections with commands queued this turn; flushed in one microtask. */
-const dirty = new Set<RedisClient>();
-let flushQueued = false;
-
-function flushAll(): void {
-  flushQueued = false;
-  for (const c of dirty) c.flushOutput();
-  dirty.clear();
 }
 
 function arg(v: unknown): string | Uint8Array {
@@ -263,11 +253,7 @@ export class RedisClient {
 
   #markDirty(): void {
     if (!this.#open) return;
-    dirty.add(this);
-    if (!flushQueued) {
-      flushQueued = true;
-      queueMicrotask(flushAll);
-    }
+    flushThisTurn(this);
   }
 
   /** @internal Writes the commands queued this turn. */

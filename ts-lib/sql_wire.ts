@@ -6,7 +6,7 @@
 // turned into rows here.
 
 import { ops } from "./core_ops.ts";
-import { DbSocket } from "./db_socket.ts";
+import { DbSocket, flushThisTurn } from "./db_socket.ts";
 import { parserFor, serialize } from "./sql_types.ts";
 
 /** Where and as whom to connect (sql.ts reads it from the URL and options). */
@@ -76,16 +76,6 @@ const READY = 1,
   FAILED = 8;
 
 const ERROR_KIND_CODES = ["", "ERR_POSTGRES_AUTHENTICATION_FAILED", "ERR_POSTGRES_PROTOCOL_ERROR", "ERR_POSTGRES_CONNECTION_CLOSED"];
-
-/** Connections with output queued this turn; flushed in one microtask. */
-const dirty = new Set<PgConnection>();
-let flushQueued = false;
-
-function flushAll(): void {
-  flushQueued = false;
-  for (const c of dirty) c.flush();
-  dirty.clear();
-}
 
 export class PgConnection {
   readonly config: ConnectionConfig;
@@ -164,7 +154,7 @@ export class PgConnection {
   close(): void {
     if (this.#failed) return;
     const bye = ops.pgClose(this.#id);
-    this.flush();
+    this.flushOutput();
     if (bye !== undefined && this.#open) this.#socket.write(bye);
     this.#socket.end();
     this.#fail(clientError("ERR_POSTGRES_CONNECTION_CLOSED", "Connection closed"));
@@ -172,15 +162,11 @@ export class PgConnection {
 
   #markDirty(): void {
     if (!this.#open) return;
-    dirty.add(this);
-    if (!flushQueued) {
-      flushQueued = true;
-      queueMicrotask(flushAll);
-    }
+    flushThisTurn(this);
   }
 
   /** Writes what the protocol has queued. */
-  flush(): void {
+  flushOutput(): void {
     if (!this.#open || this.#failed) return;
     const out = ops.pgOutput(this.#id);
     if (out !== undefined) this.#socket.write(out);
