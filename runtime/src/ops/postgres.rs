@@ -287,11 +287,11 @@ fn op_query<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
         ends.push(param(args, i, &mut bytes));
     }
     let values: Vec<Option<&[u8]>> = ends.iter().map(|r| r.map(|(s, e)| &bytes[s..e])).collect();
-    let result = match pg.conns.get_mut(&id) {
-        // append_utf8 wrote valid UTF-8.
-        Some(conn) => Some(conn.query(std::str::from_utf8(&text).unwrap_or(""), &values)),
-        None => None,
-    };
+    // append_utf8 wrote valid UTF-8.
+    let result = pg
+        .conns
+        .get_mut(&id)
+        .map(|conn| conn.query(std::str::from_utf8(&text).unwrap_or(""), &values));
     drop(values);
     pg.scratch = text;
     pg.params = bytes;
