@@ -173,7 +173,9 @@ export interface Ops {
    * shutdownTimeoutMs? } (a zero turns a limit off).
    * Returns [serverId, port]. A server that cannot listen (port in use, not
    * permitted) is a startup failure, as in Bun: Rust prints one line, sets
-   * exit code 1 and stops the script (the throw cannot be caught).
+   * exit code 1 and stops the script (the throw cannot be caught), unless
+   * the options say `"listenError": "throw"` (node:http): then it throws an
+   * Error whose message says why ("port N is already in use (addr)", ...).
    */
   serve(options: string): [number, number];
   /** The no-JS baseline: answers every request with `body` (text/plain) from Rust. */
@@ -196,6 +198,10 @@ export interface Ops {
   reqHeader(r: number, name: string): string | null;
   /** All headers, flat: [name0, value0, name1, value1, ...], names lower-cased. */
   reqHeaders(r: number): string[];
+  /** As reqHeaders, with the names as the client sent them (node:http's rawHeaders). */
+  reqRawHeaders(r: number): string[];
+  /** The request's HTTP minor version: 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  reqHttpMinor(r: number): number;
   /** The whole body (already received) as a new Uint8Array; empty when none. */
   reqBody(r: number): Uint8Array;
   /** The body decoded as UTF-8 (replacement characters for bad sequences). */
