@@ -6,6 +6,8 @@ import { registerServer, type ServerEntry } from "./server.ts";
 import { inspect, type InspectOptions } from "./format.ts";
 import { refTimer, unrefTimer } from "./timers.ts";
 import { URL } from "./url.ts";
+import { compressionApi } from "./compression.ts";
+import { file, write } from "./file.ts";
 
 type Handler = (req: unknown, server: HowthServer) => unknown;
 
@@ -201,6 +203,9 @@ export function makeHowth(): object {
     exit: (code = 0) => ops.exit(code | 0),
     unrefTimer,
     refTimer,
+    ...compressionApi,
+    file,
+    write,
     // Test-only (HOWTH_TEST_PANIC_OP=1): calls an op that panics.
     ...(ops.testPanic ? { testPanic: (message: string) => ops.testPanic!(String(message)) } : {}),
   };
