@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean
+.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-node-http bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean
 
 deps:
 	@bash scripts/deps.sh
@@ -50,6 +50,11 @@ test-checked: deps
 
 bench: build
 	node benches/harness/bench.mjs $(BENCH_ARGS)
+
+# node:http apps (benches/apps/node.mjs, express.cjs, fastify.cjs) on Howth,
+# Bun and Node: hello and json at 50 and 1,000 connections, plus pipelined.
+bench-node-http: build
+	node benches/harness/bench.mjs --runtimes nodehttp-howth,nodehttp-bun,nodehttp-node,express-howth,express-bun,express-node,fastify-howth,fastify-bun,fastify-node --scenarios hello,json --connections 50,1000 $(BENCH_ARGS)
 
 # Instructions per request under callgrind, plain and 16-deep pipelined
 # (docs/engine-boundary.md). Compare binaries: make bench-callgrind

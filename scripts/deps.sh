@@ -112,3 +112,10 @@ if [ -f "$npm_tests/package-lock.json" ] && { [ ! -f "$npm_tests/node_modules/.p
   [ "$npm_tests/package-lock.json" -nt "$npm_tests/node_modules/.package-lock.json" ]; }; then
   (cd "$npm_tests" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+
+# The Node HTTP frameworks tests/node_http.rs serves (pinned by tests/npm-http/package-lock.json).
+npm_http="$here/tests/npm-http"
+if [ -f "$npm_http/package-lock.json" ] && { [ ! -f "$npm_http/node_modules/.package-lock.json" ] ||
+  [ "$npm_http/package-lock.json" -nt "$npm_http/node_modules/.package-lock.json" ]; }; then
+  (cd "$npm_http" && npm ci --no-audit --no-fund --loglevel=error)
+fi

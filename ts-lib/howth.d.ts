@@ -136,6 +136,47 @@ declare namespace Howth {
   function serve(options: ServeOptions, handler: Handler): Server;
   function serve(handler: Handler): Server;
 
+  /** A socket opened by connect (Bun.connect's shape). */
+  interface Socket<Data = unknown> {
+    data: Data;
+    readonly readyState: "opening" | "open" | "closed";
+    /** Queues bytes (they leave with the turn's other writes); returns how many. */
+    write(data: string | ArrayBufferView | ArrayBuffer): number;
+    /** Writes `data` if given, then ends our side. */
+    end(data?: string | ArrayBufferView | ArrayBuffer): void;
+    terminate(): void;
+    pause(): void;
+    resume(): void;
+    ref(): void;
+    unref(): void;
+    setNoDelay(on?: boolean): void;
+    readonly localPort: number | undefined;
+    readonly remoteAddress: string | undefined;
+  }
+
+  /**
+   * Opens a TCP (or TLS) connection, as Bun.connect: resolves once open;
+   * rejects with an Error whose code says why (ECONNREFUSED, ENOTFOUND,
+   * ETIMEDOUT, certificate codes).
+   */
+  function connect<Data = unknown>(options: {
+    hostname: string;
+    port: number;
+    tls?: boolean | { serverName?: string; ca?: string; rejectUnauthorized?: boolean };
+    /** Connect (and TLS handshake) timeout, ms. */
+    timeout?: number;
+    data?: Data;
+    socket: {
+      open?(socket: Socket<Data>): void;
+      data?(socket: Socket<Data>, data: Uint8Array): void;
+      end?(socket: Socket<Data>): void;
+      drain?(socket: Socket<Data>): void;
+      error?(socket: Socket<Data>, error: Error): void;
+      close?(socket: Socket<Data>, error?: Error): void;
+      connectError?(socket: Socket<Data>, error: Error): void;
+    };
+  }): Promise<Socket<Data>>;
+
   /** The earlier Howth's name for serve. */
   const serveBatch: typeof serve;
 

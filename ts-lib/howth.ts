@@ -1,6 +1,7 @@
 // The `Howth` global: process facts (version, args, env, workerId) and the
 // server API. Declared for users in howth.d.ts; keep the two in step.
 
+import { connect } from "./howth_connect.ts";
 import { ops, bootInfo } from "./core_ops.ts";
 import { registerServer, type ServerEntry } from "./server.ts";
 import { inspect, type InspectOptions } from "./format.ts";
@@ -199,6 +200,7 @@ export function makeHowth(): object {
     serve,
     serveBatch: serve,
     serveRustOnly,
+    connect,
     inspect: (value: unknown, options?: InspectOptions) => inspect(value, options),
     exit: (code = 0) => ops.exit(code | 0),
     unrefTimer,

@@ -173,7 +173,9 @@ export interface Ops {
    * shutdownTimeoutMs? } (a zero turns a limit off).
    * Returns [serverId, port]. A server that cannot listen (port in use, not
    * permitted) is a startup failure, as in Bun: Rust prints one line, sets
-   * exit code 1 and stops the script (the throw cannot be caught).
+   * exit code 1 and stops the script (the throw cannot be caught), unless
+   * the options say `"listenError": "throw"` (node:http): then it throws an
+   * Error whose message says why ("port N is already in use (addr)", ...).
    */
   serve(options: string): [number, number];
   /** The no-JS baseline: answers every request with `body` (text/plain) from Rust. */
@@ -196,6 +198,10 @@ export interface Ops {
   reqHeader(r: number, name: string): string | null;
   /** All headers, flat: [name0, value0, name1, value1, ...], names lower-cased. */
   reqHeaders(r: number): string[];
+  /** As reqHeaders, with the names as the client sent them (node:http's rawHeaders). */
+  reqRawHeaders(r: number): string[];
+  /** The request's HTTP minor version: 0 for HTTP/1.0, 1 for HTTP/1.1. */
+  reqHttpMinor(r: number): number;
   /** The whole body (already received) as a new Uint8Array; empty when none. */
   reqBody(r: number): Uint8Array;
   /** The body decoded as UTF-8 (replacement characters for bad sequences). */
@@ -285,6 +291,35 @@ export interface Ops {
   zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
   /** Runs a child to its end (spec: JSON {file, args, cwd, env, timeout, killSignal, stdio}; input: its stdin), inline or on the pool, as fsCall; the value is bytes (see ops/child.rs). */
   childRun(isAsync: boolean, spec: string, input: Uint8Array | undefined): unknown;
+  // ---- outgoing connections (loop/src/client, net_ops.rs; ts-lib/net_client.ts) ----
+  // A connection is (key, id): ops on a connection that is gone do nothing.
+  // Writes are queued and leave in one write per connection at the end of
+  // the turn. Events of a turn reach JS in one call of the net callback,
+  // which takes them with netTakeEvents (flat [id, kind, arg, ...]; kinds:
+  // 1 connect, 2 data (arg: byte length, the bytes in order in
+  // netTakeBytes), 3 end (peer's EOF), 4 drain, 5 error (arg: index in
+  // netTakeErrors, "CODE message"), 6 close (arg: 1 after an error; always
+  // last)). Untaken events are dropped when the callback returns.
+  /** Opens a connection; JSON { addrs: IP literals, port, tls?: { servername, ca?, rejectUnauthorized?, alpn? }, timeout?: ms }. Returns [key, id]; key -1 if it failed at once (its error and close come as events). Throws TypeError on bad options. */
+  netConnect(json: string): [number, number];
+  /** Queues bytes; false once the unsent output is over the high-water mark (wait for drain). */
+  netWrite(key: number, id: number, data: Uint8Array | string): boolean;
+  /** Ends our side after the queued output (TLS close_notify, then FIN). */
+  netEnd(key: number, id: number): void;
+  /** Closes at the end of the turn, dropping unsent output; the close event follows. */
+  netDestroy(key: number, id: number): void;
+  /** Stops reading (the kernel's window then pushes back on the peer). */
+  netPause(key: number, id: number): void;
+  netResume(key: number, id: number): void;
+  /** Whether the connection keeps the loop running (all do at first). */
+  netRef(key: number, id: number, on: boolean): void;
+  netSetNoDelay(key: number, id: number, on: boolean): void;
+  /** [localAddress, localPort, remoteAddress, remotePort] once connected. */
+  netAddresses(key: number, id: number): string[] | undefined;
+  setNetCallback(cb: () => void): void;
+  netTakeEvents(): number[];
+  netTakeBytes(): Uint8Array;
+  netTakeErrors(): string[];
   /** getaddrinfo for `hostname` (family 0, 4 or 6; hints: AI_* flags), as fsCall; the value is `[[address, family], ...]`, the error Node's fields (runtime/src/dns.rs). */
   dnsLookup(isAsync: boolean, hostname: string, family: number, hints: number): unknown;
   // Node pure built-ins (runtime/src/ops/node_*.rs; ts-lib/node/).

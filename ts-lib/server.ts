@@ -40,6 +40,8 @@ export interface ServerEntry {
   defaultHost: string;
   /** Turns a handler's exception into a response (Bun's `error`, Deno's `onError`). */
   onError: ((error: unknown) => unknown) | null;
+  /** node:http's servers take the whole batch themselves (node/internal/http_server.ts). */
+  batch?: (n: number) => void;
 }
 
 /** By server id (small integers from Rust). */
@@ -55,6 +57,7 @@ const scratch: string[] = [];
 
 function dispatch(n: number): void {
   const entry = servers[ops.batchServer()]!;
+  if (entry.batch !== undefined) return entry.batch(n);
   const fetch = entry.fetch;
   const self = entry.self;
   const server = entry.server;
@@ -316,7 +319,20 @@ function onDrains(): void {
   if (failed) throw failure;
 }
 
+/** Drain and close notices for handles that are not fetch responses (node:http's). */
+const drainWatchers = new Map<number, (h: number, closed: boolean) => void>();
+
+export function watchDrain(h: number, watcher: (h: number, closed: boolean) => void): void {
+  drainWatchers.set(h, watcher);
+}
+
+export function unwatchDrain(h: number): void {
+  drainWatchers.delete(h);
+}
+
 function onDrain(h: number, closed: boolean): void {
+  const watcher = drainWatchers.get(h);
+  if (watcher !== undefined) return watcher(h, closed);
   if (closed) abortRequest(h);
   const state = streaming.get(h);
   if (state === undefined) return;

@@ -11,6 +11,7 @@
 #
 #   bash benches/callgrind/run.sh [howth ...]
 #   REQUESTS=40000 APPS="examples/hello.ts" bash benches/callgrind/run.sh a/howth b/howth
+#   APPS="benches/apps/howth.ts benches/apps/node.mjs" bash benches/callgrind/run.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -19,6 +20,9 @@ binaries=("$@")
 [ ${#binaries[@]} -gt 0 ] || binaries=(target/release/howth)
 apps=(${APPS:-examples/hello.ts benches/apps/howth.ts benches/apps/howth-web.ts})
 requests=${REQUESTS:-20000}
+# Extra `howth run` flags, e.g. RUN_FLAGS="--max-handler-ms 0" where valgrind
+# makes a first batch outlast the handler watchdog.
+run_flags=(${RUN_FLAGS:-})
 warmup=${WARMUP:-10000}
 conns=50
 command -v valgrind >/dev/null || { echo "bench-callgrind: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
@@ -57,8 +61,9 @@ measure() { # binary app -> "plain pipelined" instructions per request
   local bin=$1 app=$2 port plain piped
   port=$(free_port)
   rm -f "$work"/cg.out*
-  valgrind --tool=callgrind --smc-check=all-non-file --callgrind-out-file="$work/cg.out" \
-    "$bin" run --port "$port" "$app" >"$work/server.log" 2>&1 &
+  # PORT too: a node:http app (benches/apps/node.mjs) takes its port from there.
+  PORT="$port" valgrind --tool=callgrind --smc-check=all-non-file --callgrind-out-file="$work/cg.out" \
+    "$bin" run --port "$port" "${run_flags[@]}" "$app" >"$work/server.log" 2>&1 &
   server=$!
   wait_port "$port"
   node "$here/load.mjs" --port "$port" --connections $conns --depth 1 --requests "$warmup"

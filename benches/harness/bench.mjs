@@ -56,6 +56,7 @@ for (const sig of ["SIGINT", "SIGTERM"]) {
   process.on(sig, () => {
     for (const c of live) killChild(c);
     if (honoDir) rmSync(honoDir, { recursive: true, force: true });
+  if (npmHttpDir) rmSync(npmHttpDir, { recursive: true, force: true });
     console.log(`\ninterrupted (${sig}); stopped ${live.size} child process(es)`);
     process.exit(130);
   });
@@ -228,6 +229,23 @@ function honoApp() {
   return path.join(honoDir, "hono.ts");
 }
 
+/**
+ * A copy of benches/apps/<file> in a temporary folder beside a link to
+ * tests/npm-http's node_modules (Express, Fastify: installed by `make deps`
+ * from its lockfile), so every runtime loads the same file and packages.
+ */
+let npmHttpDir = null;
+function npmHttpApp(file) {
+  const modules = path.join(ROOT, "tests/npm-http/node_modules");
+  if (!existsSync(path.join(modules, "express/package.json"))) return null;
+  if (!npmHttpDir) {
+    npmHttpDir = mkdtempSync(path.join(os.tmpdir(), "howth-bench-npm-http-"));
+    symlinkSync(modules, path.join(npmHttpDir, "node_modules"));
+  }
+  writeFileSync(path.join(npmHttpDir, file), readFileSync(path.join(APPS, file)));
+  return path.join(npmHttpDir, file);
+}
+
 /** What each runtime runs, or why it is skipped. */
 function resolveRuntime(name, { install, howth: howthOpt }) {
   const howth = path.resolve(ROOT, howthOpt ?? process.env.HOWTH_BIN ?? "target/release/howth");
@@ -275,6 +293,26 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       const base = resolveRuntime(name.slice("hono-".length), { install, howth: howthOpt });
       if (base.skip) return base;
       return { ...base, cmd: (port) => base.honoCmd(port, app) };
+    }
+    case "nodehttp-howth":
+    case "nodehttp-bun":
+    case "nodehttp-node":
+    case "express-howth":
+    case "express-bun":
+    case "express-node":
+    case "fastify-howth":
+    case "fastify-bun":
+    case "fastify-node": {
+      // One node:http app file on each runtime, port from PORT.
+      const [app, runtime] = name.split("-");
+      const file = app === "nodehttp" ? path.join(APPS, "node.mjs") : npmHttpApp(`${app}.cjs`);
+      if (!file) return { skip: "tests/npm-http/node_modules is missing: run make deps" };
+      if (runtime === "node") return { cmd: () => [process.execPath, file], version: () => process.version.replace(/^v/, "") };
+      const base = resolveRuntime(runtime, { install, howth: howthOpt });
+      if (base.skip) return base;
+      // `howth run file` and `bun run file` alike.
+      const bin = base.cmd(0)[0];
+      return { ...base, cmd: () => [bin, "run", file] };
     }
     case "c-floor": {
       const bin = buildCFloor();
@@ -636,6 +674,7 @@ async function main() {
     pipelineSkipped,
   };
   if (honoDir) rmSync(honoDir, { recursive: true, force: true });
+  if (npmHttpDir) rmSync(npmHttpDir, { recursive: true, force: true });
   const md = renderMarkdown(results);
   writeFileSync(path.join(outDir, "results.json"), JSON.stringify(results, null, 2) + "\n");
   writeFileSync(path.join(outDir, "results.md"), md);

@@ -200,8 +200,12 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb, res
  * Hono app (hono-*) the baseline runtime running the same Hono app.
  */
 export function baselineOf(runtime, baseline = "bun") {
-  return runtime.startsWith("hono-") ? `hono-${baseline}` : baseline;
+  const family = FAMILIES.find((f) => runtime.startsWith(`${f}-`));
+  return family ? `${family}-${baseline}` : baseline;
 }
+
+/** Apps served by several runtimes (`<app>-<runtime>`), each compared with its own `<app>-bun`. */
+export const FAMILIES = ["hono", "nodehttp", "express", "fastify"];
 
 /**
  * Adds vsBaseline (req/s ratio) and cpuVsBaseline (CPU-per-request ratio) to
@@ -240,6 +244,8 @@ export const DEFAULTS = {
 };
 export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scenarios: ["hello", "json"] };
 export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "c-floor"];
+// node:http apps (opt-in; `make bench-node-http`): benches/apps/node.mjs, express.cjs, fastify.cjs.
+for (const app of ["nodehttp", "express", "fastify"]) KNOWN_RUNTIMES.push(`${app}-howth`, `${app}-bun`, `${app}-node`);
 export const LOAD_GENERATORS = ["oha", "wrk"];
 
 export const USAGE = `usage: node benches/harness/bench.mjs [options]

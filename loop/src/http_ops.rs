@@ -31,6 +31,8 @@ pub fn register(iso: &mut Isolate<State>) {
     iso.set_op("reqUrl", op_req_url);
     iso.set_op("reqHeader", op_req_header);
     iso.set_op("reqHeaders", op_req_headers);
+    iso.set_op("reqRawHeaders", op_req_raw_headers);
+    iso.set_op("reqHttpMinor", op_req_http_minor);
     iso.set_op("reqBody", op_req_body);
     iso.set_op("reqBodyText", op_req_body_text);
     iso.set_op("reqRemote", op_req_remote);
@@ -52,6 +54,9 @@ fn start_server(state: &mut State, args: &mut CallArgs<'_>, handler: Handler) {
     };
     match state.ext.listen(opts, handler, state.terminate.clone()) {
         Ok((id, port)) => args.return_numbers(&[id as f64, port as f64]),
+        // node:http reports a failed listen as an 'error' event the script
+        // may handle, so it asks for a plain exception.
+        Err(msg) if catches_listen_error(&args.string(0)) => args.throw(ErrorKind::Error, &msg),
         Err(msg) => {
             // A server that cannot listen stops the program, as in Bun; the
             // loop's caller gets why (`RuntimeError::Listen`) and decides
@@ -65,6 +70,13 @@ fn start_server(state: &mut State, args: &mut CallArgs<'_>, handler: Handler) {
             state.ext.listen_error = Some(msg);
         }
     }
+}
+
+/// Whether serve's options say `"listenError": "throw"` (node:http's listen).
+fn catches_listen_error(json: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(json)
+        .ok()
+        .is_some_and(|v| v.get("listenError").and_then(|e| e.as_str()) == Some("throw"))
 }
 
 fn op_serve(state: &mut State, args: &mut CallArgs<'_>) {
@@ -237,6 +249,27 @@ fn op_req_headers(state: &mut State, args: &mut CallArgs<'_>) {
         at += n.len();
     }
     args.return_strings(&items, true);
+}
+
+/// As reqHeaders, with the names as the client sent them (node:http's rawHeaders).
+fn op_req_raw_headers(state: &mut State, args: &mut CallArgs<'_>) {
+    let Some(v) = view(&state.ext, args) else {
+        return args.return_strings(&[], true);
+    };
+    let mut items: Vec<&[u8]> = Vec::with_capacity(v.head.headers.len() * 2);
+    for (n, value) in v.head.headers(v.base) {
+        items.push(n);
+        items.push(value);
+    }
+    args.return_strings(&items, true);
+}
+
+/// The request's HTTP minor version: 0 for HTTP/1.0, 1 for HTTP/1.1.
+fn op_req_http_minor(state: &mut State, args: &mut CallArgs<'_>) {
+    match view(&state.ext, args) {
+        Some(v) => args.return_int(i32::from(v.head.minor_version)),
+        None => args.return_undefined(),
+    }
 }
 
 fn op_req_body(state: &mut State, args: &mut CallArgs<'_>) {

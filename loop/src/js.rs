@@ -4,7 +4,7 @@
 //! heap limit).
 use std::time::{Duration, Instant};
 
-use howth_runtime::RuntimeError;
+use howth_runtime::{JsError, RuntimeError, Value};
 
 use crate::batch::ReplyTo;
 use crate::serve::{answer_error, answer_unanswered};
@@ -259,17 +259,49 @@ impl EventLoop {
             return Ok(());
         };
         let result = self.rt.isolate().call(&cb, &[]);
-        let state = self.rt.state();
-        state.ext.drain_callback = Some(cb);
-        if let Err(e) = result {
-            if let Some(code) = state.exit_code {
-                return Err(RuntimeError::Exit(code));
-            }
-            if e.terminated {
-                self.rt.isolate().cancel_terminate();
-            }
-            eprintln!("error: stream drain callback failed: {e}");
-        }
+        self.rt.state().ext.drain_callback = Some(cb);
+        self.callback_outcome(result, "stream drain callback")?;
         self.run_microtasks()
+    }
+
+    /// Hands the turn's client connection events to JS in one call: its
+    /// callback takes them with `netTakeEvents`, `netTakeBytes` and
+    /// `netTakeErrors` (client/events.rs).
+    pub(crate) fn deliver_client_events(&mut self) -> Result<(), RuntimeError> {
+        let ext = &mut self.rt.state().ext;
+        if ext.clients.events.is_empty() {
+            return Ok(());
+        }
+        // The callback takes this turn's events from `delivering`; events
+        // its own calls cause queue up for the next turn, and what it
+        // leaves untaken (it threw first) is dropped, not delivered again.
+        let clients = &mut ext.clients;
+        std::mem::swap(&mut clients.events, &mut clients.delivering);
+        let Some(cb) = clients.callback.take() else {
+            // Nobody listens (no connection was opened from JS).
+            clients.delivering.clear();
+            return Ok(());
+        };
+        let result = self.rt.isolate().call(&cb, &[]);
+        let clients = &mut self.rt.state().ext.clients;
+        clients.callback = Some(cb);
+        clients.delivering.clear();
+        self.callback_outcome(result, "network event callback")
+    }
+
+    /// After a callback into JS: `exit()` inside it ends the loop; any
+    /// other failure is reported and the loop goes on.
+    fn callback_outcome(&mut self, result: Result<Value, JsError>, what: &str) -> Result<(), RuntimeError> {
+        let Err(e) = result else {
+            return Ok(());
+        };
+        if let Some(code) = self.rt.state().exit_code {
+            return Err(RuntimeError::Exit(code));
+        }
+        if e.terminated {
+            self.rt.isolate().cancel_terminate();
+        }
+        eprintln!("error: {what} failed: {e}");
+        Ok(())
     }
 }

@@ -22,10 +22,12 @@
 
 mod accept;
 mod batch;
+mod client;
 mod frame;
 mod http1;
 mod http_ops;
 mod js;
+mod net_ops;
 mod output;
 mod respond;
 mod serve;
@@ -138,6 +140,7 @@ impl EventLoop {
             let _ = pool_waker.wake();
         });
         http_ops::register(rt.isolate());
+        net_ops::register(rt.isolate());
         let heap_limit0 = rt.isolate().heap_stats().limit;
         Ok(EventLoop {
             poll,
@@ -240,7 +243,11 @@ impl EventLoop {
         if ext.shutting_down {
             return ext.sources.has_streams();
         }
-        let serving = ext.accepting_servers() > 0 || ext.sources.has_streams() || !ext.deferred.is_empty();
+        let serving = ext.accepting_servers() > 0
+            || ext.sources.has_streams()
+            || !ext.deferred.is_empty()
+            || ext.clients.keeps_alive()
+            || ext.clients.pending();
         serving || self.rt.has_pending_work()
     }
 
@@ -269,6 +276,7 @@ impl EventLoop {
             ext.stop_server(id);
         }
         ext.flush_dirty();
+        ext.close_all_clients();
         let registry = &ext.registry;
         ext.sources.drain(|mut s| s.deregister(registry));
         ext.maybe_done.clear();
@@ -294,12 +302,13 @@ impl EventLoop {
     }
 
     fn poll_timeout(&mut self) -> Option<Duration> {
-        if !self.carry.is_empty() {
+        if !self.carry.is_empty() || self.rt.state().ext.clients.pending() {
             return Some(Duration::ZERO);
         }
         let timer = self.rt.next_timer();
         let ext = &self.rt.state().ext;
         let sweep = (ext.sources.has_streams()
+            || ext.clients.with_deadline > 0
             || ext
                 .sources
                 .listeners()
@@ -337,6 +346,7 @@ impl EventLoop {
         let batches = self.serve_requests()?;
         let js_end = Instant::now();
         self.rt.settle_completions()?;
+        self.deliver_client_events()?;
         self.run_microtasks()?;
         let ext = &mut self.rt.state().ext;
         ext.flush_dirty();
@@ -367,6 +377,7 @@ impl EventLoop {
         let mut signalled = false;
         self.to_parse.clear();
         self.to_parse.append(&mut self.carry);
+        ext.revisit_clients();
         for event in self.events.iter() {
             let token = event.token();
             match ext.sources.get_mut(token.0) {
@@ -380,6 +391,7 @@ impl EventLoop {
                     Readiness::Done => ext.maybe_done.push(token.0),
                 },
                 Some(Source::Listener(_)) => accept::accept_all(ext, token.0),
+                Some(Source::Client(_)) => ext.client_ready(token.0, Some(event)),
                 None => signalled |= token == SIGNALS,
             }
         }

@@ -1,16 +1,19 @@
 //! Everything the loop's poll watches, in one slab: a source's key is its
 //! mio token, and what it is lives in its type. A listener accepts streams;
-//! a stream carries bytes (stream.rs). Client connections, and whatever
-//! else gets a socket, are more kinds of stream (docs/loop.md).
+//! a stream carries bytes (stream.rs); a client is a connection this loop
+//! opened (client/).
 use mio::Token;
 use slab::Slab;
 
+use crate::client::Client;
 use crate::server::Server;
 use crate::stream::Stream;
 
 pub enum Source {
     Listener(Server),
     Stream(Stream),
+    /// An outgoing connection (client/).
+    Client(Client),
 }
 
 /// The slab of sources, with typed access by key.
@@ -93,6 +96,32 @@ impl Sources {
         }
     }
 
+    #[inline]
+    pub fn client_mut(&mut self, key: usize) -> Option<&mut Client> {
+        match self.slab.get_mut(key) {
+            Some(Source::Client(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Removes client connection `key`, returning it.
+    pub fn remove_client(&mut self, key: usize) -> Option<Client> {
+        if !matches!(self.slab.get(key), Some(Source::Client(_))) {
+            return None;
+        }
+        match self.slab.remove(key) {
+            Source::Client(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    pub fn clients_mut(&mut self) -> impl Iterator<Item = (usize, &mut Client)> {
+        self.slab.iter_mut().filter_map(|(k, s)| match s {
+            Source::Client(c) => Some((k, c)),
+            _ => None,
+        })
+    }
+
     /// Removes stream `key`, returning it.
     pub fn remove_stream(&mut self, key: usize) -> Option<Stream> {
         if !matches!(self.slab.get(key), Some(Source::Stream(_))) {
@@ -101,21 +130,21 @@ impl Sources {
         self.streams -= 1;
         match self.slab.remove(key) {
             Source::Stream(s) => Some(s),
-            Source::Listener(_) => None,
+            _ => None,
         }
     }
 
     pub fn streams_mut(&mut self) -> impl Iterator<Item = (usize, &mut Stream)> {
         self.slab.iter_mut().filter_map(|(k, s)| match s {
             Source::Stream(s) => Some((k, s)),
-            Source::Listener(_) => None,
+            _ => None,
         })
     }
 
     pub fn listeners(&self) -> impl Iterator<Item = (usize, &Server)> {
         self.slab.iter().filter_map(|(k, s)| match s {
             Source::Listener(l) => Some((k, l)),
-            Source::Stream(_) => None,
+            _ => None,
         })
     }
 

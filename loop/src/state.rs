@@ -8,6 +8,7 @@ use mio::{Interest, Registry, Token};
 
 use crate::accept::accept_all;
 use crate::batch::{Batch, DeferredTable, Handle};
+use crate::client::Clients;
 use crate::server::{self, Handler, Paused, ServeOptions, Server};
 use crate::source::{Source, Sources};
 use crate::trace::Trace;
@@ -59,6 +60,10 @@ pub struct LoopState {
     /// Why a server could not listen; the program stops, and the loop's
     /// caller gets it as `RuntimeError::Listen`.
     pub(crate) listen_error: Option<String>,
+    /// Outgoing connections' bookkeeping (the connections are sources).
+    pub(crate) clients: Clients,
+    /// Bytes of a netWrite on their way into a connection.
+    pub(crate) client_scratch: Vec<u8>,
 }
 
 impl LoopState {
@@ -94,6 +99,8 @@ impl LoopState {
             now: Instant::now(),
             shutting_down: false,
             listen_error: None,
+            clients: Clients::default(),
+            client_scratch: Vec::new(),
         }
     }
 
@@ -177,6 +184,7 @@ impl LoopState {
             }
         }
         self.dirty.clear();
+        self.flush_clients();
     }
 
     /// A response stream told to wait on stream `key` may go on once the
@@ -204,6 +212,7 @@ impl LoopState {
             }
         }
         self.maybe_done.clear();
+        self.close_done_clients();
     }
 
     /// Ends a finished stream: closes it, or lingers first after an error

@@ -46,6 +46,7 @@ pub(crate) fn sweep(ext: &mut LoopState, now: Instant, scratch: &mut Scratch) {
         stopping,
         expired,
     } = scratch;
+    ext.sweep_clients(now);
     listeners.clear();
     listeners.extend(ext.sources.listeners().map(|(k, _)| k));
     stopping.clear();

@@ -126,7 +126,11 @@ impl From<rustls::Error> for TlsError {
                             if presented.is_empty() {
                                 "no host".to_string()
                             } else {
-                                presented.join(", ")
+                                presented
+                                    .iter()
+                                    .map(|p| bare_name(p))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             }
                         ),
                     ),
@@ -165,6 +169,15 @@ impl From<rustls::Error> for TlsError {
             | rustls::Error::DecryptError => TlsError::new(K::Protocol, format!("TLS: {err}")),
             _ => TlsError::new(K::Other, format!("TLS: {err}")),
         }
+    }
+}
+
+/// A name as rustls presents it (`DnsName("localhost")`,
+/// `IpAddress(127.0.0.1)`) as a person writes it (`localhost`).
+fn bare_name(presented: &str) -> &str {
+    match (presented.find('('), presented.strip_suffix(')')) {
+        (Some(open), Some(inner)) => inner[open + 1..].trim_matches('"'),
+        _ => presented,
     }
 }
 
