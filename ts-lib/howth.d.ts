@@ -177,6 +177,176 @@ declare namespace Howth {
     };
   }): Promise<Socket<Data>>;
 
+  // ---- Postgres: Howth.SQL, Bun.SQL's shape (docs/sql.md) ----
+
+  /** A result: rows (objects, or arrays after `.values()`), with the command tag's count. */
+  type SQLResult<Row = any> = Row[] & { count: number | null; command: string };
+
+  /** A query: sent when awaited (or `.execute()`d); inside another template, a fragment of it. */
+  interface SQLQuery<Row = any> extends PromiseLike<SQLResult<Row>> {
+    /** Rows as arrays of values. */
+    values(): SQLQuery<any[]>;
+    /** The simple query protocol: several statements, no parameters; an array of results for several. */
+    simple(): SQLQuery<any>;
+    execute(): this;
+    catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<SQLResult<Row> | B>;
+    finally(f?: (() => void) | null): Promise<SQLResult<Row>>;
+  }
+
+  /** What sql(value, ...columns) makes: put inside a template. */
+  interface SQLHelper {}
+
+  interface SQLOptions {
+    url?: string;
+    hostname?: string;
+    host?: string;
+    port?: number | string;
+    username?: string;
+    user?: string;
+    password?: string;
+    database?: string;
+    db?: string;
+    /** Most connections in the pool (10). */
+    max?: number;
+    /** Seconds an idle connection is kept (0: forever). */
+    idleTimeout?: number;
+    /** Seconds a connection lives at most (0: forever). */
+    maxLifetime?: number;
+    /** Seconds to connect and log in (30). */
+    connectionTimeout?: number;
+    /** int8 as BigInt (default: a string). */
+    bigint?: boolean;
+    applicationName?: string;
+    /** Startup parameters: statement_timeout, search_path, ... */
+    connection?: Record<string, string | number | boolean>;
+    onconnect?: (error: Error | null) => void;
+    onclose?: (error: Error | null) => void;
+  }
+
+  /** The Postgres error of a failed query: `code` and `errno` are the SQLSTATE (or ERR_POSTGRES_* for a client-side failure). */
+  class PostgresError extends Error {
+    code: string;
+    errno: string;
+    severity?: string;
+    detail?: string;
+    hint?: string;
+    /** 1-based character offset in the query text, as a string. */
+    position?: string;
+    where?: string;
+    schema?: string;
+    table?: string;
+    column?: string;
+    dataType?: string;
+    constraint?: string;
+  }
+
+  interface SQL {
+    /** A query: every `${value}` is a bound parameter. */
+    <Row = any>(strings: TemplateStringsArray, ...values: unknown[]): SQLQuery<Row>;
+    /** An identifier (a string), an in-list (an array), or an insert's or update's columns and values (objects). */
+    (value: string | readonly unknown[] | Record<string, unknown>, ...columns: (string | string[])[]): SQLHelper;
+    /** Text with $1-style parameters, as it is. */
+    unsafe<Row = any>(text: string, params?: unknown[]): SQLQuery<Row>;
+    /** A transaction: COMMIT when `fn` returns (its value comes back), ROLLBACK when it throws. */
+    begin<T>(fn: (tx: SQL) => T | Promise<T>): Promise<T>;
+    begin<T>(mode: string, fn: (tx: SQL) => T | Promise<T>): Promise<T>;
+    transaction<T>(fn: (tx: SQL) => T | Promise<T>): Promise<T>;
+    /** Inside a transaction: RELEASE when `fn` returns, ROLLBACK TO when it throws. */
+    savepoint<T>(fn: (sp: SQL) => T | Promise<T>): Promise<T>;
+    /** A connection of the pool for this caller alone, until release(). */
+    reserve(): Promise<SQL & { release(): void }>;
+    /** LISTEN on a connection of its own. */
+    listen(channel: string, fn: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
+    connect(): Promise<SQL>;
+    /** Closes the pool after the queries in flight; later queries reject. */
+    end(options?: { timeout?: number }): Promise<void>;
+    close(options?: { timeout?: number }): Promise<void>;
+  }
+
+  /** `new Howth.SQL(url, options)`: a pool of Postgres connections, used as a tag. */
+  const SQL: {
+    new (url?: string | SQLOptions, options?: SQLOptions): SQL;
+    PostgresError: typeof PostgresError;
+  };
+
+  /** A pool from DATABASE_URL, POSTGRES_URL or the PG* variables, made on first use. */
+  const sql: SQL;
+
+  // ---- Redis: Howth.RedisClient, Bun.RedisClient's shape (docs/redis.md) ----
+
+  interface RedisOptions {
+    /** ms to connect and finish the handshake (10,000). */
+    connectionTimeout?: number;
+    autoReconnect?: boolean;
+    maxRetries?: number;
+    enableOfflineQueue?: boolean;
+    maxOfflineQueue?: number;
+    /** RESP3 (HELLO 3). */
+    resp3?: boolean;
+  }
+
+  /** A reply's error (`code`: ERR, WRONGTYPE, WRONGPASS, ...) or ERR_REDIS_* for a connection failure. */
+  class RedisError extends Error {
+    code: string;
+  }
+
+  class RedisClient {
+    /** redis://[user:password@]host[:port][/db]; default REDIS_URL, else redis://localhost:6379. */
+    constructor(url?: string, options?: RedisOptions);
+    readonly connected: boolean;
+    onconnect: (() => void) | null;
+    onclose: ((error: Error) => void) | null;
+    connect(): Promise<void>;
+    close(): void;
+    /** Any command. */
+    send(command: string, args?: unknown[]): Promise<any>;
+    get(key: string): Promise<string | null>;
+    /** Options as Redis takes them: set(k, v, "EX", 10), "PX", "NX", "XX", "GET", "KEEPTTL". */
+    set(key: string, value: unknown, ...options: unknown[]): Promise<string | null>;
+    del(...keys: string[]): Promise<number>;
+    exists(key: string): Promise<boolean>;
+    incr(key: string): Promise<number>;
+    decr(key: string): Promise<number>;
+    incrby(key: string, n: number): Promise<number>;
+    decrby(key: string, n: number): Promise<number>;
+    expire(key: string, seconds: number): Promise<number>;
+    pexpire(key: string, ms: number): Promise<number>;
+    ttl(key: string): Promise<number>;
+    pttl(key: string): Promise<number>;
+    hget(key: string, field: string): Promise<string | null>;
+    hset(key: string, fields: Record<string, unknown>): Promise<number>;
+    hset(key: string, ...fieldValues: unknown[]): Promise<number>;
+    hmset(key: string, ...fieldValues: unknown[]): Promise<string>;
+    hmget(key: string, ...fields: (string | string[])[]): Promise<(string | null)[]>;
+    hgetall(key: string): Promise<Record<string, string>>;
+    hdel(key: string, ...fields: string[]): Promise<number>;
+    hincrby(key: string, field: string, n: number): Promise<number>;
+    lpush(key: string, ...values: unknown[]): Promise<number>;
+    rpush(key: string, ...values: unknown[]): Promise<number>;
+    lpop(key: string): Promise<string | null>;
+    rpop(key: string): Promise<string | null>;
+    lrange(key: string, start: number, stop: number): Promise<string[]>;
+    llen(key: string): Promise<number>;
+    sadd(key: string, ...members: unknown[]): Promise<number>;
+    srem(key: string, ...members: unknown[]): Promise<number>;
+    smembers(key: string): Promise<string[]>;
+    sismember(key: string, member: unknown): Promise<boolean>;
+    zadd(key: string, ...scoreMembers: unknown[]): Promise<number>;
+    zrange(key: string, start: number, stop: number, ...options: unknown[]): Promise<string[]>;
+    zscore(key: string, member: unknown): Promise<string | null>;
+    mget(...keys: (string | string[])[]): Promise<(string | null)[]>;
+    mset(...keyValues: unknown[]): Promise<string>;
+    keys(pattern: string): Promise<string[]>;
+    ping(message?: string): Promise<string>;
+    publish(channel: string, message: unknown): Promise<number>;
+    /** Puts this connection in subscriber mode; `listener` gets each message. */
+    subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<number>;
+    unsubscribe(channel: string, listener?: (message: string, channel: string) => void): Promise<void>;
+  }
+
+  /** A client for REDIS_URL (or localhost:6379), made on first use. */
+  const redis: RedisClient;
+
   /** The earlier Howth's name for serve. */
   const serveBatch: typeof serve;
 

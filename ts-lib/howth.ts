@@ -9,6 +9,8 @@ import { refTimer, unrefTimer } from "./timers.ts";
 import { URL } from "./url.ts";
 import { compressionApi } from "./compression.ts";
 import { file, write } from "./file.ts";
+import { PostgresError, SQL, defaultSQL } from "./sql.ts";
+import { RedisClient, RedisError, defaultRedisClient } from "./redis.ts";
 
 type Handler = (req: unknown, server: HowthServer) => unknown;
 
@@ -208,6 +210,18 @@ export function makeHowth(): object {
     ...compressionApi,
     file,
     write,
+    // Postgres and Redis clients with Bun's shapes (sql.ts, redis.ts); the
+    // default ones are made from the environment on first use.
+    SQL,
+    PostgresError,
+    get sql() {
+      return defaultSQL();
+    },
+    RedisClient,
+    RedisError,
+    get redis() {
+      return defaultRedisClient();
+    },
     // Test-only (HOWTH_TEST_PANIC_OP=1): calls an op that panics.
     ...(ops.testPanic ? { testPanic: (message: string) => ops.testPanic!(String(message)) } : {}),
   };

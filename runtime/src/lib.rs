@@ -75,6 +75,9 @@ pub struct RuntimeState<X> {
     pub crypto: ops::crypto::CryptoState,
     /// BroadcastChannel messages from the other isolates of the process.
     pub broadcast: broadcast::Inbox,
+    /// Howth.SQL's and Howth.RedisClient's protocol states, per connection.
+    pub postgres: ops::postgres::Postgres,
+    pub redis: ops::redis::Redis,
     pub ext: X,
 }
 
@@ -225,6 +228,8 @@ impl<X: 'static> Runtime<X> {
             node: Default::default(),
             crypto: Default::default(),
             broadcast: Default::default(),
+            postgres: Default::default(),
+            redis: Default::default(),
             ext,
         };
         let hooks = Hooks {
@@ -253,6 +258,8 @@ impl<X: 'static> Runtime<X> {
         broadcast::register(&mut iso);
         ops::child::register(&mut iso);
         dns::register(&mut iso);
+        ops::postgres::register(&mut iso);
+        ops::redis::register(&mut iso);
         ops::node_buffer::register(&mut iso);
         ops::node_process::register(&mut iso);
         ops::async_context::register(&mut iso);

@@ -55,8 +55,10 @@ export class ServerResponse extends Stream {
   strictContentLength = false;
   #host: ResponseHost;
   #state = OPEN;
-  /** Lower-cased name -> [name as set, value]. */
-  #headers: Record<string, [string, HeaderValue]> | null = null;
+  /** Lower-cased names, names as set, values: one entry per header. */
+  #keys: string[] = [];
+  #names: string[] = [];
+  #values: HeaderValue[] = [];
   /** The head as sent: set by writeHead (explicit or implicit). */
   #head: string[] | null = null;
   #pending: Chunk[] | null = null;
@@ -97,14 +99,30 @@ export class ServerResponse extends Stream {
 
   // ---- headers ------------------------------------------------------------------
 
+  // The headers set so far as three parallel lists (a handful of entries:
+  // a linear search beats an object keyed by lower-cased name, which V8
+  // keeps in slow dictionary mode once names are added and deleted).
+
+  #find(lower: string): number {
+    const keys = this.#keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === lower) return i;
+    return -1;
+  }
+
   setHeader(name: string, value: HeaderValue): this {
     if (this.#head !== null) throw headersSentError("set");
     validateHeaderName(name);
     checkValue(name, value);
-    (this.#headers ??= Object.create(null) as Record<string, [string, HeaderValue]>)[name.toLowerCase()] = [
-      name,
-      value,
-    ];
+    const lower = name.toLowerCase();
+    const i = this.#find(lower);
+    if (i < 0) {
+      this.#keys.push(lower);
+      this.#names.push(name);
+      this.#values.push(value);
+    } else {
+      this.#names[i] = name;
+      this.#values[i] = value;
+    }
     return this;
   }
 
@@ -112,49 +130,50 @@ export class ServerResponse extends Stream {
     if (this.#head !== null) throw headersSentError("append");
     validateHeaderName(name);
     checkValue(name, value);
-    const key = name.toLowerCase();
-    const prev = this.#headers?.[key];
-    if (prev === undefined) return this.setHeader(name, value);
-    const list = Array.isArray(prev[1]) ? [...(prev[1] as string[])] : [String(prev[1])];
+    const i = this.#find(name.toLowerCase());
+    if (i < 0) return this.setHeader(name, value);
+    const prev = this.#values[i];
+    const list = Array.isArray(prev) ? [...(prev as string[])] : [String(prev)];
     if (Array.isArray(value)) list.push(...(value as string[]));
     else list.push(String(value));
-    prev[1] = list;
+    this.#values[i] = list;
     return this;
   }
 
   getHeader(name: string): HeaderValue | undefined {
     if (typeof name !== "string") throw invalidArgType("name", "of type string", name);
-    return this.#headers?.[name.toLowerCase()]?.[1];
+    const i = this.#find(name.toLowerCase());
+    return i < 0 ? undefined : this.#values[i];
   }
 
   getHeaders(): Record<string, HeaderValue> {
     const out = Object.create(null) as Record<string, HeaderValue>;
-    const h = this.#headers;
-    if (h !== null) for (const k in h) out[k] = h[k][1];
+    for (let i = 0; i < this.#keys.length; i++) out[this.#keys[i]] = this.#values[i];
     return out;
   }
 
   getHeaderNames(): string[] {
-    return this.#headers === null ? [] : Object.keys(this.#headers);
+    return this.#keys.slice();
   }
 
   getRawHeaderNames(): string[] {
-    const h = this.#headers;
-    if (h === null) return [];
-    const out: string[] = [];
-    for (const k in h) out.push(h[k][0]);
-    return out;
+    return this.#names.slice();
   }
 
   hasHeader(name: string): boolean {
     if (typeof name !== "string") throw invalidArgType("name", "of type string", name);
-    return this.#headers !== null && name.toLowerCase() in this.#headers;
+    return this.#find(name.toLowerCase()) >= 0;
   }
 
   removeHeader(name: string): void {
     if (typeof name !== "string") throw invalidArgType("name", "of type string", name);
     if (this.#head !== null) throw headersSentError("remove");
-    if (this.#headers !== null) delete this.#headers[name.toLowerCase()];
+    const i = this.#find(name.toLowerCase());
+    if (i >= 0) {
+      this.#keys.splice(i, 1);
+      this.#names.splice(i, 1);
+      this.#values.splice(i, 1);
+    }
   }
 
   /** Fixes status and headers; they go out with the first write or end. */
@@ -182,7 +201,7 @@ export class ServerResponse extends Stream {
       const o = obj as Record<string, HeaderValue>;
       for (const k in o) if (o[k] !== undefined) this.setHeader(k, o[k]);
     }
-    this.#head = flatHeaders(this.#headers);
+    this.#head = flatHeaders(this.#names, this.#values);
     return this;
   }
 
@@ -419,15 +438,17 @@ function asBytes(c: Chunk): Uint8Array {
 }
 
 /** The set headers as ops.respond's flat list, an array value as one line each. */
-function flatHeaders(h: Record<string, [string, HeaderValue]> | null): string[] {
-  if (h === null) return noHeaders;
+function flatHeaders(names: string[], values: HeaderValue[]): string[] {
+  if (names.length === 0) return noHeaders;
   const out: string[] = [];
-  for (const k in h) {
-    const [name, value] = h[k];
-    if (Array.isArray(value)) {
-      for (const v of value) out.push(name, String(v));
+  for (let i = 0; i < names.length; i++) {
+    const value = values[i];
+    if (typeof value === "string") {
+      out.push(names[i], value);
+    } else if (Array.isArray(value)) {
+      for (const v of value) out.push(names[i], String(v));
     } else {
-      out.push(name, String(value));
+      out.push(names[i], String(value));
     }
   }
   return out;
