@@ -18,6 +18,7 @@ import { clearInterval, clearTimeout, installTimers, queueMicrotask, setInterval
 import { Headers } from "./headers.ts";
 import { Request } from "./request.ts";
 import { Response } from "./response.ts";
+import { fetch } from "./fetch.ts";
 import { installServer } from "./server.ts";
 import { makeHowth, serveDefaultExport } from "./howth.ts";
 import { installHostOps, requestWorkers } from "./host.ts";
@@ -53,6 +54,7 @@ export function prepare(): void {
   defineGlobal("Headers", Headers);
   defineGlobal("Request", Request);
   defineGlobal("Response", Response);
+  defineGlobal("fetch", fetch);
   // Browser and Bun code reaches the global object as `self`, Node code as
   // `global`.
   defineGlobal("self", globalThis);

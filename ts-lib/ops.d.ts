@@ -365,6 +365,15 @@ export interface Ops {
   netTakeEvents(): number[];
   netTakeBytes(): Uint8Array;
   netTakeErrors(): string[];
+  // fetch()'s HTTP/1.1 driver (netConnect with `http: { decompress }`; loop/src/fetch_ops.rs).
+  // Its connections add two event kinds: 7 head (arg: byte length in
+  // netTakeBytes of "status\nreason\n(name\nvalue\n)*", Latin-1) and
+  // 8 response end (arg: 1 when the connection may carry another request);
+  // data events carry the body, decoded from its Content-Encoding.
+  /** Writes a request: headers flat [name, value, ...] (no host, content-length or transfer-encoding); length -1: no body, -2: chunked (fetchBodyChunk/fetchBodyEnd), else the byte length of `body`. False once over the high-water mark. Throws TypeError for a head that cannot be sent. */
+  fetchRequest(key: number, id: number, method: string, target: string, host: string, headers: string[], length: number, body: Uint8Array | string | undefined): boolean;
+  fetchBodyChunk(key: number, id: number, chunk: Uint8Array): boolean;
+  fetchBodyEnd(key: number, id: number): boolean;
   /** getaddrinfo for `hostname` (family 0, 4 or 6; hints: AI_* flags), as fsCall; the value is `[[address, family], ...]`, the error Node's fields (runtime/src/dns.rs). */
   dnsLookup(isAsync: boolean, hostname: string, family: number, hints: number): unknown;
   // Node pure built-ins (runtime/src/ops/node_*.rs; ts-lib/node/).

@@ -23,6 +23,7 @@
 mod accept;
 mod batch;
 mod client;
+mod fetch_ops;
 mod frame;
 mod http1;
 mod http_ops;
@@ -141,6 +142,7 @@ impl EventLoop {
         });
         http_ops::register(rt.isolate());
         net_ops::register(rt.isolate());
+        fetch_ops::register(rt.isolate());
         let heap_limit0 = rt.isolate().heap_stats().limit;
         Ok(EventLoop {
             poll,
