@@ -353,6 +353,75 @@ declare namespace Howth {
   /** The no-JS baseline: the server loop answers every request with `body` (text/plain), never calling JS. */
   function serveRustOnly(options: { port?: number; hostname?: string; body?: string } & ServeLimits): Server;
 
+  // ---- files (docs/files.md) ----
+
+  /**
+   * A file read lazily, as Bun.file: nothing is read or stat'ed until asked.
+   * Typed as a Blob so it goes wherever one does (`new Response(file)`),
+   * but `instanceof Blob` is false at run time.
+   */
+  interface HowthFile extends Blob {
+    /** The path as given. */
+    readonly name: string;
+    /** From the extension ("text/html;charset=utf-8"), or the `type` given; application/octet-stream if unknown. */
+    readonly type: string;
+    /** The size now (stat on each read); 0 when the file does not exist. */
+    readonly size: number;
+    /** Modification time, ms since the epoch; 0 when the file does not exist. */
+    readonly lastModified: number;
+    /** Whether a regular file is at the path. */
+    exists(): Promise<boolean>;
+    text(): Promise<string>;
+    json(): Promise<any>;
+    bytes(): Promise<Uint8Array<ArrayBuffer>>;
+    arrayBuffer(): Promise<ArrayBuffer>;
+    /** The contents in chunks, read as the stream is pulled. */
+    stream(): ReadableStream<Uint8Array<ArrayBuffer>>;
+    /** A lazily read part of the file (offsets as Blob.slice). */
+    slice(start?: number, end?: number, contentType?: string): HowthFile;
+  }
+
+  /** A lazily read file. `new Response(Howth.file(p))` answers with Range, ETag/Last-Modified (304) and HEAD handled. */
+  function file(path: string | URL, options?: { type?: string }): HowthFile;
+
+  /** Writes `data` to `dest` (created or truncated); resolves to the bytes written. */
+  function write(
+    dest: string | URL | HowthFile,
+    data: string | Blob | ArrayBuffer | ArrayBufferView | Response | HowthFile,
+  ): Promise<number>;
+
+  // ---- compression (docs/compression.md) ----
+
+  type CompressInput = string | ArrayBuffer | ArrayBufferView;
+
+  interface ZlibCompressionOptions {
+    /** 0 (store) to 9 (smallest); default 6. */
+    level?: number;
+    /**
+     * deflateSync/inflateSync: absent or -8..-15 raw deflate (the default, as Bun);
+     * 8..15 zlib-wrapped (inflate: 0 too); 24..31 gzip.
+     */
+    windowBits?: number;
+    memLevel?: number;
+    strategy?: number;
+  }
+
+  /** gzip (RFC 1952). */
+  function gzipSync(data: CompressInput, options?: ZlibCompressionOptions): Uint8Array;
+  function gunzipSync(data: CompressInput, options?: ZlibCompressionOptions): Uint8Array;
+  /** Raw deflate (RFC 1951) unless `windowBits` asks for zlib or gzip wrapping, as Bun. */
+  function deflateSync(data: CompressInput, options?: ZlibCompressionOptions): Uint8Array;
+  function inflateSync(data: CompressInput, options?: ZlibCompressionOptions): Uint8Array;
+  /** Brotli (Howth's addition); `level` is the quality, 0..11 (default 11). */
+  function brotliCompressSync(data: CompressInput, options?: { level?: number }): Uint8Array;
+  function brotliDecompressSync(data: CompressInput): Uint8Array;
+  /** Zstandard, as Bun; `level` 1..22 (default 3). */
+  function zstdCompressSync(data: CompressInput, options?: { level?: number }): Uint8Array;
+  function zstdDecompressSync(data: CompressInput): Uint8Array;
+  /** zstdCompressSync on the worker pool. */
+  function zstdCompress(data: CompressInput, options?: { level?: number }): Promise<Uint8Array>;
+  function zstdDecompress(data: CompressInput): Promise<Uint8Array>;
+
   /**
    * The shape of an entry module's default export that Howth serves
    * (`export default { fetch(req) { ... } } satisfies Howth.ServeExport`).

@@ -7,6 +7,8 @@ import { registerServer, type ServerEntry } from "./server.ts";
 import { inspect, type InspectOptions } from "./format.ts";
 import { refTimer, unrefTimer } from "./timers.ts";
 import { URL } from "./url.ts";
+import { compressionApi } from "./compression.ts";
+import { file, write } from "./file.ts";
 import { PostgresError, SQL, defaultSQL } from "./sql.ts";
 import { RedisClient, RedisError, defaultRedisClient } from "./redis.ts";
 
@@ -205,6 +207,9 @@ export function makeHowth(): object {
     exit: (code = 0) => ops.exit(code | 0),
     unrefTimer,
     refTimer,
+    ...compressionApi,
+    file,
+    write,
     // Postgres and Redis clients with Bun's shapes (sql.ts, redis.ts); the
     // default ones are made from the environment on first use.
     SQL,

@@ -287,7 +287,7 @@ export interface Ops {
   fsCall(isAsync: boolean, name: string, ...args: unknown[]): unknown;
   /** One fact about the machine for node:os (see ops/os.rs); undefined means JSON text in hostJson(). */
   osInfo(what: string): unknown;
-  /** (De)compresses all of `data` with `codec` (gzip, gunzip, deflate, inflate, deflateRaw, inflateRaw, unzip, brotliCompress, brotliDecompress), inline or on the pool, as fsCall. */
+  /** (De)compresses all of `data` with `codec` (gzip, gunzip, deflate, inflate, deflateRaw, inflateRaw, unzip, brotliCompress, brotliDecompress, zstdCompress, zstdDecompress), inline or on the pool, as fsCall. */
   zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
   /** Runs a child to its end (spec: JSON {file, args, cwd, env, timeout, killSignal, stdio}; input: its stdin), inline or on the pool, as fsCall; the value is bytes (see ops/child.rs). */
   childRun(isAsync: boolean, spec: string, input: Uint8Array | undefined): unknown;

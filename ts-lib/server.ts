@@ -20,6 +20,8 @@ import { ReadableStream } from "./streams.ts";
 import { Blob, blobBytes } from "./blob.ts";
 import { console } from "./console.ts";
 import { DOMException } from "./event.ts";
+import { HowthFile } from "./file.ts";
+import { fileAnswer } from "./file_response.ts";
 
 /** What a handler may return (besides a Response and a Promise). */
 export interface PlainResponse {
@@ -213,8 +215,27 @@ function sendResponseSlow(entry: ServerEntry, r: number, req: Request, res: Resp
     onAnswered(req);
     return;
   }
+  if (src instanceof HowthFile) {
+    body.used = true;
+    sendFile(r, req, status, headersToSend(res), src);
+    return;
+  }
   void entry;
   throw new TypeError("unsupported Response body");
+}
+
+// ---- Howth.file bodies ------------------------------------------------------
+
+/** Stats and reads on the pool, then one ops.respond (file_response.ts decides what). */
+function sendFile(r: number, req: Request, status: number, headers: ResponseHeaders, file: HowthFile): void {
+  const h = defer(r, req);
+  fileAnswer(req, status, headers, file).then(
+    (a) => {
+      ops.respond(h, a.status, a.body, a.headers.length === 0 ? undefined : a.headers);
+      onAnswered(req);
+    },
+    (e) => failed(h, req, e),
+  );
 }
 
 // ---- streamed bodies (chunked), with backpressure ------------------------------
