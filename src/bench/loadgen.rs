@@ -527,7 +527,10 @@ mod tests {
         );
         assert!(WRK_LUA.contains("HOWTH_WRK_JSON"));
         for mix in [Mix::Baseline, Mix::Limited, Mix::Json, Mix::Upload] {
-            assert!(WRK_LUA.contains(&format!("  {} = function()", mix.name())), "{mix:?}");
+            assert!(
+                WRK_LUA.contains(&format!("  {} = function()", mix.name())),
+                "{mix:?}"
+            );
         }
     }
 }
