@@ -126,12 +126,13 @@ fn run(args: &BenchHttpArgs) -> Result<ExitCode, String> {
             return Err(format!("--body-file '{}': no such file", f.display()));
         }
     }
+    if args.load == Some(Tool::Oha) && args.mix.is_some() {
+        return Err("--mix needs --load wrk: oha does not run request scripts".into());
+    }
     let needs_wrk = args.pipeline > 1 || args.mix.is_some();
     let tool = match (args.load, needs_wrk) {
         (Some(Tool::Oha), true) => {
-            return Err(
-                "--pipeline above 1 and --mix need --load wrk: oha neither pipelines nor runs scripts".into(),
-            )
+            return Err("--pipeline above 1 needs --load wrk: oha does not pipeline".into())
         }
         (Some(t), _) => t,
         (None, true) => Tool::Wrk,
