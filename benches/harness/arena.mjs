@@ -191,13 +191,53 @@ async function checkAsync(port, problems) {
   if (ms < 14) problems.push(`GET /delay/15 answered after ${ms.toFixed(1)} ms, before its 15 ms timer`);
 }
 
-/** Checks a running server against one profile; returns a list of problems, empty when right. */
+/**
+ * What the server does after answering a request that asked to close: it
+ * must close (RFC 9112 9.6) and should say `Connection: close`. A server that
+ * closes without saying so is correct, but wrk then reads the close as an
+ * error; the harness excuses those errors (see summarizeCell).
+ */
+export function closeBehaviour(port, timeoutMs = 3000) {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ port, host: "127.0.0.1" });
+    let buf = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      sock.destroy();
+      resolve({ closes: false, saysClose: false });
+    }, timeoutMs);
+    sock.on("connect", () => sock.write(req("GET", "/baseline11?a=1&b=2", { Connection: "close" })));
+    sock.on("data", (d) => (buf = Buffer.concat([buf, d])));
+    sock.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    sock.on("end", () => {
+      clearTimeout(timer);
+      sock.destroy();
+      const [res] = parseResponses(buf).responses;
+      resolve({ closes: Boolean(res), saysClose: /close/i.test(res?.headers.connection ?? "") });
+    });
+  });
+}
+
+/**
+ * Checks a running server against one profile. Returns the problems (empty
+ * when right) and, for limited-conn, whether the server closes without
+ * saying so (`silentClose`).
+ */
 export async function checkArena(port, scenario) {
   const problems = [];
+  let silentClose = false;
   try {
     switch (ARENA_SCENARIOS[scenario]?.arena) {
       case "baseline": await checkBaseline(port, problems); break;
-      case "limited": await checkBaseline(port, problems, { close: true }); break;
+      case "limited": {
+        await checkBaseline(port, problems, { close: true });
+        const { closes, saysClose } = await closeBehaviour(port);
+        if (!closes) problems.push("the connection stayed open after a request with Connection: close");
+        silentClose = closes && !saysClose;
+        break;
+      }
       case "pipelined": await checkPipelined(port, problems); break;
       case "json": await checkJson(port, problems); break;
       case "upload": await checkUpload(port, problems); break;
@@ -207,5 +247,5 @@ export async function checkArena(port, scenario) {
   } catch (err) {
     problems.push(`request failed: ${err.message}`);
   }
-  return problems;
+  return { problems, silentClose };
 }

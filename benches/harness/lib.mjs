@@ -171,7 +171,7 @@ export function ratio(value, base) {
  * non-2xx answers, a wrong response or a failed rep is flagged and never
  * counts as a win (see withRatios).
  */
-export function summarizeCell({ runtime, scenario, connections, reps, rssMb, responseProblems = [], extra = {} }) {
+export function summarizeCell({ runtime, scenario, connections, reps, rssMb, responseProblems = [], extra = {}, excuseReadErrors = null }) {
   const good = reps.filter((r) => !r.failed);
   const perRep = good.map((r) => ({
     rps: r.rps,
@@ -193,8 +193,18 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb, res
   const peaks = finite(good.map((r) => r.peakRssMb));
 
   const flags = [];
+  const notes = [];
   for (const r of reps) if (r.failed) flags.push(`rep failed: ${r.failed}`);
-  if (errors > 0) {
+  // Read errors that are only the server's silent closes of connections asked to close
+  // (at most `share` of the requests, plus one in flight per connection per rep).
+  const excused =
+    excuseReadErrors !== null &&
+    errors > 0 &&
+    Object.keys(errorKinds).every((k) => k === "read") &&
+    errors <= Math.ceil((ok + errors) * excuseReadErrors.share * 1.2) + excuseReadErrors.connections * good.length;
+  if (excused) {
+    notes.push(`${errors} read errors excused: the server closes connections asked to close without sending Connection: close, which wrk counts as errors`);
+  } else if (errors > 0) {
     const kinds = Object.entries(errorKinds).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k}: ${n}`);
     flags.push(`${errors} errors${kinds.length ? ` (${kinds.join(", ")})` : ""}`);
   }
@@ -226,6 +236,7 @@ export function summarizeCell({ runtime, scenario, connections, reps, rssMb, res
     deadlineAborted: sum("deadlineAborted"),
     perRep,
     flags,
+    notes,
     flagged: flags.length > 0,
   };
 }
@@ -390,7 +401,7 @@ function noise(c) {
 const mdEscape = (s) => String(s).replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function flagText(c) {
-  if (!c.flagged) return "ok";
+  if (!c.flagged) return c.notes?.length ? `ok (${c.notes.map(mdEscape).join("; ")})` : "ok";
   return "⚠ " + c.flags.map(mdEscape).join("; ");
 }
 

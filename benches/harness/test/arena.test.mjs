@@ -1,8 +1,8 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { ARENA_SCENARIOS, SCENARIOS, DEFAULTS, parseArgs, baselineOf } from "../lib.mjs";
-import { checkArena, exchange, expectedJson, parseResponses } from "../arena.mjs";
+import { ARENA_SCENARIOS, SCENARIOS, DEFAULTS, parseArgs, baselineOf, summarizeCell } from "../lib.mjs";
+import { checkArena, closeBehaviour, exchange, expectedJson, parseResponses } from "../arena.mjs";
 
 const DATA = [
   { id: 1, price: 2.5, quantity: 4 },
@@ -58,7 +58,7 @@ function wrongServer() {
 test("checkArena reports a server whose sums are wrong", async () => {
   const srv = await wrongServer();
   try {
-    const problems = await checkArena(srv.address().port, "arena-baseline");
+    const { problems } = await checkArena(srv.address().port, "arena-baseline");
     assert.ok(problems.length > 0);
     assert.match(problems[0], /want "\d+"/);
   } finally {
@@ -74,4 +74,36 @@ test("exchange sends pieces apart and rejects when no answer comes", async () =>
   } finally {
     srv.close();
   }
+});
+
+test("closeBehaviour tells a silent close from one that says Connection: close, and an open connection", async () => {
+  const make = (answer, close) =>
+    new Promise((resolve) => {
+      const srv = net.createServer((sock) => sock.once("data", () => (close ? sock.end(answer) : sock.write(answer))));
+      srv.listen(0, "127.0.0.1", () => resolve(srv));
+    });
+  const silent = await make("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n3", true);
+  const says = await make("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 1\r\n\r\n3", true);
+  const open = await make("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n3", false);
+  try {
+    assert.deepEqual(await closeBehaviour(silent.address().port), { closes: true, saysClose: false });
+    assert.deepEqual(await closeBehaviour(says.address().port), { closes: true, saysClose: true });
+    assert.deepEqual(await closeBehaviour(open.address().port, 300), { closes: false, saysClose: false });
+  } finally {
+    for (const s of [silent, says, open]) s.close();
+  }
+});
+
+test("summarizeCell excuses read errors of silent closes up to their share, and nothing else", () => {
+  const rep = (errorKinds) => ({ rps: 1000, cpuUsPerReq: 10, ok: 10000, errors: Object.values(errorKinds).reduce((a, b) => a + b, 0), non2xx: 0, errorKinds });
+  const excuse = { share: 0.1, connections: 50 };
+  const fine = summarizeCell({ runtime: "arena-bun", scenario: "arena-limited", connections: 50, reps: [rep({ read: 1000 })], excuseReadErrors: excuse });
+  assert.equal(fine.flagged, false);
+  assert.match(fine.notes[0], /1000 read errors excused/);
+  const tooMany = summarizeCell({ runtime: "arena-bun", scenario: "arena-limited", connections: 50, reps: [rep({ read: 5000 })], excuseReadErrors: excuse });
+  assert.equal(tooMany.flagged, true);
+  const otherKind = summarizeCell({ runtime: "arena-bun", scenario: "arena-limited", connections: 50, reps: [rep({ read: 100, timeout: 1 })], excuseReadErrors: excuse });
+  assert.equal(otherKind.flagged, true);
+  const notExcused = summarizeCell({ runtime: "arena-bun", scenario: "arena-limited", connections: 50, reps: [rep({ read: 1000 })] });
+  assert.equal(notExcused.flagged, true);
 });
