@@ -22,6 +22,41 @@ export const SCENARIOS = {
   async: { method: "GET", path: "/async", describe: 'GET /async → await, then "Hi"', contentType: "text/plain", text: "Hi" },
   echo: { method: "POST", path: "/echo", describe: "POST /echo, 16 KB body echoed back", contentType: "application/octet-stream", echo: true },
 };
+
+/**
+ * The profiles, as SCENARIOS entries: `mix` is wrk.lua's request
+ * mix, `depth` requests per round trip, `connections` the profile's own
+ * connection counts (the command line's apply to the other scenarios).
+ */
+export const ARENA_SCENARIOS = {
+  "arena-baseline": {
+    method: "GET", path: "/baseline11", mix: "baseline", connections: [50, 1000], arena: "baseline",
+    describe: "GET /baseline11?a=A&b=B → A+B, POST of C (Content-Length and chunked) → A+B+C, random values",
+  },
+  "arena-pipelined": {
+    method: "GET", path: "/pipeline", depth: 16, connections: [50], arena: "pipelined",
+    describe: 'GET /pipeline → "ok", 16 requests per round trip',
+  },
+  "arena-limited": {
+    method: "GET", path: "/baseline11", mix: "limited", connections: [50, 1000], arena: "limited",
+    describe: "the baseline requests on connections closed after about 10 requests each",
+  },
+  "arena-json": {
+    method: "GET", path: "/json/1", mix: "json", connections: [50, 1000], arena: "json",
+    describe: "GET /json/N?m=M → the first N of 50 items, each with total = price × quantity × M, and count",
+  },
+  "arena-upload": {
+    method: "POST", path: "/upload", mix: "upload", connections: [32], arena: "upload",
+    describe: "POST /upload of 500 KB, 2 MB, 10 MB and 20 MB → the bytes received, counted while streaming",
+  },
+  "arena-async": {
+    method: "GET", path: "/delay/15", connections: [10000], arena: "async",
+    describe: "GET /delay/15 → \"ok\" after a 15 ms timer, 10,000 connections open",
+  },
+};
+/** The default scenarios: the arena-* profiles run with `make bench-arena` (their own apps). */
+export const BASIC_SCENARIOS = Object.keys(SCENARIOS);
+Object.assign(SCENARIOS, ARENA_SCENARIOS);
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);
 
 /** The deterministic 16 KB request body of the echo scenario (binary, not UTF-8). */
@@ -205,7 +240,7 @@ export function baselineOf(runtime, baseline = "bun") {
 }
 
 /** Apps served by several runtimes (`<app>-<runtime>`), each compared with its own `<app>-bun`. */
-export const FAMILIES = ["hono", "nodehttp", "express", "fastify"];
+export const FAMILIES = ["hono", "nodehttp", "express", "fastify", "arena"];
 
 /**
  * Adds vsBaseline (req/s ratio) and cpuVsBaseline (CPU-per-request ratio) to
@@ -233,7 +268,7 @@ export const DEFAULTS = {
   warmup: 2,
   reps: 3,
   connections: [50, 200, 1000],
-  scenarios: SCENARIO_NAMES,
+  scenarios: BASIC_SCENARIOS,
   runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno"],
   pipeline: true,
   pipelineDepth: 16,
@@ -246,6 +281,8 @@ export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scena
 export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "c-floor"];
 // node:http apps (opt-in; `make bench-node-http`): benches/apps/node.mjs, express.cjs, fastify.cjs.
 for (const app of ["nodehttp", "express", "fastify"]) KNOWN_RUNTIMES.push(`${app}-howth`, `${app}-bun`, `${app}-node`);
+// The HttpArena-style profiles (opt-in; `make bench-arena`): benches/apps/arena.ts, arena-node.mjs.
+KNOWN_RUNTIMES.push("arena-howth", "arena-bun", "arena-deno", "arena-node");
 export const LOAD_GENERATORS = ["oha", "wrk"];
 
 export const USAGE = `usage: node benches/harness/bench.mjs [options]
@@ -254,7 +291,8 @@ export const USAGE = `usage: node benches/harness/bench.mjs [options]
   --warmup S              seconds of warm-up per cell, not measured (default ${DEFAULTS.warmup})
   --reps N                measured repetitions per cell; medians are reported (default ${DEFAULTS.reps})
   --connections A,B       connection counts (default ${DEFAULTS.connections.join(",")})
-  --scenarios A,B         of ${SCENARIO_NAMES.join(",")} (default all)
+  --scenarios A,B         of ${BASIC_SCENARIOS.join(",")} (default all), or the arena-*
+                          profiles (${Object.keys(ARENA_SCENARIOS).join(",")}) with arena-* runtimes
   --runtimes A,B          of ${KNOWN_RUNTIMES.join(",")} (default ${DEFAULTS.runtimes.join(",")});
                           hono-* run benches/apps/hono.ts, one Hono app for all three;
                           c-floor is the C epoll server in benches/floor, opt-in
@@ -538,7 +576,13 @@ export function renderSvg(results) {
   const order = results.order ?? [];
   const series = order.filter((r) => cells.some((c) => c.runtime === r));
   const groups = (results.config?.scenarios ?? []).filter((s) => cells.some((c) => c.scenario === s)).map((s) => ({ key: s, label: s }));
-  const at = (g, s) => cells.find((c) => c.scenario === g.key && c.runtime === s && c.connections === conns);
+  // A scenario with its own connection counts (the arena-* profiles) is drawn at its largest.
+  const connsFor = (g) => {
+    const own = cells.filter((c) => c.scenario === g.key).map((c) => c.connections);
+    return own.includes(conns) ? conns : Math.max(...own);
+  };
+  const at = (g, s) => cells.find((c) => c.scenario === g.key && c.runtime === s && c.connections === connsFor(g));
+  const connsText = groups.every((g) => connsFor(g) === conns) ? `at ${conns} connections` : "at each profile's largest connection count";
   const W = 980;
   const H = 380;
   const parts = [];
@@ -546,7 +590,7 @@ export function renderSvg(results) {
   parts.push(
     barChart({
       x: 0, y, width: W, height: H,
-      title: `Requests per second at ${conns} connections (higher is better)`,
+      title: `Requests per second ${connsText} (higher is better)`,
       yLabel: "requests / s (median)",
       groups, series,
       value: (g, s) => {
@@ -559,7 +603,7 @@ export function renderSvg(results) {
   parts.push(
     barChart({
       x: 0, y, width: W, height: H,
-      title: `Server CPU time per request at ${conns} connections (lower is better)`,
+      title: `Server CPU time per request ${connsText} (lower is better)`,
       yLabel: "CPU µs / request",
       groups, series,
       value: (g, s) => {
