@@ -138,7 +138,10 @@ fn decode_to_vec(text: &mut [u8], enc: Enc) -> Vec<u8> {
         // An odd last digit is dropped, as in Node.
         Enc::Hex => hex_simd::decode_to_vec(&text[..text.len() & !1]).ok(),
         // Canonical padded base64, or unpadded base64url.
-        _ => STANDARD.decode_to_vec(&*text).or_else(|_| URL_SAFE_NO_PAD.decode_to_vec(&*text)).ok(),
+        _ => STANDARD
+            .decode_to_vec(&*text)
+            .or_else(|_| URL_SAFE_NO_PAD.decode_to_vec(&*text))
+            .ok(),
     };
     strict.unwrap_or_else(|| {
         let n = decode_in_place(text, enc);
