@@ -399,6 +399,10 @@ export interface Ops {
   chdir(path: string): string | undefined;
   /** kill(2): undefined when the signal was sent, else the errno name ("ESRCH", "EPERM", "EINVAL"). */
   kill(pid: number, signal: number): string | undefined;
+  /** Starts (on) or stops catching signal `signo` for `process.on`; an errno name ("EINVAL" for SIGKILL/SIGSTOP, "ENOTSUP") when it cannot. */
+  signalListen(signo: number, on: boolean): string | undefined;
+  /** The function the loop calls with a caught signal's number. */
+  setSignalCallback(callback: (signo: number) => void): void;
   /** Routes unhandled rejections to `callback(reason, promise)` after each microtask checkpoint, instead of Rust reporting them. */
   setRejectionCallback(callback: (reason: unknown, promise: Promise<unknown>) => void): void;
   /** [used, total, limit] heap bytes as of the last microtask checkpoint. */

@@ -10,11 +10,12 @@
 //! only input it rejects falls back to the lenient loop.
 //!
 //! Both directions work in one buffer per thread, reused from call to call:
-//! a decode copies the string's bytes into it and decodes them in place (the
-//! output is never longer than the text read so far), so a large
-//! `Buffer.from(text, "base64")` allocates nothing but the result V8 makes.
-//! Fresh multi-megabyte vectors per call cost more in page faults than the
-//! decoding itself.
+//! a decode copies the string's bytes into it (one byte a character when V8
+//! stores the string so, a plain copy) and decodes them straight into the
+//! vector V8 then adopts as the Uint8Array's memory (CallArgs::return_vec):
+//! no zero-filled ArrayBuffer, no copy of the result. An encode writes its
+//! text into the other buffer. Fresh multi-megabyte scratch vectors per
+//! call cost more in page faults than the decoding itself.
 
 use std::cell::RefCell;
 
@@ -119,10 +120,33 @@ fn op_from_string<S>(_: &mut S, args: &mut CallArgs<'_>) {
         return;
     }
     with_scratch(&SCRATCH, |text| {
-        args.append_utf8(0, text);
-        let n = decode_in_place(text, enc);
-        args.return_bytes(&text[..n]);
+        // A one-byte string's Latin-1 bytes decode as its UTF-8 would: both
+        // decoders skip or stop at a byte outside their alphabet, and a
+        // non-ASCII character is such bytes in either form.
+        if !args.append_one_byte(0, text) {
+            args.append_utf8(0, text);
+        }
+        args.return_vec(decode_to_vec(text, enc));
     });
+}
+
+/// Decodes hex or base64(url) text into a new vector of exactly the
+/// decoded bytes: the strict SIMD decoders write straight into it, and only
+/// text they reject is decoded leniently, in place in `text`, and copied.
+fn decode_to_vec(text: &mut [u8], enc: Enc) -> Vec<u8> {
+    let strict = match enc {
+        // An odd last digit is dropped, as in Node.
+        Enc::Hex => hex_simd::decode_to_vec(&text[..text.len() & !1]).ok(),
+        // Canonical padded base64, or unpadded base64url.
+        _ => STANDARD
+            .decode_to_vec(&*text)
+            .or_else(|_| URL_SAFE_NO_PAD.decode_to_vec(&*text))
+            .ok(),
+    };
+    strict.unwrap_or_else(|| {
+        let n = decode_in_place(text, enc);
+        text[..n].to_vec()
+    })
 }
 
 /// Bytes to the text of a one-byte encoding (hex, base64, base64url,

@@ -33,6 +33,15 @@ pub struct NodeProcess {
     /// promise), set once a program listens for `unhandledRejection` or
     /// `uncaughtException`; until then Rust reports them itself.
     pub rejection_callback: Option<Value>,
+    /// ts-lib's function called with a signal's number when one a program
+    /// listens for (`process.on("SIGINT", ...)`) arrives.
+    pub signal_callback: Option<Value>,
+    /// The signals with listeners, one bit each (bit n: signal n).
+    pub signals_wanted: u64,
+    /// Starts catching a signal (set by the event loop, which owns the
+    /// poll the signals arrive through; see howth-loop's js_signals).
+    /// Without one, listening for a signal throws.
+    pub catch_signal: Option<Box<dyn FnMut(i32) -> std::io::Result<()>>>,
 }
 
 pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
@@ -46,6 +55,63 @@ pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
     iso.set_op("setEnv", op_set_env::<X>);
     iso.set_op("setRejectionCallback", op_set_rejection_callback::<X>);
     iso.set_op("kill", op_kill::<X>);
+    iso.set_op("setSignalCallback", op_set_signal_callback::<X>);
+    iso.set_op("signalListen", op_signal_listen::<X>);
+}
+
+fn op_set_signal_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    state.node.signal_callback = Some(args.value(0));
+}
+
+/// signalListen(signo, on): whether a program listens for signal `signo`.
+/// The first listener starts catching it at once, as Node's uv_signal_start
+/// does, so a signal sent right after `process.on` is delivered, not fatal.
+/// Returns an error code ("EINVAL" for SIGKILL/SIGSTOP, as in Node;
+/// "ENOTSUP" where the loop cannot catch it) or undefined.
+fn op_signal_listen<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    let (signo, on) = (args.int(0), args.bool(1));
+    if !(1..64).contains(&signo) {
+        return args.return_latin1(b"EINVAL");
+    }
+    let bit = 1u64 << signo;
+    let node = &mut state.node;
+    if !on {
+        node.signals_wanted &= !bit;
+        return args.return_undefined();
+    }
+    if signo == rustix::process::Signal::KILL.as_raw() || signo == rustix::process::Signal::STOP.as_raw() {
+        return args.return_latin1(b"EINVAL");
+    }
+    let Some(catch) = node.catch_signal.as_mut() else {
+        return args.return_latin1(b"ENOTSUP");
+    };
+    match catch(signo) {
+        Ok(()) => {
+            node.signals_wanted |= bit;
+            args.return_undefined();
+        }
+        Err(_) => args.return_latin1(b"ENOTSUP"),
+    }
+}
+
+impl<X: 'static> crate::Runtime<X> {
+    /// Whether a program listens for signal `signo`.
+    pub fn wants_signal(&mut self, signo: i32) -> bool {
+        (1..64).contains(&signo) && self.iso.state().node.signals_wanted & (1u64 << signo) != 0
+    }
+
+    /// Hands a caught signal to the program's `process` listeners, then runs
+    /// the ticks and microtasks they queued.
+    pub fn deliver_signal(&mut self, signo: i32) -> Result<(), crate::RuntimeError> {
+        let Some(cb) = self.iso.state().node.signal_callback.take() else {
+            return Ok(());
+        };
+        let n = self.iso.number(signo as f64);
+        let result = self.iso.call(&cb, &[&n]);
+        self.iso.state().node.signal_callback = Some(cb);
+        result.map_err(|e| self.failure(e))?;
+        self.run_microtasks()
+    }
 }
 
 fn op_set_tick_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {

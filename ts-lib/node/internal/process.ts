@@ -302,6 +302,7 @@ export function connectProcess(): void {
   // uncaught exceptions, which Node raises them as, or for `exit`); until
   // then Rust reports them itself, as it does for any other program.
   process.on("newListener", routeRejections);
+  listenForSignals();
   setFatalHook(() => {
     if (exiting) return;
     exiting = true;
@@ -312,6 +313,39 @@ export function connectProcess(): void {
     if (process.listenerCount("uncaughtException") === 0) return false;
     process.emit("uncaughtException", e, "uncaughtException");
     return true;
+  });
+}
+
+/**
+ * Signal events, as Node: the first listener for a signal's name starts
+ * catching it (at once, so a signal sent right after `process.on` reaches
+ * it; the loop delivers it between other work), the last one removed lets
+ * it take its uncaught course again (for SIGINT/SIGTERM under the CLI:
+ * the graceful shutdown). Listening does not keep the process alive.
+ */
+function listenForSignals(): void {
+  const isSignal = (event: string | symbol): event is string =>
+    typeof event === "string" && event.startsWith("SIG") && Object.hasOwn(SIGNALS, event);
+  process.on("newListener", (event: string | symbol) => {
+    if (!isSignal(event) || process.listenerCount(event) > 0) return;
+    const err = ops.signalListen(SIGNALS[event], true);
+    if (err === undefined) return;
+    if (err === "EINVAL") {
+      // Node's own fields, in its order.
+      throw Object.assign(new Error("uv_signal_start EINVAL"), { errno: -22, code: "EINVAL", syscall: "uv_signal_start" });
+    }
+    throw coded(new Error(`process.on("${event}") is not implemented in Howth: the signal cannot be caught`), "ERR_NOT_IMPLEMENTED");
+  });
+  process.on("removeListener", (event: string | symbol) => {
+    if (!isSignal(event) || process.listenerCount(event) > 0) return;
+    // Another name of the same number (SIGIOT and SIGABRT) may still listen.
+    const n = SIGNALS[event];
+    if (!Object.keys(SIGNALS).some((name) => SIGNALS[name] === n && process.listenerCount(name) > 0)) ops.signalListen(n, false);
+  });
+  ops.setSignalCallback((signo) => {
+    for (const name of Object.keys(SIGNALS)) {
+      if (SIGNALS[name] === signo && process.listenerCount(name) > 0) process.emit(name, name, signo);
+    }
   });
 }
 
