@@ -314,6 +314,13 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       const bin = base.cmd(0)[0];
       return { ...base, cmd: () => [bin, "run", file] };
     }
+    case "routes-howth":
+    case "routes-bun": {
+      // benches/apps/routes.ts: the same answers through `routes` (docs/routes.md).
+      const base = resolveRuntime(name.slice("routes-".length), { install, howth: howthOpt });
+      if (base.skip) return base;
+      return { ...base, cmd: (port) => base.honoCmd(port, path.join(APPS, "routes.ts")) };
+    }
     case "c-floor": {
       const bin = buildCFloor();
       if (!bin) return { skip: "gcc not found (benches/floor/epoll_floor.c)" };

@@ -205,7 +205,7 @@ export function baselineOf(runtime, baseline = "bun") {
 }
 
 /** Apps served by several runtimes (`<app>-<runtime>`), each compared with its own `<app>-bun`. */
-export const FAMILIES = ["hono", "nodehttp", "express", "fastify"];
+export const FAMILIES = ["hono", "nodehttp", "express", "fastify", "routes"];
 
 /**
  * Adds vsBaseline (req/s ratio) and cpuVsBaseline (CPU-per-request ratio) to
@@ -234,7 +234,7 @@ export const DEFAULTS = {
   reps: 3,
   connections: [50, 200, 1000],
   scenarios: SCENARIO_NAMES,
-  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno"],
+  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "routes-howth", "routes-bun"],
   pipeline: true,
   pipelineDepth: 16,
   pipelineConnections: 50,
@@ -243,7 +243,7 @@ export const DEFAULTS = {
   load: "oha",
 };
 export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scenarios: ["hello", "json"] };
-export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "c-floor"];
+export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "routes-howth", "routes-bun", "c-floor"];
 // node:http apps (opt-in; `make bench-node-http`): benches/apps/node.mjs, express.cjs, fastify.cjs.
 for (const app of ["nodehttp", "express", "fastify"]) KNOWN_RUNTIMES.push(`${app}-howth`, `${app}-bun`, `${app}-node`);
 export const LOAD_GENERATORS = ["oha", "wrk"];
@@ -449,6 +449,8 @@ export const COLORS = {
   "hono-howth": "#a63a1c",
   "hono-bun": "#b8901f",
   "hono-deno": "#1e7066",
+  "routes-howth": "#7a1f0a",
+  "routes-bun": "#8c6d12",
 };
 const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
