@@ -14,7 +14,7 @@ import { installWebGlobals } from "./web.ts";
 import { setWebOps } from "./web_ops.ts";
 import { installStackTraces, reportUncaught } from "./errors.ts";
 import { console } from "./console.ts";
-import { clearInterval, clearTimeout, installTimers, queueMicrotask, setInterval, setTimeout } from "./timers.ts";
+import { installTimers, queueMicrotask } from "./timers.ts";
 import { Headers } from "./headers.ts";
 import { Request } from "./request.ts";
 import { Response } from "./response.ts";
@@ -42,10 +42,6 @@ export function prepare(): void {
   installStackTraces();
 
   defineGlobal("console", console);
-  defineGlobal("setTimeout", setTimeout);
-  defineGlobal("setInterval", setInterval);
-  defineGlobal("clearTimeout", clearTimeout);
-  defineGlobal("clearInterval", clearInterval);
   defineGlobal("queueMicrotask", queueMicrotask);
   // HTML's reportError: report as uncaught, as Deno does (and exit 1).
   defineGlobal("reportError", function reportError(e: unknown): void {
@@ -59,7 +55,8 @@ export function prepare(): void {
   // `global`.
   defineGlobal("self", globalThis);
   defineGlobal("global", globalThis);
-  // Node's globals: process, Buffer, setImmediate, clearImmediate.
+  // Node's globals: process, Buffer, the timers (setTimeout returns a
+  // Timeout, as in Node and Bun), setImmediate, clearImmediate.
   installNodeGlobals(defineGlobal);
 }
 

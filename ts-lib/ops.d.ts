@@ -151,6 +151,10 @@ export interface Ops {
   urlSet(href: string, setter: string, value: string, out: Uint32Array): string | undefined;
   /** The origin of a parsed href ("null" for opaque origins). */
   urlOrigin(href: string): string;
+  /** node:url domainToASCII: a domain in punycode (an IPv4 address normalised); "" when it is not a valid host. */
+  domainToASCII(domain: string): string;
+  /** node:url domainToUnicode: a domain in Unicode; "" when it is not a valid host. */
+  domainToUnicode(domain: string): string;
   /**
    * application/x-www-form-urlencoded parse. Returns every name and value
    * laid end to end (k0 v0 k1 v1 ...) and writes [count, end0, end1, ...]
@@ -399,6 +403,14 @@ export interface Ops {
   processInfo(what: string): number | string;
   /** Changes the working directory; returns undefined, or the errno's code ("ENOENT") on failure. */
   chdir(path: string): string | undefined;
+  /** kill(2): undefined when the signal was sent, else the errno name ("ESRCH", "EPERM", "EINVAL"). */
+  kill(pid: number, signal: number): string | undefined;
+  /** Starts (on) or stops catching signal `signo` for `process.on`; an errno name ("EINVAL" for SIGKILL/SIGSTOP, "ENOTSUP") when it cannot. */
+  signalListen(signo: number, on: boolean): string | undefined;
+  /** The function the loop calls with a caught signal's number. */
+  setSignalCallback(callback: (signo: number) => void): void;
+  /** Routes unhandled rejections to `callback(reason, promise)` after each microtask checkpoint, instead of Rust reporting them. */
+  setRejectionCallback(callback: (reason: unknown, promise: Promise<unknown>) => void): void;
   /** [used, total, limit] heap bytes as of the last microtask checkpoint. */
   heapStats(): [number, number, number];
   /** Sets (a string) or removes (undefined) an environment variable of the process. */

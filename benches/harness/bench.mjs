@@ -29,6 +29,7 @@ import {
   fmtInt,
   fmtNum,
 } from "./lib.mjs";
+import { checkArena } from "./arena.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -294,6 +295,19 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       if (base.skip) return base;
       return { ...base, cmd: (port) => base.honoCmd(port, app) };
     }
+    case "arena-howth":
+    case "arena-bun":
+    case "arena-deno":
+    case "arena-node": {
+      // One web-standard app file for Howth, Bun and Deno; the same app on node:http for Node.
+      const runtime = name.slice("arena-".length);
+      if (runtime === "node") {
+        return { cmd: () => [process.execPath, path.join(APPS, "arena-node.mjs")], version: () => process.version.replace(/^v/, "") };
+      }
+      const base = resolveRuntime(runtime, { install, howth: howthOpt });
+      if (base.skip) return base;
+      return { ...base, cmd: (port) => base.honoCmd(port, path.join(APPS, "arena.ts")) };
+    }
     case "nodehttp-howth":
     case "nodehttp-bun":
     case "nodehttp-node":
@@ -416,6 +430,11 @@ async function stopServer(server) {
 /** One real request: is the answer what the scenario expects? Returns a list of problems. */
 async function checkScenario(server, scenario, rt) {
   const sc = SCENARIOS[scenario];
+  if (sc.arena) {
+    const { problems, silentClose } = await checkArena(server.port, scenario);
+    server.silentClose = silentClose;
+    return problems;
+  }
   const body = sc.method === "POST" ? echoBody() : undefined;
   try {
     const res = await fetch(`http://127.0.0.1:${server.port}${sc.path}`, {
@@ -456,7 +475,8 @@ async function measure(server, { tool, bin }, { scenario, conns, depth = 1, seco
     "--json",
   ];
   if (depth > 1) args.push("--pipeline", String(depth));
-  if (sc.method === "POST") args.push("--method", "POST", "--content-type", "application/octet-stream", "--body-file", ECHO_FILE);
+  if (sc.mix) args.push("--mix", sc.mix);
+  if (sc.method === "POST" && !sc.mix) args.push("--method", "POST", "--content-type", "application/octet-stream", "--body-file", ECHO_FILE);
   const r = await capture(MEASURER, args, (warmup + seconds + 60) * 1000);
   const last = (text) => text.trim().split("\n").slice(-1)[0] ?? "";
   try {
@@ -520,8 +540,12 @@ async function main() {
   // Tools: oha only when it loads the tables; wrk when it does or for the pipelined run.
   log("\n== tools");
   const tools = {};
+  // The arena-* profiles are always loaded by wrk (request mixes, pipelining, 10,000 connections).
+  const byWrk = (s) => Boolean(SCENARIOS[s].arena);
+  const connsOf = (s) => SCENARIOS[s].connections ?? opts.connections;
+  const needWrk = opts.scenarios.some(byWrk);
   let oha = null;
-  if (opts.load === "oha") {
+  if (opts.load === "oha" && !opts.scenarios.every(byWrk)) {
     oha = findOha(opts.install);
     if (!oha) {
       console.error("oha is required and could not be found or installed (cargo install oha --locked --root .bench-tools)");
@@ -531,15 +555,15 @@ async function main() {
     log(`oha: ${oha} (${tools.oha})`);
   }
   let wrk = null;
-  if (opts.load === "wrk" || opts.pipeline) {
+  if (opts.load === "wrk" || opts.pipeline || needWrk) {
     wrk = findWrk(opts.install);
     if (wrk) {
       tools.wrk = /wrk (\S+)/.exec(firstLine(wrk, ["-v"]) ?? "")?.[1] ?? "?";
       log(`wrk: ${wrk} (${tools.wrk})`);
     }
   }
-  if (opts.load === "wrk" && !wrk) {
-    console.error("wrk is required with --load wrk and could not be found or installed (apt-get install wrk)");
+  if ((opts.load === "wrk" || needWrk) && !wrk) {
+    console.error("wrk is required (--load wrk, the arena-* profiles) and could not be found or installed (apt-get install wrk)");
     process.exit(1);
   }
   let pipelineSkipped = null;
@@ -573,7 +597,8 @@ async function main() {
   for (const b of noBase) warn(`${b} is not being measured: the "vs Bun" columns of its family will be empty`);
 
   const nofile = Number(spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).stdout.trim());
-  const maxConns = Math.max(...opts.connections, opts.pipelineConnections);
+  const allConns = [...new Set(opts.scenarios.flatMap(connsOf))].sort((a, b) => a - b);
+  const maxConns = Math.max(...allConns, opts.pipelineConnections);
   if (Number.isFinite(nofile) && nofile < maxConns + 256) {
     warn(`open-file limit is ${nofile}, too low for ${maxConns} connections: raise it (ulimit -n 65536) or expect errors`);
   }
@@ -584,7 +609,8 @@ async function main() {
   log(`tables loaded by ${load.tool}; every run measured by ${path.relative(ROOT, MEASURER)} bench http`);
 
   const perCell = opts.warmup + opts.reps * opts.duration;
-  const nCells = order.length * opts.scenarios.length * opts.connections.length;
+  const cellsPerRuntime = opts.scenarios.reduce((n, s) => n + connsOf(s).length, 0);
+  const nCells = order.length * cellsPerRuntime;
   const pipeS = pipeline ? order.length * (opts.warmup + opts.reps * opts.duration) : 0;
   log(`\n== ${nCells} cells × ${perCell} s + pipelined ${pipeS} s: about ${Math.ceil((nCells * (perCell + 0.5) + pipeS + order.length * 2) / 60)} min`);
 
@@ -601,14 +627,16 @@ async function main() {
       warn(`${name} did not start: ${err.message}`);
       skipped.push({ runtime: name, reason: `did not start: ${err.short ?? err.message}` });
       delete runtimes[name];
-      cellNo += opts.scenarios.length * opts.connections.length;
+      cellNo += cellsPerRuntime;
       continue;
     }
     log(`listening on port ${server.port}, pid ${server.pid}`);
     for (const scenario of opts.scenarios) {
       const problems = await checkScenario(server, scenario, rt);
       if (problems.length) warn(`${name} ${scenario}: wrong response: ${problems.join("; ")}`);
-      for (const conns of opts.connections) {
+      const sc = SCENARIOS[scenario];
+      const cellLoad = byWrk(scenario) ? { tool: "wrk", bin: wrk, ext: "txt" } : load;
+      for (const conns of connsOf(scenario)) {
         cellNo++;
         const tag = `[${cellNo}/${nCells}] ${name.padEnd(10)} ${scenario.padEnd(6)} c=${String(conns).padEnd(4)}`;
         if (server.exited !== null) {
@@ -621,12 +649,15 @@ async function main() {
           // The cell's warm-up comes before its first rep, in the same run.
           const warmup = i === 0 ? opts.warmup : 0;
           if (warmup > 0) log(`${tag} warm-up ${warmup} s`);
-          const raw = path.join(rawDir, `${name}-${scenario}-c${conns}-rep${i + 1}.${load.ext}`);
-          const r = await measure(server, load, { scenario, conns, seconds: opts.duration, warmup }, raw);
+          const raw = path.join(rawDir, `${name}-${scenario}-c${conns}-rep${i + 1}.${cellLoad.ext}`);
+          const r = await measure(server, cellLoad, { scenario, conns, depth: sc.depth ?? 1, seconds: opts.duration, warmup }, raw);
           reps.push(r);
           log(`${tag} rep ${i + 1}/${opts.reps}: ${repLine(r)}`);
         }
-        const cell = summarizeCell({ runtime: name, scenario, connections: conns, reps, responseProblems: problems });
+        // limited-conn closes every 10th request's connection: a server that closes without
+        // saying `Connection: close` gets one wrk read error per close, excused (see summarizeCell).
+        const excuseReadErrors = sc.arena === "limited" && server.silentClose ? { share: 0.1, connections: conns } : null;
+        const cell = summarizeCell({ runtime: name, scenario, connections: conns, reps, responseProblems: problems, excuseReadErrors });
         cells.push(cell);
         log(
           `${tag} => ${fmtInt(cell.rps)} req/s, ${fmtNum(cell.cpuUsPerReq, 1)} CPU µs/req, RSS ${fmtNum(cell.rssMb, 1)} MB` +
@@ -663,7 +694,7 @@ async function main() {
       duration: opts.duration,
       warmup: opts.warmup,
       reps: opts.reps,
-      connections: opts.connections,
+      connections: allConns,
       scenarios: opts.scenarios,
       quick: opts.quick,
       load: opts.load,

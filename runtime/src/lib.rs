@@ -451,6 +451,19 @@ impl<X: 'static> Runtime<X> {
         if let Some(code) = self.iso.state().exit_code {
             return Err(RuntimeError::Exit(code));
         }
+        // node:process listens: each unhandled rejection goes to JS (the
+        // `unhandledRejection` event), whose listeners may queue more work.
+        // One at a time: the checkpoint runs again after each, so the ticks
+        // and reactions a listener queues run before the next event.
+        if let Some(cb) = self.iso.state().node.rejection_callback.take() {
+            let taken = self.iso.take_unhandled_rejection_values();
+            let result = taken.map(|(promise, reason)| self.iso.call(&cb, &[&reason, &promise]));
+            self.iso.state().node.rejection_callback = Some(cb);
+            if let Some(result) = result {
+                result.map(drop).map_err(|e| self.failure(e))?;
+                return self.run_microtasks();
+            }
+        }
         if let Some(mut e) = self.iso.take_unhandled_rejection() {
             e.message = format!("(in promise) {}", e.message);
             if let Some(stack) = e.stack.take() {

@@ -8,6 +8,7 @@ pub mod fs;
 pub mod host;
 pub mod node_buffer;
 pub mod node_process;
+pub mod node_url;
 pub mod os;
 pub mod postgres;
 pub mod redis;
@@ -27,4 +28,5 @@ pub fn register_web<S: 'static>(iso: &mut Isolate<S>) {
     url::register(iso);
     encoding::register(iso);
     urlpattern::register(iso);
+    node_url::register(iso);
 }
