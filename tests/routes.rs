@@ -64,10 +64,19 @@ fn app() -> (Server, TempScript) {
 #[test]
 fn params_precedence_and_wildcards() {
     let (server, _script) = app();
-    assert_eq!(get(&server, "/users/42"), (200, r#"{"id":"42","keys":["id"]}"#.into()));
+    assert_eq!(
+        get(&server, "/users/42"),
+        (200, r#"{"id":"42","keys":["id"]}"#.into())
+    );
     // Percent-decoded, the query is not part of the match.
-    assert_eq!(get(&server, "/users/a%20b?x=1"), (200, r#"{"id":"a b","keys":["id"]}"#.into()));
-    assert_eq!(get(&server, "/users/7/posts/9"), (200, r#"{"id":"7","post":"9"}"#.into()));
+    assert_eq!(
+        get(&server, "/users/a%20b?x=1"),
+        (200, r#"{"id":"a b","keys":["id"]}"#.into())
+    );
+    assert_eq!(
+        get(&server, "/users/7/posts/9"),
+        (200, r#"{"id":"7","post":"9"}"#.into())
+    );
     assert_eq!(get(&server, "/users/me"), (200, "literal beats parameter".into()));
     assert_eq!(get(&server, "/a/b/c"), (200, "abc".into()));
     // The literal branch cannot finish /a/b/d: the parameter branch can.
@@ -76,11 +85,20 @@ fn params_precedence_and_wildcards() {
     assert_eq!(get(&server, "/static/css/x.css"), (200, "static tree".into()));
     assert_eq!(get(&server, "/static/"), (200, "static tree".into()));
     // Not below /static/, and a trailing slash is another path.
-    assert_eq!(get(&server, "/static"), (404, "fetch GET /static params=unset".into()));
-    assert_eq!(get(&server, "/about/"), (404, "fetch GET /about/ params=unset".into()));
+    assert_eq!(
+        get(&server, "/static"),
+        (404, "fetch GET /static params=unset".into())
+    );
+    assert_eq!(
+        get(&server, "/about/"),
+        (404, "fetch GET /about/ params=unset".into())
+    );
     assert_eq!(get(&server, "/about"), (200, "about".into()));
     // An empty segment is not a parameter value.
-    assert_eq!(get(&server, "/users/"), (404, "fetch GET /users/ params=unset".into()));
+    assert_eq!(
+        get(&server, "/users/"),
+        (404, "fetch GET /users/ params=unset".into())
+    );
 }
 
 #[test]
@@ -102,18 +120,33 @@ fn static_responses_method_maps_and_handlers() {
     );
     assert_eq!((r.status, r.text()), (201, "made bolt".into()));
     // GET answers HEAD: no body, same status.
-    let r = request(&server, "HEAD /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", true);
+    let r = request(
+        &server,
+        "HEAD /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        true,
+    );
     assert_eq!(r.status, 200);
     assert!(r.body.is_empty());
     // A method the map lacks goes to fetch, which exists here.
-    let r = request(&server, "DELETE /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false);
-    assert_eq!((r.status, r.text()), (404, "fetch DELETE /items params=unset".into()));
+    let r = request(
+        &server,
+        "DELETE /items HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        false,
+    );
+    assert_eq!(
+        (r.status, r.text()),
+        (404, "fetch DELETE /items params=unset".into())
+    );
 
     assert_eq!(get(&server, "/async"), (200, "later".into()));
     assert_eq!(get(&server, "/this"), (200, "the default export".into()));
     let r = server.get("/file");
     assert_eq!((r.status, r.text()), (200, "<p>page</p>".into()));
-    assert!(r.header("content-type").unwrap().starts_with("text/html"), "{:?}", r.headers);
+    assert!(
+        r.header("content-type").unwrap().starts_with("text/html"),
+        "{:?}",
+        r.headers
+    );
 }
 
 #[test]
@@ -129,7 +162,11 @@ export default {
     );
     assert_eq!(server.get("/only").text(), "got");
     assert_eq!(server.get("/elsewhere").status, 404);
-    let r = request(&server, "POST /only HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false);
+    let r = request(
+        &server,
+        "POST /only HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        false,
+    );
     assert_eq!(r.status, 405);
     assert_eq!(r.header("allow"), Some("GET, PUT, HEAD"));
 }
@@ -139,7 +176,10 @@ fn a_bad_table_is_refused_at_start_with_the_pattern_and_reason() {
     for (routes, want) in [
         (r#"{ "/a/*/b": () => new Response("x") }"#, "/a/*/b"),
         (r#"{ "nope": () => new Response("x") }"#, "nope"),
-        (r#"{ "/a/:id": () => new Response("x"), "/a/:name/b": () => new Response("y") }"#, "/a/:name/b"),
+        (
+            r#"{ "/a/:id": () => new Response("x"), "/a/:name/b": () => new Response("y") }"#,
+            "/a/:name/b",
+        ),
         (r#"{ "/x": 42 }"#, "/x"),
         (r#"{ "/x": { FETCH: () => new Response("x") } }"#, "FETCH"),
     ] {
