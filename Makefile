@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-node-http bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean bench-db bench-arena
+.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-node-http bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean bench-db bench-arena bench-proxy
 
 deps:
 	@bash scripts/deps.sh
@@ -61,6 +61,11 @@ bench-node-http: build
 # (benches/db/run.mjs; docs/sql.md#benchmarks).
 bench-db: build
 	node benches/db/run.mjs $(BENCH_ARGS)
+
+# fetch() in a handler: benches/apps/proxy.ts on Howth, Bun and Deno, each request fetching a
+# small JSON from one local upstream (benches/floor/epoll_floor.c json), 50 and 200 connections.
+bench-proxy: build
+	node benches/harness/bench.mjs --runtimes proxy-howth,proxy-bun,proxy-deno --scenarios proxy --no-pipeline $(BENCH_ARGS)
 
 # The HttpArena-style profiles (benches/apps/arena.ts, arena-node.mjs) on Howth, Bun,
 # Deno and Node, same run, each validated before it is timed (docs/benchmarks.md).

@@ -78,8 +78,9 @@ export function bootstrap(o: Ops): Hooks {
  * (`export default { port?, hostname?, fetch(req) }`, as Bun and Deno do).
  */
 function afterMain(ns: Record<string, unknown>): void {
-  const def = ns.default as { fetch?: unknown } | null | undefined;
-  if (def === null || typeof def !== "object" || typeof def.fetch !== "function") return;
+  const def = ns.default as { fetch?: unknown; routes?: unknown } | null | undefined;
+  if (def === null || typeof def !== "object") return;
+  if (typeof def.fetch !== "function" && (typeof def.routes !== "object" || def.routes === null)) return;
   try {
     requestWorkers(def);
     serveDefaultExport(def as Parameters<typeof serveDefaultExport>[0]);

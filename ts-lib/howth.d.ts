@@ -97,6 +97,17 @@ declare namespace Howth {
     shutdownTimeoutMs?: number;
   }
 
+  /** A request a route with parameters answers: `/users/:id` gives `req.params.id`. */
+  interface RoutedRequest extends Request {
+    readonly params: Record<string, string>;
+  }
+  type RouteHandler = (req: RoutedRequest, server: Server) => HandlerResult | Promise<HandlerResult>;
+  /** A static Response (sent as is to every request), a handler or a file. */
+  type RouteValue = Response | RouteHandler | HowthFile;
+  type RouteMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE";
+  /** Bun.serve's route table: `/`, `/users/:id`, `/static/*` to a value or a map of methods (docs/routes.md). */
+  type Routes = Record<string, RouteValue | Partial<Record<RouteMethod, RouteValue>>>;
+
   interface ServeOptions extends ServeLimits {
     /** Port to listen on; 0 picks a free one. Default: --port / PORT, else 3000. */
     port?: number;
@@ -109,6 +120,8 @@ declare namespace Howth {
     onError?: (error: unknown) => HandlerResult | Promise<HandlerResult>;
     /** Called once listening, instead of printing "Listening on http://HOST:PORT/". */
     onListen?: (addr: { hostname: string; port: number }) => void;
+    /** Matched in Rust before `fetch`; unmatched requests go to `fetch` (404 without one). */
+    routes?: Routes;
   }
 
   interface Server {
@@ -133,6 +146,7 @@ declare namespace Howth {
    * onListen is given.
    */
   function serve(options: ServeOptions & { fetch: Handler }): Server;
+  function serve(options: ServeOptions & { routes: Routes }): Server;
   function serve(options: ServeOptions, handler: Handler): Server;
   function serve(handler: Handler): Server;
 
@@ -427,7 +441,8 @@ declare namespace Howth {
    * (`export default { fetch(req) { ... } } satisfies Howth.ServeExport`).
    */
   interface ServeExport extends ServeOptions {
-    fetch: Handler;
+    /** Required unless `routes` is given. */
+    fetch?: Handler;
     /**
      * Threads serving this export, each with its own isolate and its own
      * socket on the shared port (SO_REUSEPORT); "auto" is one per core.

@@ -292,6 +292,12 @@ export interface Ops {
   /** One fact about the machine for node:os (see ops/os.rs); undefined means JSON text in hostJson(). */
   osInfo(what: string): unknown;
   /** (De)compresses all of `data` with `codec` (gzip, gunzip, deflate, inflate, deflateRaw, inflateRaw, unzip, brotliCompress, brotliDecompress, zstdCompress, zstdDecompress), inline or on the pool, as fsCall. */
+  /** A route table from patterns joined by "\n" (route i is the i-th); its id. Throws a TypeError naming a bad pattern (ops/router.rs). */
+  routerNew(patterns: string): number;
+  /** The index of the route of table `id` matching a request target, or -1; the parameters wait for routerParams. */
+  routerMatch(id: number, target: string): number;
+  /** The last match's parameter values, decoded, in its pattern's order. */
+  routerParams(): string[];
   zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
   /** Runs a child to its end (spec: JSON {file, args, cwd, env, timeout, killSignal, stdio}; input: its stdin), inline or on the pool, as fsCall; the value is bytes (see ops/child.rs). */
   childRun(isAsync: boolean, spec: string, input: Uint8Array | undefined): unknown;

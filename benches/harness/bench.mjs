@@ -10,7 +10,7 @@
 //   node benches/harness/bench.mjs [--quick] [--load oha|wrk] [--help]
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -147,6 +147,8 @@ function pinning(cores) {
   spawnSync(taskset, ["-a", "-p", "-c", loadCpus, String(process.pid)], { stdio: "ignore" });
   return {
     server: [taskset, "-c", "0"],
+    // The proxy scenario's upstream shares the load generator's CPUs, never the server's.
+    upstream: [taskset, "-c", loadCpus],
     text: `server on CPU 0, load generator on CPU ${loadCpus} (taskset)`,
     loadThreads: cores - 1,
   };
@@ -200,8 +202,8 @@ function findWrk(install) {
 
 function buildCFloor() {
   const out = path.join(TOOLS, "epoll_floor");
-  if (existsSync(out)) return out;
   const src = path.join(ROOT, "benches/floor/epoll_floor.c");
+  if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) return out;
   if (!which("gcc")) return null;
   mkdirSync(TOOLS, { recursive: true });
   runVisible("gcc", ["-O2", "-o", out, src]);
@@ -308,6 +310,15 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       if (base.skip) return base;
       return { ...base, cmd: (port) => base.honoCmd(port, path.join(APPS, "arena.ts")) };
     }
+    case "proxy-howth":
+    case "proxy-bun":
+    case "proxy-deno": {
+      // benches/apps/proxy.ts; UPSTREAM is set once the shared upstream runs (main).
+      const base = resolveRuntime(name.slice("proxy-".length), { install, howth: howthOpt });
+      if (base.skip) return base;
+      if (!buildCFloor()) return { skip: "gcc not found: the upstream is benches/floor/epoll_floor.c" };
+      return { ...base, proxy: true, cmd: (port) => base.honoCmd(port, path.join(APPS, "proxy.ts")) };
+    }
     case "nodehttp-howth":
     case "nodehttp-bun":
     case "nodehttp-node":
@@ -327,6 +338,13 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       // `howth run file` and `bun run file` alike.
       const bin = base.cmd(0)[0];
       return { ...base, cmd: () => [bin, "run", file] };
+    }
+    case "routes-howth":
+    case "routes-bun": {
+      // benches/apps/routes.ts: the same answers through `routes` (docs/routes.md).
+      const base = resolveRuntime(name.slice("routes-".length), { install, howth: howthOpt });
+      if (base.skip) return base;
+      return { ...base, cmd: (port) => base.honoCmd(port, path.join(APPS, "routes.ts")) };
     }
     case "c-floor": {
       const bin = buildCFloor();
@@ -607,6 +625,15 @@ async function main() {
   const pipeS = pipeline ? order.length * (opts.warmup + opts.reps * opts.duration) : 0;
   log(`\n== ${nCells} cells × ${perCell} s + pipelined ${pipeS} s: about ${Math.ceil((nCells * (perCell + 0.5) + pipeS + order.length * 2) / 60)} min`);
 
+  // One upstream for every proxy-* runtime: the C floor answering a small JSON.
+  let upstream = null;
+  if (order.some((n) => runtimes[n].proxy)) {
+    const floor = buildCFloor();
+    upstream = await startServer("upstream", { cmd: (port) => [floor, String(port), "json"] }, { server: pin.upstream ?? [] }, rawDir);
+    for (const n of order) if (runtimes[n].proxy) runtimes[n].env = { ...(runtimes[n].env ?? {}), UPSTREAM: `http://127.0.0.1:${upstream.port}/` };
+    log(`upstream: benches/floor/epoll_floor.c json on port ${upstream.port}, pid ${upstream.pid}${pin.upstream ? `, ${pin.upstream.join(" ")}` : ""}`);
+  }
+
   const cells = [];
   const pipelined = [];
   let cellNo = 0;
@@ -679,6 +706,8 @@ async function main() {
     if (server.exited !== null) warn(`${name} exited during the run (${server.exited}); see ${path.relative(ROOT, server.logFile)}`);
     await stopServer(server);
   }
+
+  if (upstream) await stopServer(upstream);
 
   const results = {
     date: new Date().toISOString(),

@@ -54,8 +54,15 @@ export const ARENA_SCENARIOS = {
     describe: "GET /delay/15 → \"ok\" after a 15 ms timer, 10,000 connections open",
   },
 };
+/** The upstream's answer in the proxy scenario (benches/floor/epoll_floor.c, json mode). */
+export const UPSTREAM_JSON = { id: 42, name: "upstream", tags: ["a", "b"], ok: true };
+SCENARIOS.proxy = {
+  method: "GET", path: "/", connections: [50, 200], contentType: "application/json", json: UPSTREAM_JSON, proxy: true,
+  describe: "GET / → the handler fetches a small JSON from a local upstream and answers with it",
+};
+
 /** The default scenarios: the arena-* profiles run with `make bench-arena` (their own apps). */
-export const BASIC_SCENARIOS = Object.keys(SCENARIOS);
+export const BASIC_SCENARIOS = Object.keys(SCENARIOS).filter((s) => !SCENARIOS[s].proxy);
 Object.assign(SCENARIOS, ARENA_SCENARIOS);
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);
 
@@ -251,7 +258,7 @@ export function baselineOf(runtime, baseline = "bun") {
 }
 
 /** Apps served by several runtimes (`<app>-<runtime>`), each compared with its own `<app>-bun`. */
-export const FAMILIES = ["hono", "nodehttp", "express", "fastify", "arena"];
+export const FAMILIES = ["hono", "nodehttp", "express", "fastify", "routes", "arena", "proxy"];
 
 /**
  * Adds vsBaseline (req/s ratio) and cpuVsBaseline (CPU-per-request ratio) to
@@ -280,7 +287,7 @@ export const DEFAULTS = {
   reps: 3,
   connections: [50, 200, 1000],
   scenarios: BASIC_SCENARIOS,
-  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno"],
+  runtimes: ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "routes-howth", "routes-bun"],
   pipeline: true,
   pipelineDepth: 16,
   pipelineConnections: 50,
@@ -289,11 +296,13 @@ export const DEFAULTS = {
   load: "oha",
 };
 export const QUICK = { duration: 3, warmup: 1, reps: 1, connections: [50], scenarios: ["hello", "json"] };
-export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "c-floor"];
+export const KNOWN_RUNTIMES = ["howth", "howth-web", "howth-nojs", "bun", "deno", "node", "hono-howth", "hono-bun", "hono-deno", "routes-howth", "routes-bun", "c-floor"];
 // node:http apps (opt-in; `make bench-node-http`): benches/apps/node.mjs, express.cjs, fastify.cjs.
 for (const app of ["nodehttp", "express", "fastify"]) KNOWN_RUNTIMES.push(`${app}-howth`, `${app}-bun`, `${app}-node`);
 // The HttpArena-style profiles (opt-in; `make bench-arena`): benches/apps/arena.ts, arena-node.mjs.
 KNOWN_RUNTIMES.push("arena-howth", "arena-bun", "arena-deno", "arena-node");
+// fetch() through the loop (opt-in; `make bench-proxy`): benches/apps/proxy.ts against one local upstream.
+KNOWN_RUNTIMES.push("proxy-howth", "proxy-bun", "proxy-deno");
 export const LOAD_GENERATORS = ["oha", "wrk"];
 
 export const USAGE = `usage: node benches/harness/bench.mjs [options]
@@ -498,6 +507,8 @@ export const COLORS = {
   "hono-howth": "#a63a1c",
   "hono-bun": "#b8901f",
   "hono-deno": "#1e7066",
+  "routes-howth": "#7a1f0a",
+  "routes-bun": "#8c6d12",
 };
 const xml = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 

@@ -254,6 +254,7 @@ impl<X: 'static> Runtime<X> {
         ops::fs::register(&mut iso);
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
+        ops::router::register(&mut iso);
         ops::crypto::register(&mut iso);
         broadcast::register(&mut iso);
         ops::child::register(&mut iso);

@@ -107,3 +107,13 @@ test("summarizeCell excuses read errors of silent closes up to their share, and 
   const notExcused = summarizeCell({ runtime: "arena-bun", scenario: "arena-limited", connections: 50, reps: [rep({ read: 1000 })] });
   assert.equal(notExcused.flagged, true);
 });
+
+test("the proxy scenario is opt-in, expects the upstream's JSON and is compared within its family", async () => {
+  const { checkResponse, UPSTREAM_JSON } = await import("../lib.mjs");
+  assert.ok(!DEFAULTS.scenarios.includes("proxy"));
+  assert.equal(baselineOf("proxy-howth"), "proxy-bun");
+  const body = new TextEncoder().encode(JSON.stringify(UPSTREAM_JSON));
+  assert.deepEqual(checkResponse("proxy", { status: 200, contentType: "application/json", body }), []);
+  const wrong = new TextEncoder().encode(JSON.stringify({ ...UPSTREAM_JSON, id: 1 }));
+  assert.equal(checkResponse("proxy", { status: 200, contentType: "application/json", body: wrong }).length, 1);
+});

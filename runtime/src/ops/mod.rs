@@ -12,6 +12,7 @@ pub mod node_url;
 pub mod os;
 pub mod postgres;
 pub mod redis;
+pub mod router;
 pub mod strings_out;
 pub mod timers;
 pub mod url;
