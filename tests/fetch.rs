@@ -133,7 +133,10 @@ impl Upstream {
 
 fn serve(mut s: TcpStream, port: u16, gate: Arc<Mutex<bool>>) {
     let mut r = BufReader::new(s.try_clone().unwrap());
+    // Requests this connection answered before the current one.
+    let mut answered = 0;
     while let Some(req) = read_request(&mut r) {
+        answered += 1;
         let header = |n: &str| {
             req.headers
                 .iter()
@@ -238,6 +241,15 @@ fn serve(mut s: TcpStream, port: u16, gate: Arc<Mutex<bool>>) {
             "/release" => {
                 *gate.lock().unwrap() = true;
                 respond(&mut s, "200 OK", &[], b"released");
+            }
+            // Answers on a fresh connection only: on a reused one it reads
+            // the request and closes, as a server whose idle timeout fired
+            // as the request came.
+            "/stale" => {
+                if answered > 1 {
+                    return;
+                }
+                respond(&mut s, "200 OK", &[], b"fresh");
             }
             "/big" => {
                 let body = vec![b'b'; 8 << 20];
@@ -468,6 +480,38 @@ console.log((await (await fetch(base + "/json")).json()).ok);
         up.accepted.load(Ordering::SeqCst),
         2,
         "a cancelled body's connection is not reused"
+    );
+}
+
+#[test]
+fn a_reused_connection_closed_by_the_server_is_retried_once_for_idempotent_requests() {
+    let up = Upstream::start();
+    let base = format!("http://127.0.0.1:{}", up.port);
+    let out = run_script(&format!(
+        r#"
+const base = "{base}";
+const show = async (what, init) => {{
+  try {{ const r = await fetch(base + "/stale", init); console.log(what, r.status, await r.text()); }}
+  catch (e) {{ console.log(what, e.name, e.cause?.code); }}
+}};
+await show("first:");
+await show("reused GET:");
+await show("reused PUT:", {{ method: "PUT", body: "again" }});
+await show("reused POST:", {{ method: "POST", body: "once" }});
+"#
+    ));
+    assert_eq!(
+        out,
+        "first: 200 fresh
+reused GET: 200 fresh
+reused PUT: 200 fresh
+reused POST: TypeError ECONNRESET
+"
+    );
+    assert_eq!(
+        up.accepted.load(Ordering::SeqCst),
+        3,
+        "the GET and the PUT each moved to a new connection; the POST was not sent again"
     );
 }
 

@@ -154,6 +154,19 @@ interface ExchangeOptions {
   tls: TlsInit | undefined;
   decompress: boolean;
   redirected: boolean;
+  /** This is the one retry of a request whose reused connection was gone. */
+  retried?: boolean;
+}
+
+/** Methods a server must treat as safe to receive twice (RFC 9110 9.2.2). */
+function idempotent(method: string): boolean {
+  return method === "GET" || method === "HEAD" || method === "OPTIONS" || method === "PUT" || method === "DELETE";
+}
+
+/** The connection went away before any response byte: nothing was answered. */
+function connectionLost(err: unknown): boolean {
+  const code = ((err as { cause?: { code?: unknown } })?.cause)?.code;
+  return code === "ECONNRESET" || code === "EPIPE";
 }
 
 /** One request and its response (no redirects). */
@@ -166,6 +179,10 @@ async function exchange(
 ): Promise<Response> {
   const { list, host } = headerList(headers, url);
   const pc: PooledConnection = await acquire(url, o.tls, o.decompress, o.signal);
+  // An idle pooled connection the server closed just as this request was
+  // written fails before its head; a request that is safe to repeat (and
+  // whose body can be sent again) is then sent once more on a new one.
+  const retriable = pc.reused && o.retried !== true && idempotent(method) && !(body instanceof ReadableStream);
   return new Promise<Response>((resolve, reject) => {
     let settled = false;
     let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -175,6 +192,12 @@ async function exchange(
       if (done) return;
       done = true;
       discard(pc);
+      if (!settled && retriable && connectionLost(reason)) {
+        settled = true;
+        o.signal.removeEventListener("abort", onAbort);
+        resolve(exchange(url, method, headers, body, { ...o, retried: true }));
+        return;
+      }
       if (!settled) {
         settled = true;
         reject(reason);

@@ -27,6 +27,8 @@ export interface Exchange {
 export interface PooledConnection {
   conn: Connection;
   exchange: Exchange | null;
+  /** Taken from the idle list: the server may have closed it meanwhile. */
+  reused: boolean;
   /** Resolves when the output drained after a refused write. */
   drained(): Promise<void>;
 }
@@ -92,6 +94,7 @@ function openConnection(pool: Pool, url: URL, tls: TlsInit | undefined, decompre
         const entry = {
           pool,
           exchange: null,
+          reused: false,
           idleTimer: 0,
           dead: false,
           drainWaiters: [],
@@ -174,6 +177,7 @@ export function acquire(
   if (idle !== undefined) {
     clearTimeout(idle.idleTimer);
     idle.conn.ref(true);
+    idle.reused = true;
     return Promise.resolve(idle);
   }
   if (pool.open < MAX_PER_ORIGIN) return openCounted(pool);
@@ -213,6 +217,7 @@ export function release(pc: PooledConnection): void {
   e.exchange = null;
   const w = e.pool.waiting.shift();
   if (w !== undefined) {
+    e.reused = false;
     w.resolve(e);
     return;
   }
