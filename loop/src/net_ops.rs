@@ -204,8 +204,12 @@ fn op_take_events(state: &mut State, args: &mut CallArgs<'_>) {
 /// This turn's data, every data event's bytes one after the other.
 fn op_take_bytes(state: &mut State, args: &mut CallArgs<'_>) {
     let events = &mut state.ext.clients.delivering;
-    args.return_bytes(events.bytes());
-    events.clear_bytes();
+    if events.hand_over() {
+        args.return_vec(events.take_bytes());
+    } else {
+        args.return_bytes(events.bytes());
+        events.clear_bytes();
+    }
 }
 
 /// This turn's error texts: "CODE message".

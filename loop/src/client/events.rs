@@ -28,6 +28,10 @@ pub enum Kind {
     ResponseEnd = 8,
 }
 
+/// Room a fresh turn buffer starts with: a connection's per-turn read cap
+/// plus a read, so a turn of body bytes never reallocates (and copies).
+const FRESH_CAPACITY: usize = 320 * 1024;
+
 /// The events of a turn.
 #[derive(Default)]
 pub struct ClientEvents {
@@ -48,12 +52,32 @@ impl ClientEvents {
         if data.is_empty() {
             return;
         }
-        self.bytes.extend_from_slice(data);
-        self.push(id, Kind::Data, data.len());
+        self.bytes_event(id, Kind::Data, data);
+    }
+
+    /// The turn's buffer, for a decoder to append body bytes to in place
+    /// (one copy fewer); `data_since` then records them as a data event.
+    pub fn bytes_mut(&mut self) -> &mut Vec<u8> {
+        if self.bytes.capacity() == 0 {
+            self.bytes.reserve(FRESH_CAPACITY);
+        }
+        &mut self.bytes
+    }
+
+    /// A data event for the bytes appended since the buffer's length was `from`.
+    pub fn data_since(&mut self, id: u64, from: usize) {
+        let n = self.bytes.len() - from;
+        if n > 0 {
+            self.push(id, Kind::Data, n);
+        }
     }
 
     /// An event whose argument is a length of bytes in the turn's buffer.
     pub fn bytes_event(&mut self, id: u64, kind: Kind, data: &[u8]) {
+        if self.bytes.capacity() == 0 {
+            // The last turn's buffer went to JS.
+            self.bytes.reserve(FRESH_CAPACITY.max(data.len()));
+        }
         self.bytes.extend_from_slice(data);
         self.push(id, kind, data.len());
     }
@@ -77,6 +101,21 @@ impl ClientEvents {
     /// (the caller copies them into JS).
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// Whether JS should get the turn's buffer itself (`take_bytes`)
+    /// rather than a copy: when it is mostly full, as with a body streaming
+    /// in at full speed, which then moves from the read buffer into V8 with
+    /// one copy and no zero-fill. Small turns (the proxy case) are copied:
+    /// cheaper than an allocation per turn, and the chunks JS keeps do not
+    /// pin a mostly empty buffer.
+    pub fn hand_over(&self) -> bool {
+        self.bytes.len() * 2 >= self.bytes.capacity() && self.bytes.len() >= FRESH_CAPACITY / 4
+    }
+
+    /// The turn's bytes themselves, for JS to own (see `hand_over`).
+    pub fn take_bytes(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.bytes)
     }
 
     pub fn clear_bytes(&mut self) {

@@ -89,20 +89,23 @@ impl Http {
                 decompress,
                 ..
             } = self;
-            let (used, event) = decoder
-                .decode(&input[at..], body)
-                .map_err(|e| framing_error(&e))?;
+            let decoding = if content.is_some() {
+                decoder.decode(&input[at..], body)
+            } else {
+                // An identity body goes straight into the turn's buffer for JS.
+                let buf = cx.events.bytes_mut();
+                let from = buf.len();
+                let r = decoder.decode(&input[at..], buf);
+                cx.events.data_since(cx.id, from);
+                r
+            };
+            let (used, event) = decoding.map_err(|e| framing_error(&e))?;
             at += used;
-            if !body.is_empty() {
-                match content.as_mut() {
-                    Some(c) => {
-                        c.write(body, decoded)
-                            .map_err(|e| ("Z_DATA_ERROR", format!("cannot decode the response body: {e}")))?;
-                        cx.events.data(cx.id, decoded);
-                        decoded.clear();
-                    }
-                    None => cx.events.data(cx.id, body),
-                }
+            if let (Some(c), false) = (content.as_mut(), body.is_empty()) {
+                c.write(body, decoded)
+                    .map_err(|e| ("Z_DATA_ERROR", format!("cannot decode the response body: {e}")))?;
+                cx.events.data(cx.id, decoded);
+                decoded.clear();
                 body.clear();
             }
             match event {
