@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-node-http bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean bench-db bench-arena bench-proxy
+.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-node-http bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean bench-db bench-arena bench-proxy bench-download
 
 deps:
 	@bash scripts/deps.sh
@@ -66,6 +66,11 @@ bench-db: build
 # small JSON from one local upstream (benches/floor/epoll_floor.c json), 50 and 200 connections.
 bench-proxy: build
 	node benches/harness/bench.mjs --runtimes proxy-howth,proxy-bun,proxy-deno --scenarios proxy --no-pipeline $(BENCH_ARGS)
+
+# 1 GiB read to its end through fetch() on Howth, Bun and Deno, and by curl, against one
+# local upstream (benches/download/run.mjs): MB/s and client CPU seconds, ratios to Bun.
+bench-download: build
+	node benches/download/run.mjs --howth $(HOWTH) $(BENCH_ARGS)
 
 # The HttpArena-style profiles (benches/apps/arena.ts, arena-node.mjs) on Howth, Bun,
 # Deno and Node, same run, each validated before it is timed (docs/benchmarks.md).
