@@ -13,11 +13,11 @@ export interface FileAnswer {
   /** ops.respond's flat header list. */
   headers: string[];
   /**
-   * What to send. For HEAD, a zero-filled array of the length the GET would
-   * send (the loop writes its length as Content-Length and no body; V8
-   * allocates it without touching the pages).
+   * What to send. For HEAD, the length the GET's body would have: ops.respond
+   * writes it as Content-Length and sends no body (nothing is read or
+   * allocated).
    */
-  body: Uint8Array | string | null;
+  body: Uint8Array | string | number | null;
 }
 
 /** A strong validator from size and mtime, as nginx and Node's send do. */
@@ -143,7 +143,7 @@ function ifRangeHolds(ifRange: string | null, etag: string, mtimeMs: number): bo
   return !Number.isNaN(t) && Math.floor(mtimeMs / 1000) * 1000 === t;
 }
 
-function bytesFor(path: string, start: number, end: number, isHead: boolean): Promise<Uint8Array> | Uint8Array {
-  if (isHead) return new Uint8Array(end - start);
+function bytesFor(path: string, start: number, end: number, isHead: boolean): Promise<Uint8Array> | Uint8Array | number {
+  if (isHead) return end - start;
   return end === start ? new Uint8Array(0) : readRange(path, start, end);
 }

@@ -223,8 +223,10 @@ export interface Ops {
    * for Rust to read element by element); when it is undefined and body is
    * a string, content-type text/plain;charset=utf-8 is sent. Content-Length and Date are always added by Rust; a HEAD
    * request gets no body. Throws TypeError for invalid header names/values.
+   * A number body is only for a HEAD request: the Content-Length of the body
+   * a GET would get, with no bytes (TypeError for any other method).
    */
-  respond(r: number, status: number, body: string | ArrayBufferView | ArrayBuffer | null | undefined,
+  respond(r: number, status: number, body: string | ArrayBufferView | ArrayBuffer | number | null | undefined,
           headers: ResponseHeaders): void;
   /**
    * Starts a streamed (chunked) response. Returns the handle to pass to

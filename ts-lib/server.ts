@@ -263,7 +263,13 @@ function sendFile(r: number, req: Request, status: number, headers: ResponseHead
   const h = defer(r, req);
   fileAnswer(req, status, headers, file).then(
     (a) => {
-      ops.respond(h, a.status, a.body, a.headers.length === 0 ? undefined : a.headers);
+      // A throw here would otherwise be an unhandled rejection, which ends the process.
+      try {
+        ops.respond(h, a.status, a.body, a.headers.length === 0 ? undefined : a.headers);
+      } catch (e) {
+        failed(h, req, e);
+        return;
+      }
       onAnswered(req);
     },
     (e) => failed(h, req, e),

@@ -396,7 +396,23 @@ fn op_respond(state: &mut State, args: &mut CallArgs<'_>) {
     // A string body is made UTF-8 once, here: its length goes in the head,
     // its bytes are copied after it.
     let is_text = args.kind(2) == Kind::String;
-    let len = if is_text {
+    // A number stands for a body of that many bytes the client asked not
+    // to see: a HEAD answer declares the GET's Content-Length without the
+    // bytes ever being read or allocated (a Howth.file, say).
+    let declared = matches!(args.kind(2), Kind::Int | Kind::Number);
+    if declared && !request_ref(args, 0).is_some_and(|r| ext.is_head(r)) {
+        return args.throw(
+            ErrorKind::TypeError,
+            "a numeric response body is only for HEAD requests",
+        );
+    }
+    let len = if declared {
+        let n = args.number(2);
+        if !(n >= 0.0 && n <= u64::MAX as f64 && n.fract() == 0.0) {
+            return args.throw(ErrorKind::RangeError, &format!("invalid body length {n}"));
+        }
+        n as usize
+    } else if is_text {
         text.clear();
         args.append_utf8(2, text)
     } else {
@@ -619,6 +635,19 @@ impl LoopState {
             s.remove_deferred(h);
         }
         Some(d)
+    }
+
+    /// Whether request `r` (still unanswered) is a HEAD.
+    pub(crate) fn is_head(&self, r: RequestRef) -> bool {
+        match r {
+            RequestRef::Deferred(h) => self.deferred.get(h).is_some_and(|d| d.reply.is_head),
+            RequestRef::Batch(i) => {
+                self.in_batch
+                    && self.batch.entries[..self.batch.len]
+                        .get(i)
+                        .is_some_and(|e| e.reply.is_head)
+            }
+        }
     }
 
     /// Consumes request `r` for a whole response: None when it was already
