@@ -8,7 +8,7 @@ export LD_LIBRARY_PATH := $(LIBNODE_SYMBOLIC_DIR):$(LIBNODE_DIR)$(if $(LD_LIBRAR
 CARGO ?= cargo
 HOWTH := target/release/howth
 
-.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-node-http bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean
+.PHONY: deps build run install test test-checked test-rust test-js test-node lint bench bench-node-http bench-callgrind bench-startup bench-io bench-npm bench-node bench-crypto fuzz soak clean bench-db bench-arena bench-proxy
 
 deps:
 	@bash scripts/deps.sh
@@ -55,6 +55,22 @@ bench: build
 # Bun and Node: hello and json at 50 and 1,000 connections, plus pipelined.
 bench-node-http: build
 	node benches/harness/bench.mjs --runtimes nodehttp-howth,nodehttp-bun,nodehttp-node,express-howth,express-bun,express-node,fastify-howth,fastify-bun,fastify-node --scenarios hello,json --connections 50,1000 $(BENCH_ARGS)
+
+# The database scenarios (TechEmpower db/queries/updates/fortunes, HttpArena
+# async-db and crud) on Howth and Bun against one Postgres and one Redis
+# (benches/db/run.mjs; docs/sql.md#benchmarks).
+bench-db: build
+	node benches/db/run.mjs $(BENCH_ARGS)
+
+# fetch() in a handler: benches/apps/proxy.ts on Howth, Bun and Deno, each request fetching a
+# small JSON from one local upstream (benches/floor/epoll_floor.c json), 50 and 200 connections.
+bench-proxy: build
+	node benches/harness/bench.mjs --runtimes proxy-howth,proxy-bun,proxy-deno --scenarios proxy --no-pipeline $(BENCH_ARGS)
+
+# The HttpArena-style profiles (benches/apps/arena.ts, arena-node.mjs) on Howth, Bun,
+# Deno and Node, same run, each validated before it is timed (docs/benchmarks.md).
+bench-arena: build
+	node benches/harness/bench.mjs --runtimes arena-howth,arena-bun,arena-deno,arena-node --scenarios arena-baseline,arena-pipelined,arena-limited,arena-json,arena-upload,arena-async --no-pipeline $(BENCH_ARGS)
 
 # Instructions per request under callgrind, plain and 16-deep pipelined
 # (docs/engine-boundary.md). Compare binaries: make bench-callgrind

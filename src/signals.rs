@@ -19,5 +19,8 @@ pub fn shut_down_on_signals(el: &mut EventLoop) -> io::Result<()> {
         signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, again.clone())?;
         signal_hook::flag::register(sig, again.clone())?;
     }
+    // A program's own SIGINT/SIGTERM listener clears `again` (the signal
+    // it took was no first one).
+    el.set_second_signal_flag(again);
     el.shut_down_on(Signals::new([SIGINT, SIGTERM])?)
 }

@@ -414,6 +414,11 @@ fn bench_http_refuses_bad_combinations() {
     let o = run(&["--load", "oha", "--pipeline", "4"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("oha does not pipeline"), "{}", stderr(&o));
+    let o = run(&["--load", "oha", "--mix", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--mix needs --load wrk"), "{}", stderr(&o));
+    let o = run(&["--mix", "nonsense"]);
+    assert_eq!(o.status.code(), Some(2), "clap refuses an unknown mix");
     let o = run(&[
         "--url",
         "http://127.0.0.1:1/",

@@ -2,32 +2,16 @@
 //! upstreams these tests start on local ports: plain TCP ones in threads,
 //! a TLS one under Node (with a CA made by `openssl` for the test).
 
+mod client_support;
 mod common;
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::thread;
 
+use client_support::{run_script, NodeTlsServer};
 use common::{howth, TempScript};
-
-/// Runs `source` as a script; returns its stdout (asserting exit 0).
-fn run_script(source: &str) -> String {
-    let script = TempScript::new("client.ts", source);
-    let out = Command::new(howth())
-        .arg("run")
-        .arg(&script.path)
-        .output()
-        .expect("spawn howth");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "howth failed: {:?}\nstdout:\n{stdout}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
 
 fn listener() -> (TcpListener, u16) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -198,20 +182,10 @@ await new Promise<void>((done) => Howth.connect({{
     );
 }
 
-/// A throw-away CA and a certificate for localhost and 127.0.0.1, by
-/// `openssl`, and a Node TLS echo server using them.
-struct TlsUpstream {
-    child: Child,
-    port: u16,
-    ca: String,
-    _dir: TempScript,
-}
-
-impl TlsUpstream {
-    fn start() -> TlsUpstream {
-        let dir = TempScript::new(
-            "server.cjs",
-            r#"
+#[test]
+fn tls_with_a_private_ca_and_certificate_failures() {
+    let up = NodeTlsServer::start(
+        r#"
 const tls = require("tls"), fs = require("fs");
 const s = tls.createServer({ key: fs.readFileSync(process.argv[2]), cert: fs.readFileSync(process.argv[3]) }, (c) => {
   c.on("data", (d) => c.write(d));
@@ -221,103 +195,7 @@ const s = tls.createServer({ key: fs.readFileSync(process.argv[2]), cert: fs.rea
 s.on("tlsClientError", () => {});
 s.listen(0, "127.0.0.1", () => console.log(s.address().port));
 "#,
-        );
-        let d = &dir.dir;
-        let openssl = |args: &[&str]| {
-            let st = Command::new("openssl")
-                .args(args)
-                .current_dir(d)
-                .stderr(Stdio::null())
-                .status()
-                .expect("openssl");
-            assert!(st.success(), "openssl {args:?}");
-        };
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=Howth Test CA",
-        ]);
-        openssl(&[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            "srv.key",
-            "-out",
-            "srv.csr",
-            "-subj",
-            "/CN=localhost",
-        ]);
-        std::fs::write(d.join("ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n").unwrap();
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            "srv.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "srv.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "ext.cnf",
-        ]);
-        let mut child = Command::new("node")
-            .arg(&dir.path)
-            .arg(d.join("srv.key"))
-            .arg(d.join("srv.pem"))
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("node");
-        let mut line = Vec::new();
-        let mut out = child.stdout.take().unwrap();
-        let mut b = [0u8; 1];
-        while out.read(&mut b).unwrap() == 1 && b[0] != b'\n' {
-            line.push(b[0]);
-        }
-        let port = String::from_utf8_lossy(&line)
-            .trim()
-            .parse()
-            .expect("node's port");
-        let ca = std::fs::read_to_string(d.join("ca.pem")).unwrap();
-        TlsUpstream {
-            child,
-            port,
-            ca,
-            _dir: dir,
-        }
-    }
-}
-
-impl Drop for TlsUpstream {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[test]
-fn tls_with_a_private_ca_and_certificate_failures() {
-    let up = TlsUpstream::start();
+    );
     let port = up.port;
     let ca = serde_json::to_string(&up.ca).unwrap();
     let out = run_script(&format!(

@@ -12,6 +12,7 @@ import { FormData, parseFormData, serializeFormData } from "./formdata.ts";
 import { URLSearchParams } from "./url.ts";
 import { ReadableStream, isDisturbed } from "./streams.ts";
 import { utf8Decode, utf8Encode } from "./encoding.ts";
+import { HowthFile } from "./file.ts";
 
 export type BodySource = null | string | Uint8Array | Blob | ReadableStream<Uint8Array>;
 
@@ -50,6 +51,11 @@ export function extractBody(host: BodyHost, init: unknown): string | null {
     if (init instanceof ArrayBuffer) {
       host.src = new Uint8Array(init.slice(0));
       return null;
+    }
+    if (init instanceof HowthFile) {
+      // Kept as the file: the server sends it (file_response.ts); readers read it then.
+      host.src = init;
+      return init.type;
     }
     if (init instanceof Blob) {
       host.src = init;
@@ -127,6 +133,12 @@ function streamFromSource(host: BodyHost, src: BodySource | object): ReadableStr
     {
       pull(controller) {
         host.used = true;
+        if (src instanceof HowthFile) {
+          return src.bytes().then((bytes) => {
+            if (bytes.length !== 0) controller.enqueue(bytes);
+            controller.close();
+          });
+        }
         const bytes = sourceBytes(src);
         if (bytes.length !== 0) controller.enqueue(bytes);
         controller.close();
@@ -193,6 +205,7 @@ export function consumeBytes(host: BodyHost): Promise<Uint8Array> {
     // A null body reads as empty, as often as asked, and is never "used".
     if (host.src === null) return Promise.resolve(new Uint8Array(0));
     host.used = true;
+    if (host.src instanceof HowthFile) return host.src.bytes();
     try {
       return Promise.resolve(sourceBytes(host.src));
     } catch (e) {

@@ -14,10 +14,11 @@ import { installWebGlobals } from "./web.ts";
 import { setWebOps } from "./web_ops.ts";
 import { installStackTraces, reportUncaught } from "./errors.ts";
 import { console } from "./console.ts";
-import { clearInterval, clearTimeout, installTimers, queueMicrotask, setInterval, setTimeout } from "./timers.ts";
+import { installTimers, queueMicrotask } from "./timers.ts";
 import { Headers } from "./headers.ts";
 import { Request } from "./request.ts";
 import { Response } from "./response.ts";
+import { fetch } from "./fetch.ts";
 import { installServer } from "./server.ts";
 import { makeHowth, serveDefaultExport } from "./howth.ts";
 import { installHostOps, requestWorkers } from "./host.ts";
@@ -41,10 +42,6 @@ export function prepare(): void {
   installStackTraces();
 
   defineGlobal("console", console);
-  defineGlobal("setTimeout", setTimeout);
-  defineGlobal("setInterval", setInterval);
-  defineGlobal("clearTimeout", clearTimeout);
-  defineGlobal("clearInterval", clearInterval);
   defineGlobal("queueMicrotask", queueMicrotask);
   // HTML's reportError: report as uncaught, as Deno does (and exit 1).
   defineGlobal("reportError", function reportError(e: unknown): void {
@@ -53,11 +50,13 @@ export function prepare(): void {
   defineGlobal("Headers", Headers);
   defineGlobal("Request", Request);
   defineGlobal("Response", Response);
+  defineGlobal("fetch", fetch);
   // Browser and Bun code reaches the global object as `self`, Node code as
   // `global`.
   defineGlobal("self", globalThis);
   defineGlobal("global", globalThis);
-  // Node's globals: process, Buffer, setImmediate, clearImmediate.
+  // Node's globals: process, Buffer, the timers (setTimeout returns a
+  // Timeout, as in Node and Bun), setImmediate, clearImmediate.
   installNodeGlobals(defineGlobal);
 }
 
@@ -79,8 +78,9 @@ export function bootstrap(o: Ops): Hooks {
  * (`export default { port?, hostname?, fetch(req) }`, as Bun and Deno do).
  */
 function afterMain(ns: Record<string, unknown>): void {
-  const def = ns.default as { fetch?: unknown } | null | undefined;
-  if (def === null || typeof def !== "object" || typeof def.fetch !== "function") return;
+  const def = ns.default as { fetch?: unknown; routes?: unknown } | null | undefined;
+  if (def === null || typeof def !== "object") return;
+  if (typeof def.fetch !== "function" && (typeof def.routes !== "object" || def.routes === null)) return;
   try {
     requestWorkers(def);
     serveDefaultExport(def as Parameters<typeof serveDefaultExport>[0]);

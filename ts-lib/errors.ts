@@ -138,12 +138,32 @@ export function setUncaughtHook(hook: (e: unknown) => boolean): void {
 export function reportUncaught(e: unknown): void {
   // process.on("uncaughtException") listeners (ts-lib/node/process.ts).
   if (uncaughtHook !== undefined && uncaughtHook(e)) return;
+  printAndExit("", e);
+}
+
+/** Reports a rejection nothing handled (when node:process routes them to JS) as Rust does, and exits 1. */
+export function reportUnhandled(reason: unknown): void {
+  printAndExit("(in promise) ", reason);
+}
+
+let fatalHook: (() => void) | undefined;
+
+/** Lets node:process emit its `exit` event (code 1) before a fatal error ends the process, as Node does. */
+export function setFatalHook(hook: () => void): void {
+  fatalHook = hook;
+}
+
+function printAndExit(what: string, e: unknown): void {
   let text: string;
   try {
     text = inspect(e);
   } catch {
     text = stackHeader(e);
   }
-  ops.print(2, `error: Uncaught ${text}\n`);
-  ops.exit(1);
+  ops.print(2, `error: Uncaught ${what}${text}\n`);
+  try {
+    fatalHook?.();
+  } finally {
+    ops.exit(1);
+  }
 }

@@ -97,6 +97,17 @@ declare namespace Howth {
     shutdownTimeoutMs?: number;
   }
 
+  /** A request a route with parameters answers: `/users/:id` gives `req.params.id`. */
+  interface RoutedRequest extends Request {
+    readonly params: Record<string, string>;
+  }
+  type RouteHandler = (req: RoutedRequest, server: Server) => HandlerResult | Promise<HandlerResult>;
+  /** A static Response (sent as is to every request), a handler or a file. */
+  type RouteValue = Response | RouteHandler | HowthFile;
+  type RouteMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "CONNECT" | "TRACE";
+  /** Bun.serve's route table: `/`, `/users/:id`, `/static/*` to a value or a map of methods (docs/routes.md). */
+  type Routes = Record<string, RouteValue | Partial<Record<RouteMethod, RouteValue>>>;
+
   interface ServeOptions extends ServeLimits {
     /** Port to listen on; 0 picks a free one. Default: --port / PORT, else 3000. */
     port?: number;
@@ -109,6 +120,8 @@ declare namespace Howth {
     onError?: (error: unknown) => HandlerResult | Promise<HandlerResult>;
     /** Called once listening, instead of printing "Listening on http://HOST:PORT/". */
     onListen?: (addr: { hostname: string; port: number }) => void;
+    /** Matched in Rust before `fetch`; unmatched requests go to `fetch` (404 without one). */
+    routes?: Routes;
   }
 
   interface Server {
@@ -133,6 +146,7 @@ declare namespace Howth {
    * onListen is given.
    */
   function serve(options: ServeOptions & { fetch: Handler }): Server;
+  function serve(options: ServeOptions & { routes: Routes }): Server;
   function serve(options: ServeOptions, handler: Handler): Server;
   function serve(handler: Handler): Server;
 
@@ -177,18 +191,258 @@ declare namespace Howth {
     };
   }): Promise<Socket<Data>>;
 
+  // ---- Postgres: Howth.SQL, Bun.SQL's shape (docs/sql.md) ----
+
+  /** A result: rows (objects, or arrays after `.values()`), with the command tag's count. */
+  type SQLResult<Row = any> = Row[] & { count: number | null; command: string };
+
+  /** A query: sent when awaited (or `.execute()`d); inside another template, a fragment of it. */
+  interface SQLQuery<Row = any> extends PromiseLike<SQLResult<Row>> {
+    /** Rows as arrays of values. */
+    values(): SQLQuery<any[]>;
+    /** The simple query protocol: several statements, no parameters; an array of results for several. */
+    simple(): SQLQuery<any>;
+    execute(): this;
+    catch<B = never>(onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<SQLResult<Row> | B>;
+    finally(f?: (() => void) | null): Promise<SQLResult<Row>>;
+  }
+
+  /** What sql(value, ...columns) makes: put inside a template. */
+  interface SQLHelper {}
+
+  interface SQLOptions {
+    url?: string;
+    hostname?: string;
+    host?: string;
+    port?: number | string;
+    username?: string;
+    user?: string;
+    password?: string;
+    database?: string;
+    db?: string;
+    /** Most connections in the pool (10). */
+    max?: number;
+    /** Seconds an idle connection is kept (0: forever). */
+    idleTimeout?: number;
+    /** Seconds a connection lives at most (0: forever). */
+    maxLifetime?: number;
+    /** Seconds to connect and log in (30). */
+    connectionTimeout?: number;
+    /** int8 as BigInt (default: a string). */
+    bigint?: boolean;
+    applicationName?: string;
+    /** Startup parameters: statement_timeout, search_path, ... */
+    connection?: Record<string, string | number | boolean>;
+    onconnect?: (error: Error | null) => void;
+    onclose?: (error: Error | null) => void;
+  }
+
+  /** The Postgres error of a failed query: `code` and `errno` are the SQLSTATE (or ERR_POSTGRES_* for a client-side failure). */
+  class PostgresError extends Error {
+    code: string;
+    errno: string;
+    severity?: string;
+    detail?: string;
+    hint?: string;
+    /** 1-based character offset in the query text, as a string. */
+    position?: string;
+    where?: string;
+    schema?: string;
+    table?: string;
+    column?: string;
+    dataType?: string;
+    constraint?: string;
+  }
+
+  interface SQL {
+    /** A query: every `${value}` is a bound parameter. */
+    <Row = any>(strings: TemplateStringsArray, ...values: unknown[]): SQLQuery<Row>;
+    /** An identifier (a string), an in-list (an array), or an insert's or update's columns and values (objects). */
+    (value: string | readonly unknown[] | Record<string, unknown>, ...columns: (string | string[])[]): SQLHelper;
+    /** Text with $1-style parameters, as it is. */
+    unsafe<Row = any>(text: string, params?: unknown[]): SQLQuery<Row>;
+    /** A transaction: COMMIT when `fn` returns (its value comes back), ROLLBACK when it throws. */
+    begin<T>(fn: (tx: SQL) => T | Promise<T>): Promise<T>;
+    begin<T>(mode: string, fn: (tx: SQL) => T | Promise<T>): Promise<T>;
+    transaction<T>(fn: (tx: SQL) => T | Promise<T>): Promise<T>;
+    /** Inside a transaction: RELEASE when `fn` returns, ROLLBACK TO when it throws. */
+    savepoint<T>(fn: (sp: SQL) => T | Promise<T>): Promise<T>;
+    /** A connection of the pool for this caller alone, until release(). */
+    reserve(): Promise<SQL & { release(): void }>;
+    /** LISTEN on a connection of its own. */
+    listen(channel: string, fn: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
+    connect(): Promise<SQL>;
+    /** Closes the pool after the queries in flight; later queries reject. */
+    end(options?: { timeout?: number }): Promise<void>;
+    close(options?: { timeout?: number }): Promise<void>;
+  }
+
+  /** `new Howth.SQL(url, options)`: a pool of Postgres connections, used as a tag. */
+  const SQL: {
+    new (url?: string | SQLOptions, options?: SQLOptions): SQL;
+    PostgresError: typeof PostgresError;
+  };
+
+  /** A pool from DATABASE_URL, POSTGRES_URL or the PG* variables, made on first use. */
+  const sql: SQL;
+
+  // ---- Redis: Howth.RedisClient, Bun.RedisClient's shape (docs/redis.md) ----
+
+  interface RedisOptions {
+    /** ms to connect and finish the handshake (10,000). */
+    connectionTimeout?: number;
+    autoReconnect?: boolean;
+    maxRetries?: number;
+    enableOfflineQueue?: boolean;
+    maxOfflineQueue?: number;
+    /** RESP3 (HELLO 3). */
+    resp3?: boolean;
+  }
+
+  /** A reply's error (`code`: ERR, WRONGTYPE, WRONGPASS, ...) or ERR_REDIS_* for a connection failure. */
+  class RedisError extends Error {
+    code: string;
+  }
+
+  class RedisClient {
+    /** redis://[user:password@]host[:port][/db]; default REDIS_URL, else redis://localhost:6379. */
+    constructor(url?: string, options?: RedisOptions);
+    readonly connected: boolean;
+    onconnect: (() => void) | null;
+    onclose: ((error: Error) => void) | null;
+    connect(): Promise<void>;
+    close(): void;
+    /** Any command. */
+    send(command: string, args?: unknown[]): Promise<any>;
+    get(key: string): Promise<string | null>;
+    /** Options as Redis takes them: set(k, v, "EX", 10), "PX", "NX", "XX", "GET", "KEEPTTL". */
+    set(key: string, value: unknown, ...options: unknown[]): Promise<string | null>;
+    del(...keys: string[]): Promise<number>;
+    exists(key: string): Promise<boolean>;
+    incr(key: string): Promise<number>;
+    decr(key: string): Promise<number>;
+    incrby(key: string, n: number): Promise<number>;
+    decrby(key: string, n: number): Promise<number>;
+    expire(key: string, seconds: number): Promise<number>;
+    pexpire(key: string, ms: number): Promise<number>;
+    ttl(key: string): Promise<number>;
+    pttl(key: string): Promise<number>;
+    hget(key: string, field: string): Promise<string | null>;
+    hset(key: string, fields: Record<string, unknown>): Promise<number>;
+    hset(key: string, ...fieldValues: unknown[]): Promise<number>;
+    hmset(key: string, ...fieldValues: unknown[]): Promise<string>;
+    hmget(key: string, ...fields: (string | string[])[]): Promise<(string | null)[]>;
+    hgetall(key: string): Promise<Record<string, string>>;
+    hdel(key: string, ...fields: string[]): Promise<number>;
+    hincrby(key: string, field: string, n: number): Promise<number>;
+    lpush(key: string, ...values: unknown[]): Promise<number>;
+    rpush(key: string, ...values: unknown[]): Promise<number>;
+    lpop(key: string): Promise<string | null>;
+    rpop(key: string): Promise<string | null>;
+    lrange(key: string, start: number, stop: number): Promise<string[]>;
+    llen(key: string): Promise<number>;
+    sadd(key: string, ...members: unknown[]): Promise<number>;
+    srem(key: string, ...members: unknown[]): Promise<number>;
+    smembers(key: string): Promise<string[]>;
+    sismember(key: string, member: unknown): Promise<boolean>;
+    zadd(key: string, ...scoreMembers: unknown[]): Promise<number>;
+    zrange(key: string, start: number, stop: number, ...options: unknown[]): Promise<string[]>;
+    zscore(key: string, member: unknown): Promise<string | null>;
+    mget(...keys: (string | string[])[]): Promise<(string | null)[]>;
+    mset(...keyValues: unknown[]): Promise<string>;
+    keys(pattern: string): Promise<string[]>;
+    ping(message?: string): Promise<string>;
+    publish(channel: string, message: unknown): Promise<number>;
+    /** Puts this connection in subscriber mode; `listener` gets each message. */
+    subscribe(channel: string, listener: (message: string, channel: string) => void): Promise<number>;
+    unsubscribe(channel: string, listener?: (message: string, channel: string) => void): Promise<void>;
+  }
+
+  /** A client for REDIS_URL (or localhost:6379), made on first use. */
+  const redis: RedisClient;
+
   /** The earlier Howth's name for serve. */
   const serveBatch: typeof serve;
 
   /** The no-JS baseline: the server loop answers every request with `body` (text/plain), never calling JS. */
   function serveRustOnly(options: { port?: number; hostname?: string; body?: string } & ServeLimits): Server;
 
+  // ---- files (docs/files.md) ----
+
+  /**
+   * A file read lazily, as Bun.file: nothing is read or stat'ed until asked.
+   * Typed as a Blob so it goes wherever one does (`new Response(file)`),
+   * but `instanceof Blob` is false at run time.
+   */
+  interface HowthFile extends Blob {
+    /** The path as given. */
+    readonly name: string;
+    /** From the extension ("text/html;charset=utf-8"), or the `type` given; application/octet-stream if unknown. */
+    readonly type: string;
+    /** The size now (stat on each read); 0 when the file does not exist. */
+    readonly size: number;
+    /** Modification time, ms since the epoch; 0 when the file does not exist. */
+    readonly lastModified: number;
+    /** Whether a regular file is at the path. */
+    exists(): Promise<boolean>;
+    text(): Promise<string>;
+    json(): Promise<any>;
+    bytes(): Promise<Uint8Array<ArrayBuffer>>;
+    arrayBuffer(): Promise<ArrayBuffer>;
+    /** The contents in chunks, read as the stream is pulled. */
+    stream(): ReadableStream<Uint8Array<ArrayBuffer>>;
+    /** A lazily read part of the file (offsets as Blob.slice). */
+    slice(start?: number, end?: number, contentType?: string): HowthFile;
+  }
+
+  /** A lazily read file. `new Response(Howth.file(p))` answers with Range, ETag/Last-Modified (304) and HEAD handled. */
+  function file(path: string | URL, options?: { type?: string }): HowthFile;
+
+  /** Writes `data` to `dest` (created or truncated); resolves to the bytes written. */
+  function write(
+    dest: string | URL | HowthFile,
+    data: string | Blob | ArrayBuffer | ArrayBufferView | Response | HowthFile,
+  ): Promise<number>;
+
+  // ---- compression (docs/compression.md) ----
+
+  type CompressInput = string | ArrayBuffer | ArrayBufferView;
+
+  interface ZlibCompressionOptions {
+    /** 0 (store) to 9 (smallest); default 6. */
+    level?: number;
+    /**
+     * deflateSync/inflateSync: absent or -8..-15 raw deflate (the default, as Bun);
+     * 8..15 zlib-wrapped (inflate: 0 too); 24..31 gzip.
+     */
+    windowBits?: number;
+    memLevel?: number;
+    strategy?: number;
+  }
+
+  /** gzip (RFC 1952). */
+  function gzipSync(data: CompressInput, options?: ZlibCompressionOptions): Uint8Array;
+  function gunzipSync(data: CompressInput, options?: ZlibCompressionOptions): Uint8Array;
+  /** Raw deflate (RFC 1951) unless `windowBits` asks for zlib or gzip wrapping, as Bun. */
+  function deflateSync(data: CompressInput, options?: ZlibCompressionOptions): Uint8Array;
+  function inflateSync(data: CompressInput, options?: ZlibCompressionOptions): Uint8Array;
+  /** Brotli (Howth's addition); `level` is the quality, 0..11 (default 11). */
+  function brotliCompressSync(data: CompressInput, options?: { level?: number }): Uint8Array;
+  function brotliDecompressSync(data: CompressInput): Uint8Array;
+  /** Zstandard, as Bun; `level` 1..22 (default 3). */
+  function zstdCompressSync(data: CompressInput, options?: { level?: number }): Uint8Array;
+  function zstdDecompressSync(data: CompressInput): Uint8Array;
+  /** zstdCompressSync on the worker pool. */
+  function zstdCompress(data: CompressInput, options?: { level?: number }): Promise<Uint8Array>;
+  function zstdDecompress(data: CompressInput): Promise<Uint8Array>;
+
   /**
    * The shape of an entry module's default export that Howth serves
    * (`export default { fetch(req) { ... } } satisfies Howth.ServeExport`).
    */
   interface ServeExport extends ServeOptions {
-    fetch: Handler;
+    /** Required unless `routes` is given. */
+    fetch?: Handler;
     /**
      * Threads serving this export, each with its own isolate and its own
      * socket on the shared port (SO_REUSEPORT); "auto" is one per core.

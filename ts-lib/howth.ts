@@ -7,6 +7,11 @@ import { registerServer, type ServerEntry } from "./server.ts";
 import { inspect, type InspectOptions } from "./format.ts";
 import { refTimer, unrefTimer } from "./timers.ts";
 import { URL } from "./url.ts";
+import { compressionApi } from "./compression.ts";
+import { file, write } from "./file.ts";
+import { compileRoutes } from "./routes.ts";
+import { PostgresError, SQL, defaultSQL } from "./sql.ts";
+import { RedisClient, RedisError, defaultRedisClient } from "./redis.ts";
 
 type Handler = (req: unknown, server: HowthServer) => unknown;
 
@@ -35,6 +40,8 @@ export interface ServeOptions {
   onError?: (error: unknown) => unknown;
   /** Called once listening, instead of printing "Listening on ...". */
   onListen?: (addr: { hostname: string; port: number }) => void;
+  /** Bun's route table (routes.ts). */
+  routes?: Record<string, unknown>;
   [limit: string]: unknown;
 }
 
@@ -115,22 +122,31 @@ function announce(options: ServeOptions, hostname: string, port: number): void {
 }
 
 /** Starts a server; `self` is `this` for fetch (the default export object). */
-export function startServer(options: ServeOptions, fetch: Function, self: unknown, port: unknown): HowthServer {
+export function startServer(options: ServeOptions, fetch: Function | undefined, self: unknown, port: unknown): HowthServer {
+  // Built before listening: a bad table is an error at serve(), not a port left open.
+  const routes = options.routes === undefined ? null : compileRoutes(options.routes);
   const hostname = options.hostname === undefined ? defaultHostname() : `${options.hostname}`;
   const [id, boundPort] = ops.serve(optionsJson(options, checkPort(port), hostname));
   const server = new HowthServer(id, boundPort, hostname);
   const onError = options.onError ?? options.error;
   const defaultHost = `${hostname === "0.0.0.0" || hostname === "::" ? "localhost" : urlHost(hostname)}:${boundPort}`;
   const entry: ServerEntry = {
-    fetch,
+    fetch: fetch ?? notFound,
     self,
     server,
     defaultHost,
     onError: typeof onError === "function" ? (e: unknown) => onError.call(self, e) : null,
+    routes,
+    hasFetch: fetch !== undefined,
   };
   registerServer(id, entry);
   announce(options, hostname, boundPort);
   return server;
+}
+
+/** What a server with routes and no fetch answers when no route matches. */
+function notFound(): { status: number; body: string } {
+  return { status: 404, body: "Not Found" };
 }
 
 /** Port precedence for Howth.serve: the option, then --port/PORT, then 3000. */
@@ -160,15 +176,16 @@ export function serve(a: ServeOptions | Handler, b?: Handler): HowthServer {
     if (typeof options !== "object") throw new TypeError("Howth.serve: options must be an object");
     handler = typeof b === "function" ? b : options.fetch;
   }
-  if (typeof handler !== "function") {
+  if (typeof handler !== "function" && options.routes === undefined) {
     throw new TypeError("Howth.serve: a handler is required: Howth.serve({ fetch(req) { ... } }) or Howth.serve(options, handler)");
   }
   // With serve({ fetch }), `this` in fetch is the options object, as with a default export.
-  return startServer(options, handler, handler === options.fetch ? options : undefined, portFor(options));
+  const fetch = typeof handler === "function" ? handler : undefined;
+  return startServer(options, fetch, handler === options.fetch ? options : undefined, portFor(options));
 }
 
 /** The default export's port: --port/PORT first, then its own, then 3000. */
-export function serveDefaultExport(def: ServeOptions & { fetch: Function }): HowthServer {
+export function serveDefaultExport(def: ServeOptions & { fetch?: Function }): HowthServer {
   const info = bootInfo();
   const port = info.portOverride ?? def.port ?? envPort() ?? DEFAULT_PORT;
   return startServer(def, def.fetch, def, port);
@@ -203,6 +220,21 @@ export function makeHowth(): object {
     exit: (code = 0) => ops.exit(code | 0),
     unrefTimer,
     refTimer,
+    ...compressionApi,
+    file,
+    write,
+    // Postgres and Redis clients with Bun's shapes (sql.ts, redis.ts); the
+    // default ones are made from the environment on first use.
+    SQL,
+    PostgresError,
+    get sql() {
+      return defaultSQL();
+    },
+    RedisClient,
+    RedisError,
+    get redis() {
+      return defaultRedisClient();
+    },
     // Test-only (HOWTH_TEST_PANIC_OP=1): calls an op that panics.
     ...(ops.testPanic ? { testPanic: (message: string) => ops.testPanic!(String(message)) } : {}),
   };

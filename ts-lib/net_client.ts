@@ -22,6 +22,10 @@ export interface ConnectionHandler {
   error(code: string, message: string): void;
   /** The connection is gone (always the last call). */
   close(hadError: boolean): void;
+  /** HTTP driver: a response head, "status\nreason\n(name\nvalue\n)*" as Latin-1 bytes. */
+  head?(bytes: Uint8Array): void;
+  /** HTTP driver: the response ended; reusable says whether another request may follow. */
+  responseEnd?(reusable: boolean): void;
 }
 
 export interface TlsSpec {
@@ -40,6 +44,8 @@ export interface ConnectSpec {
   tls?: TlsSpec;
   /** Connect (and handshake) timeout in ms; 0 or absent: the OS's. */
   timeout?: number;
+  /** Speak HTTP/1.1 (fetch's driver) instead of passing bytes through. */
+  http?: { decompress: boolean };
 }
 
 // Event kinds: loop/src/client/events.rs.
@@ -49,6 +55,8 @@ const END = 3;
 const DRAIN = 4;
 const ERROR = 5;
 const CLOSE = 6;
+const HEAD = 7;
+const RESPONSE_END = 8;
 
 const handlers = new Map<number, ConnectionHandler>();
 let listening = false;
@@ -63,11 +71,13 @@ function deliver(): void {
     const kind = ev[i + 1];
     const arg = ev[i + 2];
     const h = handlers.get(id);
-    if (kind === DATA) {
+    if (kind === DATA || kind === HEAD) {
       bytes ??= ops.netTakeBytes();
       const chunk = bytes.subarray(offset, offset + arg);
       offset += arg;
-      if (h !== undefined) call(() => h.data(chunk));
+      if (h === undefined) continue;
+      if (kind === DATA) call(() => h.data(chunk));
+      else call(() => h.head?.(chunk));
       continue;
     }
     if (h === undefined) continue;
@@ -80,6 +90,9 @@ function deliver(): void {
         break;
       case DRAIN:
         call(() => h.drain());
+        break;
+      case RESPONSE_END:
+        call(() => h.responseEnd?.(arg === 1));
         break;
       case ERROR: {
         errors ??= ops.netTakeErrors();

@@ -151,6 +151,10 @@ export interface Ops {
   urlSet(href: string, setter: string, value: string, out: Uint32Array): string | undefined;
   /** The origin of a parsed href ("null" for opaque origins). */
   urlOrigin(href: string): string;
+  /** node:url domainToASCII: a domain in punycode (an IPv4 address normalised); "" when it is not a valid host. */
+  domainToASCII(domain: string): string;
+  /** node:url domainToUnicode: a domain in Unicode; "" when it is not a valid host. */
+  domainToUnicode(domain: string): string;
   /**
    * application/x-www-form-urlencoded parse. Returns every name and value
    * laid end to end (k0 v0 k1 v1 ...) and writes [count, end0, end1, ...]
@@ -287,10 +291,61 @@ export interface Ops {
   fsCall(isAsync: boolean, name: string, ...args: unknown[]): unknown;
   /** One fact about the machine for node:os (see ops/os.rs); undefined means JSON text in hostJson(). */
   osInfo(what: string): unknown;
-  /** (De)compresses all of `data` with `codec` (gzip, gunzip, deflate, inflate, deflateRaw, inflateRaw, unzip, brotliCompress, brotliDecompress), inline or on the pool, as fsCall. */
+  /** (De)compresses all of `data` with `codec` (gzip, gunzip, deflate, inflate, deflateRaw, inflateRaw, unzip, brotliCompress, brotliDecompress, zstdCompress, zstdDecompress), inline or on the pool, as fsCall. */
+  /** A route table from patterns joined by "\n" (route i is the i-th); its id. Throws a TypeError naming a bad pattern (ops/router.rs). */
+  routerNew(patterns: string): number;
+  /** The index of the route of table `id` matching a request target, or -1; the parameters wait for routerParams. */
+  routerMatch(id: number, target: string): number;
+  /** The last match's parameter values, decoded, in its pattern's order. */
+  routerParams(): string[];
   zlibCall(isAsync: boolean, codec: string, data: Uint8Array, level: number | undefined): unknown;
   /** Runs a child to its end (spec: JSON {file, args, cwd, env, timeout, killSignal, stdio}; input: its stdin), inline or on the pool, as fsCall; the value is bytes (see ops/child.rs). */
   childRun(isAsync: boolean, spec: string, input: Uint8Array | undefined): unknown;
+  // ---- Howth.SQL and Howth.RedisClient (runtime/src/ops/{postgres,redis}.rs; ts-lib/sql*.ts, redis.ts) ----
+  // One protocol state machine per connection, by id; JS owns the socket.
+  // Bytes read go in with *Receive; bytes to write come out of *Output,
+  // taken once per turn so a turn's queries leave in one write. Events come
+  // back as flat numbers, their strings from *Strings (valid until the next
+  // *Receive or *Lost). Ops on a closed id throw "connection closed" (query,
+  // command) or do nothing.
+  // Postgres events: [1] ready | [2, qid, RESULT] | [3, qid, kind] + ERROR |
+  // [4, qid, n, RESULT * n] (simple query) | [5, qid, kind] + ERROR |
+  // [6, pid] + channel, payload (NOTIFY) | [7] + ERROR (a notice) |
+  // [8, kind] + ERROR (the connection failed; its queries' errors follow).
+  // RESULT: [columns, rows, affected (-1 none), OID per column, nullCount,
+  // null cell indexes...] + strings tag, column names, cells row by row ("" for NULL).
+  // ERROR: 12 strings: severity, code, message, detail, hint, position, where,
+  // schema, table, column, dataType, constraint ("" when absent); kind 0
+  // server, 1 auth, 2 protocol, 3 closed.
+  /** JSON {user, password?, database?, applicationName?, params?: {name: value}}: a connection id; the startup message waits in pgOutput. */
+  pgOpen(json: string): number;
+  /** Queues an extended-protocol query (prepared once per connection); params: string (text), Uint8Array (bytea), null/undefined (NULL). The query id. */
+  pgQuery(id: number, text: string, ...params: (string | Uint8Array | null | undefined)[]): number;
+  /** Queues text of any number of statements (simple protocol). The query id. */
+  pgSimpleQuery(id: number, text: string): number;
+  pgOutput(id: number): Uint8Array | undefined;
+  pgReceive(id: number, bytes: Uint8Array): number[];
+  pgStrings(): string[];
+  /** The socket closed: the failure, then every waiting query's error. */
+  pgLost(id: number): number[];
+  /** Forgets the connection; the Terminate message to write before closing. */
+  pgClose(id: number): Uint8Array | undefined;
+  /** "I" idle, "T" in a transaction, "E" in a failed one, "" gone. */
+  pgStatus(id: number): string;
+  // Redis events: [1] ready | [2, cid, VALUE] | [3, cid] + code, message |
+  // [4, VALUE] (a push) | [5] + code, message (the connection failed).
+  // VALUE in prefix order: 0 nil | 1 simple +s | 2 bulk +s | 3 int, n |
+  // 4 double, n | 5 bool, 0/1 | 6 big number +s | 7 array, n, VALUE*n |
+  // 8 map, n, (VALUE VALUE)*n | 9 set, n, ... | 10 push, n, ... | 11 error +code +message.
+  /** JSON {username?, password?, database?, resp3?, clientName?}: a connection id; the handshake waits in redisOutput. */
+  redisOpen(json: string): number;
+  /** Queues a command (name first; strings as UTF-8, bytes as they are). Its id. */
+  redisCommand(id: number, ...args: (string | Uint8Array)[]): number;
+  redisOutput(id: number): Uint8Array | undefined;
+  redisReceive(id: number, bytes: Uint8Array): number[];
+  redisStrings(): string[];
+  redisLost(id: number): number[];
+  redisClose(id: number): void;
   // ---- outgoing connections (loop/src/client, net_ops.rs; ts-lib/net_client.ts) ----
   // A connection is (key, id): ops on a connection that is gone do nothing.
   // Writes are queued and leave in one write per connection at the end of
@@ -320,6 +375,15 @@ export interface Ops {
   netTakeEvents(): number[];
   netTakeBytes(): Uint8Array;
   netTakeErrors(): string[];
+  // fetch()'s HTTP/1.1 driver (netConnect with `http: { decompress }`; loop/src/fetch_ops.rs).
+  // Its connections add two event kinds: 7 head (arg: byte length in
+  // netTakeBytes of "status\nreason\n(name\nvalue\n)*", Latin-1) and
+  // 8 response end (arg: 1 when the connection may carry another request);
+  // data events carry the body, decoded from its Content-Encoding.
+  /** Writes a request: headers flat [name, value, ...] (no host, content-length or transfer-encoding); length -1: no body, -2: chunked (fetchBodyChunk/fetchBodyEnd), else the byte length of `body`. False once over the high-water mark. Throws TypeError for a head that cannot be sent. */
+  fetchRequest(key: number, id: number, method: string, target: string, host: string, headers: string[], length: number, body: Uint8Array | string | undefined): boolean;
+  fetchBodyChunk(key: number, id: number, chunk: Uint8Array): boolean;
+  fetchBodyEnd(key: number, id: number): boolean;
   /** getaddrinfo for `hostname` (family 0, 4 or 6; hints: AI_* flags), as fsCall; the value is `[[address, family], ...]`, the error Node's fields (runtime/src/dns.rs). */
   dnsLookup(isAsync: boolean, hostname: string, family: number, hints: number): unknown;
   // Node pure built-ins (runtime/src/ops/node_*.rs; ts-lib/node/).
@@ -339,6 +403,14 @@ export interface Ops {
   processInfo(what: string): number | string;
   /** Changes the working directory; returns undefined, or the errno's code ("ENOENT") on failure. */
   chdir(path: string): string | undefined;
+  /** kill(2): undefined when the signal was sent, else the errno name ("ESRCH", "EPERM", "EINVAL"). */
+  kill(pid: number, signal: number): string | undefined;
+  /** Starts (on) or stops catching signal `signo` for `process.on`; an errno name ("EINVAL" for SIGKILL/SIGSTOP, "ENOTSUP") when it cannot. */
+  signalListen(signo: number, on: boolean): string | undefined;
+  /** The function the loop calls with a caught signal's number. */
+  setSignalCallback(callback: (signo: number) => void): void;
+  /** Routes unhandled rejections to `callback(reason, promise)` after each microtask checkpoint, instead of Rust reporting them. */
+  setRejectionCallback(callback: (reason: unknown, promise: Promise<unknown>) => void): void;
   /** [used, total, limit] heap bytes as of the last microtask checkpoint. */
   heapStats(): [number, number, number];
   /** Sets (a string) or removes (undefined) an environment variable of the process. */

@@ -138,7 +138,7 @@ function enumValue(name: string, v: unknown): string {
 // ---- for server.ts and ts-lib (assigned in the static block below) ----------
 
 /** The body fields as body.ts's functions take them. */
-let requestBody!: (req: Request) => BodyHost & HandleHolder;
+export let requestBody!: (req: Request) => BodyHost & HandleHolder;
 
 /** A request of the current batch; everything is read lazily. */
 export let serverRequest!: (r: number, defaultHost: string) => Request;

@@ -60,6 +60,15 @@ const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 
 /** The body fields, for body.ts's functions. */
 export let responseBody!: (res: Response) => BodyHost;
+/** fetch()'s response from the network: any status, its URL, whether redirects led to it. */
+export let networkResponse!: (
+  body: ReadableStream<Uint8Array> | null,
+  status: number,
+  statusText: string,
+  headers: Headers,
+  url: string,
+  redirected: boolean,
+) => Response;
 export let responseStatus!: (res: Response) => number;
 /** True for a real Response (a brand check: a Proxy of one or Object.create(Response.prototype) is not). */
 export let isResponse!: (v: object) => boolean;
@@ -88,6 +97,7 @@ export class Response {
   /** "default", "error", ... */
   #type = "default";
   #url = "";
+  #redirected = false;
 
   constructor(body?: unknown, init?: ResponseInit) {
     if (body !== undefined && body !== null) {
@@ -162,7 +172,7 @@ export class Response {
   }
 
   get redirected(): boolean {
-    return false;
+    return this.#redirected;
   }
 
   get body(): ReadableStream<Uint8Array> | null {
@@ -296,6 +306,18 @@ export class Response {
       }
     }
     responseBody = (res) => new Body(res);
+    networkResponse = (body, status, statusText, headers, url, redirected) => {
+      const res = new Response();
+      res.#status = status;
+      res.#statusText = statusText;
+      res.#headers = headers;
+      res.#src = body;
+      res.#stream = body;
+      res.#url = url;
+      res.#redirected = redirected;
+      res.#type = "basic";
+      return res;
+    };
     responseStatus = (res) => res.#status;
     isResponse = (v) => #status in v;
     respondDirect = (r, res) => {

@@ -20,6 +20,9 @@ import { ReadableStream } from "./streams.ts";
 import { Blob, blobBytes } from "./blob.ts";
 import { console } from "./console.ts";
 import { DOMException } from "./event.ts";
+import { HowthFile } from "./file.ts";
+import { fileAnswer } from "./file_response.ts";
+import { ANSWERED, UNROUTED, routeRequest, type RouteTable } from "./routes.ts";
 
 /** What a handler may return (besides a Response and a Promise). */
 export interface PlainResponse {
@@ -38,6 +41,10 @@ export interface ServerEntry {
   defaultHost: string;
   /** Turns a handler's exception into a response (Bun's `error`, Deno's `onError`). */
   onError: ((error: unknown) => unknown) | null;
+  /** `routes` (routes.ts), matched before fetch; null without. */
+  routes?: RouteTable | null;
+  /** Whether the options named a fetch (else unrouted requests get 404). */
+  hasFetch?: boolean;
   /** node:http's servers take the whole batch themselves (node/internal/http_server.ts). */
   batch?: (n: number) => void;
 }
@@ -56,6 +63,8 @@ const scratch: string[] = [];
 function dispatch(n: number): void {
   const entry = servers[ops.batchServer()]!;
   if (entry.batch !== undefined) return entry.batch(n);
+  const routes = entry.routes;
+  if (routes !== undefined && routes !== null) return dispatchRouted(entry, routes, n);
   const fetch = entry.fetch;
   const self = entry.self;
   const server = entry.server;
@@ -65,6 +74,31 @@ function dispatch(n: number): void {
     let res: unknown;
     try {
       res = fetch.call(self, req, server);
+    } catch (e) {
+      handlerFailed(entry, r, req, e);
+      continue;
+    }
+    finish(entry, r, req, res);
+  }
+}
+
+/** dispatch for a server with `routes`: the route table first, then fetch. */
+function dispatchRouted(entry: ServerEntry, routes: RouteTable, n: number): void {
+  const fetch = entry.fetch;
+  const self = entry.self;
+  const server = entry.server;
+  const host = entry.defaultHost;
+  const hasFetch = entry.hasFetch === true;
+  for (let r = 0; r < n; r++) {
+    const req = serverRequest(r, host);
+    let res: unknown;
+    try {
+      res = routeRequest(routes, r, req, self, server, hasFetch);
+      if (res === ANSWERED) {
+        onAnswered(req);
+        continue;
+      }
+      if (res === UNROUTED) res = fetch.call(self, req, server);
     } catch (e) {
       handlerFailed(entry, r, req, e);
       continue;
@@ -213,8 +247,27 @@ function sendResponseSlow(entry: ServerEntry, r: number, req: Request, res: Resp
     onAnswered(req);
     return;
   }
+  if (src instanceof HowthFile) {
+    body.used = true;
+    sendFile(r, req, status, headersToSend(res), src);
+    return;
+  }
   void entry;
   throw new TypeError("unsupported Response body");
+}
+
+// ---- Howth.file bodies ------------------------------------------------------
+
+/** Stats and reads on the pool, then one ops.respond (file_response.ts decides what). */
+function sendFile(r: number, req: Request, status: number, headers: ResponseHeaders, file: HowthFile): void {
+  const h = defer(r, req);
+  fileAnswer(req, status, headers, file).then(
+    (a) => {
+      ops.respond(h, a.status, a.body, a.headers.length === 0 ? undefined : a.headers);
+      onAnswered(req);
+    },
+    (e) => failed(h, req, e),
+  );
 }
 
 // ---- streamed bodies (chunked), with backpressure ------------------------------

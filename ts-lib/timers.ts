@@ -1,8 +1,8 @@
 // setTimeout / setInterval on the loop's own timers, and queueMicrotask.
 //
 // Rust keeps the deadlines (a timer wheel in the loop); JS keeps the
-// callbacks, keyed by a numeric id that doubles as the handle users get
-// back, as in browsers and Deno (no Node-style Timeout objects). Rust calls
+// callbacks, keyed by a numeric id. The globals wrap these in Node's
+// Timeout objects (node/internal/timeout.ts), which convert to the id. Rust calls
 // the one function registered with setTimerCallback with the id of each
 // timer that fires, then runs a microtask checkpoint.
 
@@ -66,13 +66,15 @@ export function clearTimeout(id?: unknown): void {
 
 export const clearInterval = clearTimeout;
 
-/** Lets the process exit while this timer is still pending (Deno.unrefTimer). */
-export function unrefTimer(id: number): void {
-  if (timers.has(id)) ops.timerRef(id, false);
+/** Lets the process exit while this timer is still pending (Deno.unrefTimer); a Timeout object gives its id. */
+export function unrefTimer(id: number | { [Symbol.toPrimitive](): number }): void {
+  const n = Number(id);
+  if (timers.has(n)) ops.timerRef(n, false);
 }
 
-export function refTimer(id: number): void {
-  if (timers.has(id)) ops.timerRef(id, true);
+export function refTimer(id: number | { [Symbol.toPrimitive](): number }): void {
+  const n = Number(id);
+  if (timers.has(n)) ops.timerRef(n, true);
 }
 
 function onTimer(id: number): void {

@@ -91,7 +91,9 @@ export class URL {
     const b = base === undefined ? undefined : toUSVString(base);
     const parsed = parseURL(input, b);
     if (parsed === undefined) {
-      throw new TypeError(b === undefined ? `Invalid URL: '${input}'` : `Invalid URL: '${input}' with base '${b}'`);
+      // Node's code and `input` too, which Node code branches on.
+      const e = new TypeError(b === undefined ? `Invalid URL: '${input}'` : `Invalid URL: '${input}' with base '${b}'`);
+      throw Object.assign(e, { code: "ERR_INVALID_URL", input });
     }
     this.#href = parsed.href;
     this.#o = parsed.o;

@@ -1,7 +1,10 @@
 // The no-runtime floor for `make bench`: one thread, one epoll set, and a
 // fixed "Hi" response per request found in what was read. It does no HTTP
 // parsing beyond counting header terminators, so it is only a floor for
-// small GET requests (what the bench sends), never a server.
+// small GET requests (what the bench sends), never a server. With a second
+// argument "json" it answers a small fixed JSON document instead: the
+// upstream of the proxy scenario (make bench-proxy), the same for every
+// runtime measured.
 #define _GNU_SOURCE
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,6 +19,9 @@
 #define BUF_SIZE 65536
 
 static const char HI[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nHi";
+static const char JSON[] =
+    "HTTP/1.1 200 OK\r\nContent-Length: 54\r\nContent-Type: application/json\r\n\r\n"
+    "{\"id\":42,\"name\":\"upstream\",\"tags\":[\"a\",\"b\"],\"ok\":true}";
 
 static int listen_on(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
@@ -47,6 +53,9 @@ static int count_heads(const char *buf, ssize_t len) {
 
 int main(int argc, char **argv) {
   int port = argc > 1 ? atoi(argv[1]) : 3009;
+  int json = argc > 2 && strcmp(argv[2], "json") == 0;
+  const char *answer = json ? JSON : HI;
+  size_t answer_len = json ? sizeof JSON - 1 : sizeof HI - 1;
   int listener = listen_on(port);
   if (listener < 0) {
     perror("epoll_floor: listen");
@@ -71,9 +80,9 @@ int main(int argc, char **argv) {
         continue;
       }
       size_t len = 0;
-      for (int n = count_heads(in, got); n > 0 && len + sizeof HI <= sizeof out; n--) {
-        memcpy(out + len, HI, sizeof HI - 1);
-        len += sizeof HI - 1;
+      for (int n = count_heads(in, got); n > 0 && len + answer_len <= sizeof out; n--) {
+        memcpy(out + len, answer, answer_len);
+        len += answer_len;
       }
       if (len > 0 && write(fd, out, len) < 0) close(fd);
     }

@@ -10,7 +10,7 @@
 //   node benches/harness/bench.mjs [--quick] [--load oha|wrk] [--help]
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -29,6 +29,7 @@ import {
   fmtInt,
   fmtNum,
 } from "./lib.mjs";
+import { checkArena } from "./arena.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "../..");
@@ -146,6 +147,8 @@ function pinning(cores) {
   spawnSync(taskset, ["-a", "-p", "-c", loadCpus, String(process.pid)], { stdio: "ignore" });
   return {
     server: [taskset, "-c", "0"],
+    // The proxy scenario's upstream shares the load generator's CPUs, never the server's.
+    upstream: [taskset, "-c", loadCpus],
     text: `server on CPU 0, load generator on CPU ${loadCpus} (taskset)`,
     loadThreads: cores - 1,
   };
@@ -199,8 +202,8 @@ function findWrk(install) {
 
 function buildCFloor() {
   const out = path.join(TOOLS, "epoll_floor");
-  if (existsSync(out)) return out;
   const src = path.join(ROOT, "benches/floor/epoll_floor.c");
+  if (existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs) return out;
   if (!which("gcc")) return null;
   mkdirSync(TOOLS, { recursive: true });
   runVisible("gcc", ["-O2", "-o", out, src]);
@@ -294,6 +297,28 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       if (base.skip) return base;
       return { ...base, cmd: (port) => base.honoCmd(port, app) };
     }
+    case "arena-howth":
+    case "arena-bun":
+    case "arena-deno":
+    case "arena-node": {
+      // One web-standard app file for Howth, Bun and Deno; the same app on node:http for Node.
+      const runtime = name.slice("arena-".length);
+      if (runtime === "node") {
+        return { cmd: () => [process.execPath, path.join(APPS, "arena-node.mjs")], version: () => process.version.replace(/^v/, "") };
+      }
+      const base = resolveRuntime(runtime, { install, howth: howthOpt });
+      if (base.skip) return base;
+      return { ...base, cmd: (port) => base.honoCmd(port, path.join(APPS, "arena.ts")) };
+    }
+    case "proxy-howth":
+    case "proxy-bun":
+    case "proxy-deno": {
+      // benches/apps/proxy.ts; UPSTREAM is set once the shared upstream runs (main).
+      const base = resolveRuntime(name.slice("proxy-".length), { install, howth: howthOpt });
+      if (base.skip) return base;
+      if (!buildCFloor()) return { skip: "gcc not found: the upstream is benches/floor/epoll_floor.c" };
+      return { ...base, proxy: true, cmd: (port) => base.honoCmd(port, path.join(APPS, "proxy.ts")) };
+    }
     case "nodehttp-howth":
     case "nodehttp-bun":
     case "nodehttp-node":
@@ -313,6 +338,13 @@ function resolveRuntime(name, { install, howth: howthOpt }) {
       // `howth run file` and `bun run file` alike.
       const bin = base.cmd(0)[0];
       return { ...base, cmd: () => [bin, "run", file] };
+    }
+    case "routes-howth":
+    case "routes-bun": {
+      // benches/apps/routes.ts: the same answers through `routes` (docs/routes.md).
+      const base = resolveRuntime(name.slice("routes-".length), { install, howth: howthOpt });
+      if (base.skip) return base;
+      return { ...base, cmd: (port) => base.honoCmd(port, path.join(APPS, "routes.ts")) };
     }
     case "c-floor": {
       const bin = buildCFloor();
@@ -409,6 +441,11 @@ async function stopServer(server) {
 /** One real request: is the answer what the scenario expects? Returns a list of problems. */
 async function checkScenario(server, scenario, rt) {
   const sc = SCENARIOS[scenario];
+  if (sc.arena) {
+    const { problems, silentClose } = await checkArena(server.port, scenario);
+    server.silentClose = silentClose;
+    return problems;
+  }
   const body = sc.method === "POST" ? echoBody() : undefined;
   try {
     const res = await fetch(`http://127.0.0.1:${server.port}${sc.path}`, {
@@ -449,7 +486,8 @@ async function measure(server, { tool, bin }, { scenario, conns, depth = 1, seco
     "--json",
   ];
   if (depth > 1) args.push("--pipeline", String(depth));
-  if (sc.method === "POST") args.push("--method", "POST", "--content-type", "application/octet-stream", "--body-file", ECHO_FILE);
+  if (sc.mix) args.push("--mix", sc.mix);
+  if (sc.method === "POST" && !sc.mix) args.push("--method", "POST", "--content-type", "application/octet-stream", "--body-file", ECHO_FILE);
   const r = await capture(MEASURER, args, (warmup + seconds + 60) * 1000);
   const last = (text) => text.trim().split("\n").slice(-1)[0] ?? "";
   try {
@@ -513,8 +551,12 @@ async function main() {
   // Tools: oha only when it loads the tables; wrk when it does or for the pipelined run.
   log("\n== tools");
   const tools = {};
+  // The arena-* profiles are always loaded by wrk (request mixes, pipelining, 10,000 connections).
+  const byWrk = (s) => Boolean(SCENARIOS[s].arena);
+  const connsOf = (s) => SCENARIOS[s].connections ?? opts.connections;
+  const needWrk = opts.scenarios.some(byWrk);
   let oha = null;
-  if (opts.load === "oha") {
+  if (opts.load === "oha" && !opts.scenarios.every(byWrk)) {
     oha = findOha(opts.install);
     if (!oha) {
       console.error("oha is required and could not be found or installed (cargo install oha --locked --root .bench-tools)");
@@ -524,15 +566,15 @@ async function main() {
     log(`oha: ${oha} (${tools.oha})`);
   }
   let wrk = null;
-  if (opts.load === "wrk" || opts.pipeline) {
+  if (opts.load === "wrk" || opts.pipeline || needWrk) {
     wrk = findWrk(opts.install);
     if (wrk) {
       tools.wrk = /wrk (\S+)/.exec(firstLine(wrk, ["-v"]) ?? "")?.[1] ?? "?";
       log(`wrk: ${wrk} (${tools.wrk})`);
     }
   }
-  if (opts.load === "wrk" && !wrk) {
-    console.error("wrk is required with --load wrk and could not be found or installed (apt-get install wrk)");
+  if ((opts.load === "wrk" || needWrk) && !wrk) {
+    console.error("wrk is required (--load wrk, the arena-* profiles) and could not be found or installed (apt-get install wrk)");
     process.exit(1);
   }
   let pipelineSkipped = null;
@@ -566,7 +608,8 @@ async function main() {
   for (const b of noBase) warn(`${b} is not being measured: the "vs Bun" columns of its family will be empty`);
 
   const nofile = Number(spawnSync("sh", ["-c", "ulimit -n"], { encoding: "utf8" }).stdout.trim());
-  const maxConns = Math.max(...opts.connections, opts.pipelineConnections);
+  const allConns = [...new Set(opts.scenarios.flatMap(connsOf))].sort((a, b) => a - b);
+  const maxConns = Math.max(...allConns, opts.pipelineConnections);
   if (Number.isFinite(nofile) && nofile < maxConns + 256) {
     warn(`open-file limit is ${nofile}, too low for ${maxConns} connections: raise it (ulimit -n 65536) or expect errors`);
   }
@@ -577,9 +620,19 @@ async function main() {
   log(`tables loaded by ${load.tool}; every run measured by ${path.relative(ROOT, MEASURER)} bench http`);
 
   const perCell = opts.warmup + opts.reps * opts.duration;
-  const nCells = order.length * opts.scenarios.length * opts.connections.length;
+  const cellsPerRuntime = opts.scenarios.reduce((n, s) => n + connsOf(s).length, 0);
+  const nCells = order.length * cellsPerRuntime;
   const pipeS = pipeline ? order.length * (opts.warmup + opts.reps * opts.duration) : 0;
   log(`\n== ${nCells} cells × ${perCell} s + pipelined ${pipeS} s: about ${Math.ceil((nCells * (perCell + 0.5) + pipeS + order.length * 2) / 60)} min`);
+
+  // One upstream for every proxy-* runtime: the C floor answering a small JSON.
+  let upstream = null;
+  if (order.some((n) => runtimes[n].proxy)) {
+    const floor = buildCFloor();
+    upstream = await startServer("upstream", { cmd: (port) => [floor, String(port), "json"] }, { server: pin.upstream ?? [] }, rawDir);
+    for (const n of order) if (runtimes[n].proxy) runtimes[n].env = { ...(runtimes[n].env ?? {}), UPSTREAM: `http://127.0.0.1:${upstream.port}/` };
+    log(`upstream: benches/floor/epoll_floor.c json on port ${upstream.port}, pid ${upstream.pid}${pin.upstream ? `, ${pin.upstream.join(" ")}` : ""}`);
+  }
 
   const cells = [];
   const pipelined = [];
@@ -594,14 +647,16 @@ async function main() {
       warn(`${name} did not start: ${err.message}`);
       skipped.push({ runtime: name, reason: `did not start: ${err.short ?? err.message}` });
       delete runtimes[name];
-      cellNo += opts.scenarios.length * opts.connections.length;
+      cellNo += cellsPerRuntime;
       continue;
     }
     log(`listening on port ${server.port}, pid ${server.pid}`);
     for (const scenario of opts.scenarios) {
       const problems = await checkScenario(server, scenario, rt);
       if (problems.length) warn(`${name} ${scenario}: wrong response: ${problems.join("; ")}`);
-      for (const conns of opts.connections) {
+      const sc = SCENARIOS[scenario];
+      const cellLoad = byWrk(scenario) ? { tool: "wrk", bin: wrk, ext: "txt" } : load;
+      for (const conns of connsOf(scenario)) {
         cellNo++;
         const tag = `[${cellNo}/${nCells}] ${name.padEnd(10)} ${scenario.padEnd(6)} c=${String(conns).padEnd(4)}`;
         if (server.exited !== null) {
@@ -614,12 +669,15 @@ async function main() {
           // The cell's warm-up comes before its first rep, in the same run.
           const warmup = i === 0 ? opts.warmup : 0;
           if (warmup > 0) log(`${tag} warm-up ${warmup} s`);
-          const raw = path.join(rawDir, `${name}-${scenario}-c${conns}-rep${i + 1}.${load.ext}`);
-          const r = await measure(server, load, { scenario, conns, seconds: opts.duration, warmup }, raw);
+          const raw = path.join(rawDir, `${name}-${scenario}-c${conns}-rep${i + 1}.${cellLoad.ext}`);
+          const r = await measure(server, cellLoad, { scenario, conns, depth: sc.depth ?? 1, seconds: opts.duration, warmup }, raw);
           reps.push(r);
           log(`${tag} rep ${i + 1}/${opts.reps}: ${repLine(r)}`);
         }
-        const cell = summarizeCell({ runtime: name, scenario, connections: conns, reps, responseProblems: problems });
+        // limited-conn closes every 10th request's connection: a server that closes without
+        // saying `Connection: close` gets one wrk read error per close, excused (see summarizeCell).
+        const excuseReadErrors = sc.arena === "limited" && server.silentClose ? { share: 0.1, connections: conns } : null;
+        const cell = summarizeCell({ runtime: name, scenario, connections: conns, reps, responseProblems: problems, excuseReadErrors });
         cells.push(cell);
         log(
           `${tag} => ${fmtInt(cell.rps)} req/s, ${fmtNum(cell.cpuUsPerReq, 1)} CPU µs/req, RSS ${fmtNum(cell.rssMb, 1)} MB` +
@@ -649,6 +707,8 @@ async function main() {
     await stopServer(server);
   }
 
+  if (upstream) await stopServer(upstream);
+
   const results = {
     date: new Date().toISOString(),
     machine: MACHINE,
@@ -656,7 +716,7 @@ async function main() {
       duration: opts.duration,
       warmup: opts.warmup,
       reps: opts.reps,
-      connections: opts.connections,
+      connections: allConns,
       scenarios: opts.scenarios,
       quick: opts.quick,
       load: opts.load,

@@ -8,7 +8,7 @@ const rounds = Number(process.env.ROUNDS ?? 9);
 const perRound = Number(process.env.PER_ROUND ?? 20);
 
 function measure(name, fn) {
-  fn();
+  for (let i = 0; i < perRound; i++) fn(); // warm up (JIT, allocator) as much as one round
   const rates = [];
   for (let r = 0; r < rounds; r++) {
     const t0 = performance.now();

@@ -23,10 +23,12 @@
 mod accept;
 mod batch;
 mod client;
+mod fetch_ops;
 mod frame;
 mod http1;
 mod http_ops;
 mod js;
+mod js_signals;
 mod net_ops;
 mod output;
 mod respond;
@@ -116,6 +118,8 @@ pub struct EventLoop {
     stop: Arc<AtomicBool>,
     waker: Arc<Waker>,
     signals: Option<Signals>,
+    /// The signals the program listens for (`process.on("SIGHUP", ...)`).
+    js_signals: js_signals::JsSignals,
     /// Streams read this turn, to frame.
     to_parse: Vec<usize>,
     /// Streams with work carried over to the next turn.
@@ -141,6 +145,9 @@ impl EventLoop {
         });
         http_ops::register(rt.isolate());
         net_ops::register(rt.isolate());
+        fetch_ops::register(rt.isolate());
+        let js_signals = js_signals::JsSignals::default();
+        rt.state().node.catch_signal = Some(Box::new(js_signals.catcher(poll.registry().try_clone()?)));
         let heap_limit0 = rt.isolate().heap_stats().limit;
         Ok(EventLoop {
             poll,
@@ -149,6 +156,7 @@ impl EventLoop {
             stop: Arc::new(AtomicBool::new(false)),
             waker,
             signals: None,
+            js_signals,
             to_parse: Vec::with_capacity(1024),
             // Sized up front: its first push would otherwise be the one
             // allocation of a steady state that rarely carries work over.
@@ -184,6 +192,14 @@ impl EventLoop {
             .register(&mut signals, SIGNALS, Interest::READABLE)?;
         self.signals = Some(signals);
         Ok(())
+    }
+
+    /// The flag the embedder's own handlers set on a first SIGINT/SIGTERM
+    /// to exit on the second (the CLI's, src/signals.rs): cleared whenever
+    /// a program's `process.on` listener takes one of them, since that one
+    /// did not start a shutdown.
+    pub fn set_second_signal_flag(&mut self, flag: Arc<AtomicBool>) {
+        self.js_signals.second_signal = Some(flag);
     }
 
     pub fn stop_handle(&self) -> StopHandle {
@@ -287,7 +303,9 @@ impl EventLoop {
         let Some(signals) = self.signals.as_mut() else {
             return;
         };
-        if signals.pending().count() == 0 {
+        // Only a signal no program listener takes stops the servers.
+        let rt = &mut self.rt;
+        if signals.pending().filter(|&s| !rt.wants_signal(s)).count() == 0 {
             return;
         }
         let ext = &mut self.rt.state().ext;
@@ -343,6 +361,7 @@ impl EventLoop {
         if self.hand_out_events() {
             self.begin_graceful_shutdown();
         }
+        self.js_signals.deliver(&mut self.rt, self.signals.is_some())?;
         let batches = self.serve_requests()?;
         let js_end = Instant::now();
         self.rt.settle_completions()?;
@@ -392,6 +411,7 @@ impl EventLoop {
                 },
                 Some(Source::Listener(_)) => accept::accept_all(ext, token.0),
                 Some(Source::Client(_)) => ext.client_ready(token.0, Some(event)),
+                None if token == js_signals::JS_SIGNALS => self.js_signals.ready = true,
                 None => signalled |= token == SIGNALS,
             }
         }

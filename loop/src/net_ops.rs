@@ -8,7 +8,7 @@ use std::time::Duration;
 use howth_runtime::{CallArgs, ErrorKind, Isolate, Kind, RuntimeState};
 use serde_json::Value as Json;
 
-use crate::client::{parse_addrs, tls_options, ConnectOptions, Driver, Raw};
+use crate::client::{parse_addrs, tls_options, ConnectOptions, Driver, Http, Raw};
 use crate::state::LoopState;
 
 type State = RuntimeState<LoopState>;
@@ -29,8 +29,8 @@ pub fn register(iso: &mut Isolate<State>) {
     iso.set_op("netTakeErrors", op_take_errors);
 }
 
-/// What netConnect's JSON says, checked.
-fn connect_options(json: &str) -> Result<ConnectOptions, String> {
+/// What netConnect's JSON says, checked: the connect and the driver.
+fn connect_options(json: &str) -> Result<(ConnectOptions, Driver), String> {
     let v: Json = serde_json::from_str(json).map_err(|e| format!("netConnect: bad options: {e}"))?;
     let addrs: Vec<String> = v["addrs"]
         .as_array()
@@ -70,27 +70,35 @@ fn connect_options(json: &str) -> Result<ConnectOptions, String> {
         }
         _ => None,
     };
-    Ok(ConnectOptions {
+    let driver = match &v["http"] {
+        Json::Object(h) => {
+            let decompress = h.get("decompress").and_then(Json::as_bool).unwrap_or(true);
+            Driver::Http(Box::new(Http::new(decompress)))
+        }
+        _ => Driver::Raw(Raw),
+    };
+    let opts = ConnectOptions {
         addrs,
         port,
         tls,
         timeout,
-    })
+    };
+    Ok((opts, driver))
 }
 
 /// `netConnect(json)`: [key, id]; key -1 when the connect failed at once
 /// (its error and close events come next turn).
 fn op_connect(state: &mut State, args: &mut CallArgs<'_>) {
-    let opts = match connect_options(&args.string(0)) {
+    let (opts, driver) = match connect_options(&args.string(0)) {
         Ok(o) => o,
         Err(e) => return args.throw(ErrorKind::TypeError, &e),
     };
-    let (key, id) = state.ext.connect_client(opts, Driver::Raw(Raw));
+    let (key, id) = state.ext.connect_client(opts, driver);
     args.return_numbers(&[key.map_or(-1.0, |k| k as f64), id as f64]);
 }
 
 /// The connection of arguments 0 and 1 (key, id).
-fn conn(args: &CallArgs<'_>) -> (usize, u64) {
+pub(crate) fn conn(args: &CallArgs<'_>) -> (usize, u64) {
     (args.number(0).max(0.0) as usize, args.number(1).max(0.0) as u64)
 }
 

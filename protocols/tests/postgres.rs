@@ -6,135 +6,15 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::os::unix::fs::MetadataExt;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
-use common::{free_port, program, run, wait_for_line, Server, TempDir, DEADLINE};
+use common::db::{postgres, Postgres, SUPERUSER_PASSWORD};
+use common::DEADLINE;
 use howth_protocols::postgres::{
     read_ssl_response, write_cancel_request, write_ssl_request, Config, Connection, Error, Event, QueryId,
     QueryResult, TransactionStatus, Value,
 };
 
-const SUPERUSER_PASSWORD: &str = "super pw";
-
-struct Postgres {
-    server: Server,
-    socket_dir: PathBuf,
-    _dir: TempDir,
-}
-
-/// Commands that must not run as root (initdb, postgres) run as `nobody`
-/// when the tests do.
-fn unprivileged(program_path: PathBuf, as_nobody: bool) -> Command {
-    if as_nobody {
-        let mut command = Command::new("setpriv");
-        command
-            .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"])
-            .arg(program_path);
-        command
-    } else {
-        Command::new(program_path)
-    }
-}
-
-fn postgres() -> Postgres {
-    let dir = TempDir::new("postgres");
-    let as_nobody = std::fs::metadata("/proc/self").unwrap().uid() == 0;
-    let data = dir.path().join("data");
-    let password_file = dir.path().join("pw");
-    std::fs::write(&password_file, SUPERUSER_PASSWORD).unwrap();
-    if as_nobody {
-        let nobody = |what: &str| {
-            run(Command::new("id").args([what, "nobody"]))
-                .trim()
-                .parse::<u32>()
-                .unwrap()
-        };
-        let (uid, gid) = (nobody("-u"), nobody("-g"));
-        std::os::unix::fs::chown(dir.path(), Some(uid), Some(gid)).unwrap();
-        std::os::unix::fs::chown(&password_file, Some(uid), Some(gid)).unwrap();
-    }
-    run(unprivileged(program("initdb"), as_nobody)
-        .arg("-D")
-        .arg(&data)
-        .args([
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "--auth=scram-sha-256",
-            "--no-sync",
-        ])
-        .arg(format!("--pwfile={}", password_file.display())));
-    std::fs::write(
-        data.join("pg_hba.conf"),
-        "local all all trust\n\
-         host all trustuser 127.0.0.1/32 trust\n\
-         host all clearuser 127.0.0.1/32 password\n\
-         host all md5user 127.0.0.1/32 md5\n\
-         host all all 127.0.0.1/32 scram-sha-256\n",
-    )
-    .unwrap();
-    let port = free_port();
-    let mut child = unprivileged(program("postgres"), as_nobody)
-        .arg("-D")
-        .arg(&data)
-        .args([
-            "-p",
-            &port.to_string(),
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-            "fsync=off",
-        ])
-        .arg("-k")
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("postgres (make deps installs it)");
-    let stderr = child.stderr.take().unwrap();
-    let server = Server { child, port };
-    wait_for_line(
-        stderr,
-        "database system is ready to accept connections",
-        "postgres",
-    );
-    let pg = Postgres {
-        server,
-        socket_dir: dir.path().to_owned(),
-        _dir: dir,
-    };
-    pg.psql(
-        "create role trustuser login; \
-         create role clearuser login password 'clear pw'; \
-         set password_encryption = 'md5'; \
-         create role md5user login password 'md5 pw';",
-    );
-    pg
-}
-
 impl Postgres {
-    /// `psql` over the Unix socket as the superuser: unaligned, tuples only.
-    fn psql(&self, sql: &str) -> String {
-        let mut command = Command::new(program("psql"));
-        command
-            .arg("-h")
-            .arg(&self.socket_dir)
-            .args([
-                "-p",
-                &self.server.port.to_string(),
-                "-U",
-                "postgres",
-                "-d",
-                "postgres",
-            ])
-            .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql]);
-        run(&mut command).trim_end().to_owned()
-    }
-
     fn connect(&self, user: &str, password: Option<&str>) -> Conn {
         let stream = TcpStream::connect(("127.0.0.1", self.server.port)).unwrap();
         stream.set_read_timeout(Some(DEADLINE)).unwrap();

@@ -5,54 +5,12 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Command, Stdio};
 
-use common::{free_port, program, run, wait_for_line, Server, TempDir, DEADLINE};
+use common::db::{redis, Redis, REDIS_PASSWORD as PASSWORD};
+use common::DEADLINE;
 use howth_protocols::redis::{Client, CommandId, Config, Error, Event, Protocol, Value};
 
-const PASSWORD: &str = "s3cret pass";
-
-struct Redis {
-    server: Server,
-    _dir: TempDir,
-}
-
-fn redis() -> Redis {
-    let dir = TempDir::new("redis");
-    let port = free_port();
-    let mut child = Command::new(program("redis-server"))
-        .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .args(["--requirepass", PASSWORD, "--daemonize", "no", "--dir"])
-        .arg(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("redis-server (make deps installs it)");
-    let stdout = child.stdout.take().unwrap();
-    let server = Server { child, port };
-    wait_for_line(stdout, "Ready to accept connections", "redis-server");
-    Redis { server, _dir: dir }
-}
-
 impl Redis {
-    fn cli(&self, args: &[&str]) -> String {
-        let port = self.server.port.to_string();
-        let mut command = Command::new(program("redis-cli"));
-        command
-            .args(["-p", &port, "--no-auth-warning", "-a", PASSWORD])
-            .args(args);
-        run(&mut command).trim_end().to_owned()
-    }
-
     fn connect(&self, config: Config) -> Conn {
         let stream = TcpStream::connect(("127.0.0.1", self.server.port)).unwrap();
         stream.set_read_timeout(Some(DEADLINE)).unwrap();

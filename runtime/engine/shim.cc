@@ -31,6 +31,7 @@ void howth_sink_free(void* sink);
 char* howth_sink_reserve(void* sink, size_t additional);
 void howth_sink_commit(void* sink, size_t added);
 void howth_sink_push_u32(void* sink, uint32_t v);
+void howth_free_vec(void* data, size_t len, void* cap);
 }
 
 namespace {
@@ -559,6 +560,20 @@ int howth_take_unhandled_rejection(HowthIsolate* hi, ErrorOut* err) {
       sink_value(iso, err->stack, stack);
     }
   }
+  return 1;
+}
+
+// Hands the first unhandled rejection's promise and reason to the caller
+// (node:process's unhandledRejection event) as new globals the caller
+// owns, and forgets it; 0 when there is none.
+int howth_take_unhandled_rejection_values(HowthIsolate* hi, HowthValue** promise, HowthValue** reason) {
+  if (hi->rejections.empty()) return 0;
+  v8::Isolate* iso = hi->iso;
+  v8::HandleScope hs(iso);
+  Rejection& r = hi->rejections.front();
+  *promise = new HowthValue(iso, r.promise.Get(iso));
+  *reason = new HowthValue(iso, r.reason.Get(iso));
+  hi->rejections.erase(hi->rejections.begin());
   return 1;
 }
 
@@ -1265,6 +1280,55 @@ void howth_ret_deserialized(const void* a, const char* p, size_t n) {
     const char* m = "the message could not be deserialised";
     iso->ThrowException(v8::Exception::Error(str(iso, m, strlen(m))));
   }
+}
+
+}  // extern "C"
+
+// ---- Buffer decoding straight into the result's memory --------------------
+// Buffer.from(text, "base64" | "hex") read the string into a scratch Vec
+// through the UTF-8 path, decoded it there, then copied the bytes into a
+// zero-filled ArrayBuffer: three passes besides the decode, and the zero
+// fill page-faulted on every large call. These two functions cut that to
+// one copy of the text and the decode itself.
+extern "C" {
+
+// Appends a one-byte string argument's characters as they are (Latin-1
+// bytes, one per character) to the Rust Vec `sink` and returns 1; returns 0
+// and appends nothing when the argument is not a string V8 stores one byte
+// per character (the caller then takes the UTF-8 path).
+int howth_arg_append_one_byte(const void* a, int i, void* sink) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Local<v8::Value> v = info[i];
+  if (!v->IsString()) return 0;
+  v8::Local<v8::String> s = v.As<v8::String>();
+  if (!s->IsOneByte()) return 0;
+  size_t len = static_cast<size_t>(s->Length());
+  if (len == 0) return 1;
+  uint8_t* dst = reinterpret_cast<uint8_t*>(howth_sink_reserve(sink, len));
+  s->WriteOneByte(info.GetIsolate(), dst, 0, static_cast<int>(len), v8::String::NO_NULL_TERMINATION);
+  howth_sink_commit(sink, len);
+  return 1;
+}
+
+// Returns a Uint8Array over data[0..len), taking ownership of the allocation
+// without copying it. Invariant: data is a Rust Vec<u8>'s buffer of capacity
+// `cap` with len <= cap bytes initialised, given up by Rust (into_raw_parts);
+// V8 calls howth_free_vec(data, len, cap) exactly once when the last
+// ArrayBuffer over it is collected (on whichever thread frees it: Rust's
+// allocator is thread-safe). On failure the buffer is freed here.
+void howth_ret_owned_bytes(const void* a, char* data, size_t len, size_t cap) {
+  const Args& info = *static_cast<const Args*>(a);
+  v8::Isolate* iso = info.GetIsolate();
+  if (len > v8::TypedArray::kMaxLength) {
+    howth_free_vec(data, len, reinterpret_cast<void*>(cap));
+    iso->ThrowException(v8::Exception::RangeError(
+        v8::String::NewFromUtf8Literal(iso, "byte length too large for a Uint8Array")));
+    return;
+  }
+  std::unique_ptr<v8::BackingStore> bs =
+      v8::ArrayBuffer::NewBackingStore(data, len, howth_free_vec, reinterpret_cast<void*>(cap));
+  v8::Local<v8::ArrayBuffer> ab = v8::ArrayBuffer::New(iso, std::move(bs));
+  info.GetReturnValue().Set(v8::Uint8Array::New(ab, 0, len));
 }
 
 }  // extern "C"

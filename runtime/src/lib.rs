@@ -75,6 +75,9 @@ pub struct RuntimeState<X> {
     pub crypto: ops::crypto::CryptoState,
     /// BroadcastChannel messages from the other isolates of the process.
     pub broadcast: broadcast::Inbox,
+    /// Howth.SQL's and Howth.RedisClient's protocol states, per connection.
+    pub postgres: ops::postgres::Postgres,
+    pub redis: ops::redis::Redis,
     pub ext: X,
 }
 
@@ -225,6 +228,8 @@ impl<X: 'static> Runtime<X> {
             node: Default::default(),
             crypto: Default::default(),
             broadcast: Default::default(),
+            postgres: Default::default(),
+            redis: Default::default(),
             ext,
         };
         let hooks = Hooks {
@@ -249,10 +254,13 @@ impl<X: 'static> Runtime<X> {
         ops::fs::register(&mut iso);
         ops::os::register(&mut iso);
         ops::zlib::register(&mut iso);
+        ops::router::register(&mut iso);
         ops::crypto::register(&mut iso);
         broadcast::register(&mut iso);
         ops::child::register(&mut iso);
         dns::register(&mut iso);
+        ops::postgres::register(&mut iso);
+        ops::redis::register(&mut iso);
         ops::node_buffer::register(&mut iso);
         ops::node_process::register(&mut iso);
         ops::async_context::register(&mut iso);
@@ -442,6 +450,19 @@ impl<X: 'static> Runtime<X> {
         }
         if let Some(code) = self.iso.state().exit_code {
             return Err(RuntimeError::Exit(code));
+        }
+        // node:process listens: each unhandled rejection goes to JS (the
+        // `unhandledRejection` event), whose listeners may queue more work.
+        // One at a time: the checkpoint runs again after each, so the ticks
+        // and reactions a listener queues run before the next event.
+        if let Some(cb) = self.iso.state().node.rejection_callback.take() {
+            let taken = self.iso.take_unhandled_rejection_values();
+            let result = taken.map(|(promise, reason)| self.iso.call(&cb, &[&reason, &promise]));
+            self.iso.state().node.rejection_callback = Some(cb);
+            if let Some(result) = result {
+                result.map(drop).map_err(|e| self.failure(e))?;
+                return self.run_microtasks();
+            }
         }
         if let Some(mut e) = self.iso.take_unhandled_rejection() {
             e.message = format!("(in promise) {}", e.message);

@@ -26,6 +26,28 @@ pub struct LoadGen {
     pub script: Option<PathBuf>,
 }
 
+/// A request generated per request by wrk.lua (the HttpArena-style profiles
+/// of `make bench-arena`) instead of one fixed request; see wrk.lua.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mix {
+    Baseline,
+    Limited,
+    Json,
+    Upload,
+}
+
+impl Mix {
+    /// The name wrk.lua knows the mix by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mix::Baseline => "baseline",
+            Mix::Limited => "limited",
+            Mix::Json => "json",
+            Mix::Upload => "upload",
+        }
+    }
+}
+
 /// What to send, how hard, for how long.
 pub struct Load<'a> {
     pub url: &'a str,
@@ -37,6 +59,8 @@ pub struct Load<'a> {
     pub pipeline: u32,
     /// The load generator's CPUs (wrk runs one thread on each).
     pub threads: usize,
+    /// Generated requests instead of one fixed request (wrk only).
+    pub mix: Option<Mix>,
 }
 
 impl LoadGen {
@@ -110,6 +134,9 @@ impl LoadGen {
                     load.body_file
                         .map_or_else(String::new, |f| f.display().to_string()),
                 ]);
+                if let Some(mix) = load.mix {
+                    argv.push(mix.name().into());
+                }
             }
         }
         argv
@@ -462,6 +489,7 @@ mod tests {
             connections: 1000,
             pipeline: 1,
             threads: 3,
+            mix: None,
         };
         let oha = LoadGen {
             tool: Tool::Oha,
@@ -483,6 +511,26 @@ mod tests {
             "/x/wrk -t 2 -c 1000 -d 3s -s /t/wrk.lua http://127.0.0.1:9/echo -- 1 POST \
              application/octet-stream /tmp/b.bin"
         );
+        let mixed = Load {
+            url: "http://127.0.0.1:9/",
+            method: "GET",
+            content_type: None,
+            body_file: None,
+            connections: 50,
+            pipeline: 1,
+            threads: 1,
+            mix: Some(Mix::Limited),
+        };
+        assert_eq!(
+            wrk.argv(&mixed, Duration::from_secs(5)).join(" "),
+            "/x/wrk -t 1 -c 50 -d 5s -s /t/wrk.lua http://127.0.0.1:9/ -- 1 GET   limited"
+        );
         assert!(WRK_LUA.contains("HOWTH_WRK_JSON"));
+        for mix in [Mix::Baseline, Mix::Limited, Mix::Json, Mix::Upload] {
+            assert!(
+                WRK_LUA.contains(&format!("  {} = function()", mix.name())),
+                "{mix:?}"
+            );
+        }
     }
 }

@@ -21,7 +21,7 @@ mod loadgen;
 mod measure;
 mod procfs;
 
-use loadgen::{Load, LoadGen, Tool};
+use loadgen::{Load, LoadGen, Mix, Tool};
 use measure::{Pinning, Run};
 
 /// The app run when no file is given.
@@ -42,7 +42,10 @@ pub struct BenchHttpArgs {
     /// Load before measuring, discarded: 2s, 0 for none
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     pub warmup: Duration,
-    /// The load generator: oha or wrk [default: oha; wrk when pipelining]
+    /// Generated requests instead of one fixed one (HttpArena-style profiles; needs wrk)
+    #[arg(long, value_enum, value_name = "MIX")]
+    pub mix: Option<Mix>,
+    /// The load generator: oha or wrk [default: oha; wrk when pipelining or with --mix]
     #[arg(long, value_enum, value_name = "TOOL")]
     pub load: Option<Tool>,
     /// The load generator's binary [default: from $PATH, else .bench-tools/bin/]
@@ -123,7 +126,11 @@ fn run(args: &BenchHttpArgs) -> Result<ExitCode, String> {
             return Err(format!("--body-file '{}': no such file", f.display()));
         }
     }
-    let tool = match (args.load, args.pipeline > 1) {
+    if args.load == Some(Tool::Oha) && args.mix.is_some() {
+        return Err("--mix needs --load wrk: oha does not run request scripts".into());
+    }
+    let needs_wrk = args.pipeline > 1 || args.mix.is_some();
+    let tool = match (args.load, needs_wrk) {
         (Some(Tool::Oha), true) => {
             return Err("--pipeline above 1 needs --load wrk: oha does not pipeline".into())
         }
@@ -234,6 +241,7 @@ fn run_in(args: &BenchHttpArgs, tool: Tool, howth: &Path, tmp: &Path) -> Result<
         connections: args.connections,
         pipeline: args.pipeline,
         threads: pin.load_cpus,
+        mix: args.mix,
     };
     let run = measure::measure(&gen, &load, &pin, pid, args.warmup, args.duration, &|l| say(l))?;
     if let Some(f) = &args.raw {
@@ -290,6 +298,7 @@ fn run_json(
         "method": args.method,
         "connections": args.connections,
         "pipeline": args.pipeline,
+        "mix": args.mix.map(|m| m.name()),
         "durationS": r.duration_s,
         "warmupS": args.warmup.as_secs_f64(),
         "loadGenerator": gen.version(),

@@ -272,3 +272,32 @@ pub fn is_closed(s: &mut TcpStream) -> bool {
     let mut b = [0u8; 1];
     matches!(s.read(&mut b), Ok(0) | Err(_))
 }
+
+/// Runs `source` as a script with `env` set; its stdout, which the script
+/// ends with a line "done", so one that stopped early fails the test.
+pub fn run_script_to_done(source: &str, env: &[(&str, &str)]) -> String {
+    let script = TempScript::new("main.ts", source);
+    let out = Command::new(howth())
+        .arg("run")
+        .arg(&script.path)
+        .envs(env.iter().copied())
+        .output()
+        .expect("spawn howth");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success() && stdout.trim_end().ends_with("done"),
+        "script failed ({:?})\nstdout:\n{stdout}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Asserts that `out` is the lines `expect`, then "done".
+pub fn assert_lines_then_done(out: &str, expect: &[&str]) {
+    let lines: Vec<&str> = out.lines().collect();
+    for (want, got) in expect.iter().zip(&lines) {
+        assert_eq!(got, want, "\nfull output:\n{out}");
+    }
+    assert_eq!(lines.len(), expect.len() + 1, "\nfull output:\n{out}");
+}

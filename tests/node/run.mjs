@@ -114,6 +114,13 @@ known.forEach((k, i) => {
   }
 });
 
+// The ERR_NOT_IMPLEMENTED table in docs/node-compat.md lists ts-lib's stubs exactly.
+if (!only) {
+  const r = spawnSync(process.execPath, [path.join(here, "not-implemented.mjs")], { encoding: "utf8" });
+  if (r.status === 0) console.log(r.stdout.trim());
+  else failures.push(r.stderr.trim());
+}
+
 console.log(`node-compat: ${totalMatching}/${totalProbes} probes match node ${process.version}`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(counts, null, 2) + "\n");
 if (failures.length > 0) {

@@ -64,6 +64,8 @@ export const utimesSync = (path: core.PathLike, atime: unknown, mtime: unknown) 
 export const openSync = (path: core.PathLike, flags?: string, mode?: number) => run(core.openCall(path, flags, mode));
 export const closeSync = (fd: number) => run(core.closeCall(fd));
 export const ftruncateSync = (fd: number, len?: number) => run(core.ftruncateCall(fd, len));
+export const fsyncSync = (fd: number) => run(core.syncCall("fsync", fd));
+export const fdatasyncSync = (fd: number) => run(core.syncCall("fdatasync", fd));
 export const readSync = (fd: number, buffer: Uint8Array, offset?: number, length?: number, position?: number | null) =>
   run(core.readCall(fd, buffer, offset, length, position));
 export const writeSync = (fd: number, data: unknown, a?: unknown, b?: unknown, c?: unknown) =>
@@ -99,6 +101,8 @@ export const close = cbForm(core.closeCall);
 export const read = cbForm(core.readCall, (args) => args[1]);
 export const write = cbForm(core.writeCall, (args) => args[1]);
 export const ftruncate = cbForm(core.ftruncateCall);
+export const fsync = cbForm((fd: unknown) => core.syncCall("fsync", fd));
+export const fdatasync = cbForm((fd: unknown) => core.syncCall("fdatasync", fd));
 
 /** `exists(path, cb)`: deprecated in Node, and its callback gets only a boolean. */
 export function exists(path: unknown, cb: (exists: boolean) => void): void {
@@ -130,7 +134,7 @@ export default {
   readFileSync, writeFileSync, appendFileSync, statSync, lstatSync, fstatSync, readdirSync, mkdirSync,
   mkdtempSync, rmSync, rmdirSync, unlinkSync, renameSync, copyFileSync, symlinkSync, readlinkSync,
   realpathSync, accessSync, existsSync, chmodSync, truncateSync, utimesSync, openSync, closeSync, readSync,
-  writeSync, ftruncateSync, ftruncate, readFile, writeFile, appendFile, stat, lstat, fstat, readdir, mkdir, mkdtemp, rm, rmdir, unlink,
+  writeSync, ftruncateSync, ftruncate, fsyncSync, fdatasyncSync, fsync, fdatasync, readFile, writeFile, appendFile, stat, lstat, fstat, readdir, mkdir, mkdtemp, rm, rmdir, unlink,
   rename, copyFile, symlink, readlink, realpath, access, chmod, truncate, utimes, open, close, read, write,
   exists, watch, watchFile, unwatchFile, createReadStream, createWriteStream, cp, cpSync,
 };

@@ -30,6 +30,12 @@ export class FileHandle {
   truncate(len?: number): Promise<void> {
     return run(core.ftruncateCall(this.fd, len));
   }
+  sync(): Promise<void> {
+    return run(core.syncCall("fsync", this.fd));
+  }
+  datasync(): Promise<void> {
+    return run(core.syncCall("fdatasync", this.fd));
+  }
   stat(options?: unknown) {
     return run(core.fstatCall(this.fd, options));
   }

@@ -7,6 +7,7 @@ import { ops } from "../core_ops.ts";
 import { onSettled, settled, syncOutcome } from "../pool.ts";
 import { decode, encode, toBuffer } from "./bytes.ts";
 import { checkCallback, invalidArgType, invalidArgValue, notImplemented, sysError } from "./errors.ts";
+import { outOfRange } from "../node/internal/errors.ts";
 
 export type PathLike = string | Uint8Array | URL;
 export type Callback<T> = (err: Error | null, value?: T) => void;
@@ -28,9 +29,13 @@ export function runAsync<R>(c: Call<R>): Promise<R> {
   return c.map ? p.then(c.map) : (p as Promise<R>);
 }
 
+/** The `map` of a call that yields nothing: its callback gets only `null`, as in Node. */
+export const noValue = (): undefined => undefined;
+
 export function runCallback<R>(c: Call<R>, cb: Callback<R>): void {
   onSettled(ops.fsCall(true, c.name, ...c.args) as number, (failed, v) => {
     if (failed) cb(sysError(v));
+    else if ((c.map as unknown) === noValue) (cb as (e: null) => void)(null);
     else cb(null, c.map ? c.map(v) : (v as R));
   });
 }
@@ -255,7 +260,7 @@ export function writeFileCall(path: unknown, d: unknown, o?: unknown, append = f
       checkFlags(opts.flag ?? (append ? "a" : "w")),
       mode(opts.mode, 0o666),
     ],
-    map: () => undefined,
+    map: noValue,
   };
 }
 
@@ -295,7 +300,8 @@ export function mkdirCall(path: unknown, o?: unknown): Call<string | undefined> 
   return {
     name: "mkdir",
     args: [toPath(path), !!opts.recursive, mode(opts.mode, 0o777)],
-    map: (v) => (v === null ? undefined : (v as string)),
+    // Only a recursive mkdir calls back with a value (the first folder made).
+    map: opts.recursive ? (v) => (v === null ? undefined : (v as string)) : noValue,
   };
 }
 
@@ -306,17 +312,17 @@ export function mkdtempCall(prefix: unknown): Call<string> {
 
 export function rmCall(path: unknown, o?: unknown): Call<void> {
   const opts = (o ?? {}) as { recursive?: boolean; force?: boolean };
-  return { name: "rm", args: [toPath(path), !!opts.recursive, !!opts.force], map: () => undefined };
+  return { name: "rm", args: [toPath(path), !!opts.recursive, !!opts.force], map: noValue };
 }
 
 export function rmdirCall(path: unknown, o?: unknown): Call<void> {
   const opts = (o ?? {}) as { recursive?: boolean };
-  return { name: "rmdir", args: [toPath(path), !!opts.recursive], map: () => undefined };
+  return { name: "rmdir", args: [toPath(path), !!opts.recursive], map: noValue };
 }
 
 export function simple(name: string, ...paths: unknown[]): Call<void> {
   const names = ["oldPath", "newPath"];
-  return { name, args: paths.map((p, i) => toPath(p, paths.length > 1 ? names[i] : "path")), map: () => undefined };
+  return { name, args: paths.map((p, i) => toPath(p, paths.length > 1 ? names[i] : "path")), map: noValue };
 }
 
 export function cpCall(src: unknown, dest: unknown, o?: unknown): Call<void> {
@@ -325,16 +331,16 @@ export function cpCall(src: unknown, dest: unknown, o?: unknown): Call<void> {
   return {
     name: "cp",
     args: [toPath(src, "src"), toPath(dest, "dest"), !!opts.recursive, opts.force ?? true, !!opts.errorOnExist],
-    map: () => undefined,
+    map: noValue,
   };
 }
 
 export function copyFileCall(src: unknown, dest: unknown, m?: unknown): Call<void> {
-  return { name: "copyFile", args: [toPath(src, "src"), toPath(dest, "dest"), ((m as number) & 1) === 1], map: () => undefined };
+  return { name: "copyFile", args: [toPath(src, "src"), toPath(dest, "dest"), ((m as number) & 1) === 1], map: noValue };
 }
 
 export function symlinkCall(target: unknown, path: unknown): Call<void> {
-  return { name: "symlink", args: [toPath(target, "target"), toPath(path)], map: () => undefined };
+  return { name: "symlink", args: [toPath(target, "target"), toPath(path)], map: noValue };
 }
 
 export function readlinkCall(path: unknown): Call<string> {
@@ -347,16 +353,16 @@ export function realpathCall(path: unknown, native: boolean): Call<string> {
 }
 
 export function accessCall(path: unknown, m?: unknown): Call<void> {
-  return { name: "access", args: [toPath(path), mode(m, 0)], map: () => undefined };
+  return { name: "access", args: [toPath(path), mode(m, 0)], map: noValue };
 }
 
 export function chmodCall(path: unknown, m: unknown): Call<void> {
   if (m === undefined) throw invalidArgType("mode", "of type number", m);
-  return { name: "chmod", args: [toPath(path), mode(m, 0)], map: () => undefined };
+  return { name: "chmod", args: [toPath(path), mode(m, 0)], map: noValue };
 }
 
 export function truncateCall(path: unknown, len?: unknown): Call<void> {
-  return { name: "truncate", args: [toPath(path), typeof len === "number" ? len : 0], map: () => undefined };
+  return { name: "truncate", args: [toPath(path), typeof len === "number" ? len : 0], map: noValue };
 }
 
 function toSeconds(t: unknown, name: string): number {
@@ -367,11 +373,13 @@ function toSeconds(t: unknown, name: string): number {
 }
 
 export function utimesCall(path: unknown, atime: unknown, mtime: unknown): Call<void> {
-  return { name: "utimes", args: [toPath(path), toSeconds(atime, "atime"), toSeconds(mtime, "mtime")], map: () => undefined };
+  return { name: "utimes", args: [toPath(path), toSeconds(atime, "atime"), toSeconds(mtime, "mtime")], map: noValue };
 }
 
 export function checkFd(fd: unknown): number {
-  if (typeof fd !== "number" || !Number.isInteger(fd) || fd < 0) throw invalidArgType("fd", "of type number", fd);
+  if (typeof fd !== "number") throw invalidArgType("fd", "of type number", fd);
+  if (!Number.isInteger(fd)) throw outOfRange("fd", "an integer", fd);
+  if (fd < 0 || fd > 2147483647) throw outOfRange("fd", ">= 0 && <= 2147483647", fd);
   return fd;
 }
 
@@ -384,7 +392,7 @@ function checkFlags(flags: unknown): string {
 }
 
 export function ftruncateCall(fd: unknown, len?: unknown): Call<void> {
-  return { name: "ftruncate", args: [checkFd(fd), typeof len === "number" ? len : 0], map: () => undefined };
+  return { name: "ftruncate", args: [checkFd(fd), typeof len === "number" ? len : 0], map: noValue };
 }
 
 export function openCall(path: unknown, flags?: unknown, m?: unknown): Call<number> {
@@ -392,8 +400,13 @@ export function openCall(path: unknown, flags?: unknown, m?: unknown): Call<numb
   return { name: "open", args: [toPath(path), f, mode(m, 0o666)] };
 }
 
+/** fsync or fdatasync of an open file. */
+export function syncCall(name: "fsync" | "fdatasync", fd: unknown): Call<void> {
+  return { name, args: [checkFd(fd)], map: noValue };
+}
+
 export function closeCall(fd: unknown): Call<void> {
-  return { name: "close", args: [checkFd(fd)], map: () => undefined };
+  return { name: "close", args: [checkFd(fd)], map: noValue };
 }
 
 /** `read(fd, buffer, offset, length, position)`: copies into `buffer`, gives the count. */

@@ -20,6 +20,12 @@ pub enum Kind {
     Error = 5,
     /// The connection is gone: the argument is 1 after an error.
     Close = 6,
+    /// HTTP driver: a response head, as "status\nreason\n(name\nvalue\n)*"
+    /// bytes in the turn's buffer (the argument is their length).
+    Head = 7,
+    /// HTTP driver: the response ended; the argument is 1 when the
+    /// connection may carry another request.
+    ResponseEnd = 8,
 }
 
 /// The events of a turn.
@@ -44,6 +50,12 @@ impl ClientEvents {
         }
         self.bytes.extend_from_slice(data);
         self.push(id, Kind::Data, data.len());
+    }
+
+    /// An event whose argument is a length of bytes in the turn's buffer.
+    pub fn bytes_event(&mut self, id: u64, kind: Kind, data: &[u8]) {
+        self.bytes.extend_from_slice(data);
+        self.push(id, kind, data.len());
     }
 
     /// An error with Node's code (`ECONNREFUSED`) and a message that says

@@ -24,14 +24,18 @@
 //!    `connected(&mut self, cx)` (the socket, and TLS, are up),
 //!    `received(&mut self, plaintext, cx)` (bytes arrived: decode them and
 //!    push events with `cx.events`), `ended(&mut self, cx)` (the peer
-//!    closed its side). See raw.rs, the smallest.
+//!    closed its side). Each returns `Err(Failure)` to fail the
+//!    connection (Node's code and a message). See raw.rs, the smallest,
+//!    and http.rs.
 //! 2. Add a variant to [`Driver`] and an arm to each of its three
 //!    methods.
 //! 3. Give JS an op that opens a connection with it
 //!    (`LoopState::connect_client` takes the driver) and ops that send
 //!    requests through `Client::send`; register them beside net_ops.rs.
 mod connect;
+mod decode;
 mod events;
+mod http;
 mod raw;
 mod table;
 
@@ -46,6 +50,7 @@ use mio::{Interest, Registry, Token};
 
 pub use connect::{error_code, Attempts};
 pub use events::{ClientEvents, Kind};
+pub use http::Http;
 pub use raw::Raw;
 pub use table::{parse_addrs, tls_options, Clients, ConnectOptions};
 
@@ -56,28 +61,37 @@ const READ_BUF: usize = 64 * 1024;
 /// turn (fairness between connections, and a bound on one turn's events).
 const READ_PER_TURN: usize = 256 * 1024;
 
+/// Why a driver gave up on a connection: Node's code and a message. The
+/// connection fails with it (an error event, then close).
+pub type Failure = (&'static str, String);
+
 /// The protocol spoken over a connection.
 pub enum Driver {
     /// Bytes as they are (node:net, node:tls).
     Raw(Raw),
+    /// HTTP/1.1 requests and responses (fetch).
+    Http(Box<Http>),
 }
 
 impl Driver {
-    fn connected(&mut self, cx: &mut Cx<'_>) {
+    fn connected(&mut self, cx: &mut Cx<'_>) -> Result<(), Failure> {
         match self {
             Driver::Raw(d) => d.connected(cx),
+            Driver::Http(d) => d.connected(cx),
         }
     }
 
-    fn received(&mut self, data: &[u8], cx: &mut Cx<'_>) {
+    fn received(&mut self, data: &[u8], cx: &mut Cx<'_>) -> Result<(), Failure> {
         match self {
             Driver::Raw(d) => d.received(data, cx),
+            Driver::Http(d) => d.received(data, cx),
         }
     }
 
-    fn ended(&mut self, cx: &mut Cx<'_>) {
+    fn ended(&mut self, cx: &mut Cx<'_>) -> Result<(), Failure> {
         match self {
             Driver::Raw(d) => d.ended(cx),
+            Driver::Http(d) => d.ended(cx),
         }
     }
 }
@@ -293,7 +307,8 @@ impl Client {
             None => {
                 self.phase = Phase::Open;
                 self.deadline = None;
-                self.driver.connected(&mut Self::cx(self.id, events));
+                let r = self.driver.connected(&mut Self::cx(self.id, events));
+                self.driver_outcome(r, events);
             }
         }
         self.unsent() > 0 || self.end_requested
@@ -341,7 +356,8 @@ impl Client {
     fn received(&mut self, n: usize, events: &mut ClientEvents) -> bool {
         let id = self.id;
         let Some(tls) = self.tls.as_mut() else {
-            self.driver.received(&self.input[..n], &mut Self::cx(id, events));
+            let r = self.driver.received(&self.input[..n], &mut Self::cx(id, events));
+            self.driver_outcome(r, events);
             return false;
         };
         self.plain.clear();
@@ -357,7 +373,10 @@ impl Client {
                 howth_tls::Event::Handshake(_) => {
                     self.phase = Phase::Open;
                     self.deadline = None;
-                    self.driver.connected(&mut Self::cx(id, events));
+                    if let Err((code, message)) = self.driver.connected(&mut Self::cx(id, events)) {
+                        self.failed = true;
+                        events.error(id, code, &message);
+                    }
                 }
                 howth_tls::Event::PeerClosed => peer_closed = true,
             }
@@ -366,7 +385,8 @@ impl Client {
         if wants_write {
             tls.write_output(&mut self.out);
         }
-        self.driver.received(&self.plain, &mut Self::cx(id, events));
+        let r = self.driver.received(&self.plain, &mut Self::cx(id, events));
+        self.driver_outcome(r, events);
         if peer_closed {
             self.peer_ended(events);
         }
@@ -391,7 +411,23 @@ impl Client {
         // as Node takes it: the protocol above knows whether its message
         // was complete (HTTP framing, a database reply).
         self.read_closed = true;
-        self.driver.ended(&mut Self::cx(self.id, events));
+        let r = self.driver.ended(&mut Self::cx(self.id, events));
+        self.driver_outcome(r, events);
+    }
+
+    /// A driver that gave up fails the connection.
+    fn driver_outcome(&mut self, r: Result<(), Failure>, events: &mut ClientEvents) {
+        if let Err((code, message)) = r {
+            self.fail(events, code, &message);
+        }
+    }
+
+    /// The HTTP driver, on an HTTP connection.
+    pub fn http_mut(&mut self) -> Option<&mut Http> {
+        match &mut self.driver {
+            Driver::Http(h) => Some(h),
+            _ => None,
+        }
     }
 
     // ---- writing -----------------------------------------------------------

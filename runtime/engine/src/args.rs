@@ -222,6 +222,29 @@ impl<'a> CallArgs<'a> {
         unsafe { ffi::howth_ret_bytes(self.raw, b.as_ptr() as *const c_char, b.len()) }
     }
 
+    /// Returns a new Uint8Array over `bytes` itself: V8 takes the Vec's
+    /// allocation and frees it when the array is collected, so large results
+    /// are neither copied nor zero-filled first.
+    pub fn return_vec(&mut self, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return self.return_bytes(&[]);
+        }
+        let mut bytes = std::mem::ManuallyDrop::new(bytes);
+        let (data, len, cap) = (bytes.as_mut_ptr(), bytes.len(), bytes.capacity());
+        // SAFETY: the Vec is given up (ManuallyDrop, never used again); the
+        // shim hands its parts to V8 whose deleter, howth_free_vec, rebuilds
+        // and drops it exactly once (or the shim does on failure).
+        unsafe { ffi::howth_ret_owned_bytes(self.raw, data as *mut c_char, len, cap) }
+    }
+
+    /// Appends a string argument's characters as Latin-1 bytes, one a
+    /// character, when V8 stores it one byte per character; returns false
+    /// (appending nothing) for other strings and non-strings.
+    pub fn append_one_byte(&self, i: usize, out: &mut Vec<u8>) -> bool {
+        // SAFETY: as in `append_utf8`.
+        unsafe { ffi::howth_arg_append_one_byte(self.raw, i as c_int, ffi::sink(out)) != 0 }
+    }
+
     /// Returns an array of strings (Latin-1 or UTF-8 per `latin1`).
     pub fn return_strings(&mut self, items: &[&[u8]], latin1: bool) {
         let ptrs: Vec<*const c_char> = items.iter().map(|s| s.as_ptr() as *const c_char).collect();

@@ -74,6 +74,11 @@ extern "C" {
     pub fn howth_pump_platform(hi: *mut HowthIsolate);
     pub fn howth_low_memory(hi: *mut HowthIsolate);
     pub fn howth_take_unhandled_rejection(hi: *mut HowthIsolate, err: *mut ErrorOut) -> c_int;
+    pub fn howth_take_unhandled_rejection_values(
+        hi: *mut HowthIsolate,
+        promise: *mut *mut HowthValue,
+        reason: *mut *mut HowthValue,
+    ) -> c_int;
 
     pub fn howth_ops_set_function(
         hi: *mut HowthIsolate,
@@ -105,6 +110,8 @@ extern "C" {
     pub fn howth_ret_utf8(a: *const c_void, p: *const c_char, n: usize);
     pub fn howth_ret_latin1(a: *const c_void, p: *const c_char, n: usize);
     pub fn howth_ret_bytes(a: *const c_void, p: *const c_char, n: usize);
+    pub fn howth_ret_owned_bytes(a: *const c_void, data: *mut c_char, len: usize, cap: usize);
+    pub fn howth_arg_append_one_byte(a: *const c_void, i: c_int, sink: *mut c_void) -> c_int;
     pub fn howth_ret_string_array(
         a: *const c_void,
         ptrs: *const *const c_char,
@@ -240,6 +247,17 @@ pub unsafe extern "C" fn howth_sink_reserve(sink: *mut c_void, additional: usize
 pub unsafe extern "C" fn howth_sink_commit(sink: *mut c_void, added: usize) {
     let v = &mut *(sink as *mut Vec<u8>);
     v.set_len(v.len() + added);
+}
+
+/// Frees a Vec<u8> whose buffer `howth_ret_owned_bytes` handed to V8; V8
+/// calls it once, when the last ArrayBuffer over the bytes is collected.
+///
+/// # Safety
+/// `data`, `len` and `cap` (passed as V8's deleter data) are the parts of a
+/// Vec<u8> given up with `CallArgs::return_vec`, and this runs once for it.
+#[no_mangle]
+pub unsafe extern "C" fn howth_free_vec(data: *mut c_void, len: usize, cap: *mut c_void) {
+    drop(Vec::from_raw_parts(data as *mut u8, len, cap as usize));
 }
 
 /// # Safety

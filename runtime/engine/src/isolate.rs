@@ -850,6 +850,24 @@ impl<S: 'static> Isolate<S> {
         (got != 0).then(|| sinks.finish(&out))
     }
 
+    /// As [`Isolate::take_unhandled_rejection`], but the promise and its
+    /// reason themselves, for JS to handle (node:process's
+    /// `unhandledRejection` event).
+    pub fn take_unhandled_rejection_values(&mut self) -> Option<(Value, Value)> {
+        let mut promise: *mut ffi::HowthValue = std::ptr::null_mut();
+        let mut reason: *mut ffi::HowthValue = std::ptr::null_mut();
+        // SAFETY: live isolate on its own thread; the shim writes two new
+        // globals through the out pointers (valid locals) when it returns 1,
+        // and they are owned by the Values made from them here.
+        let got =
+            unsafe { ffi::howth_take_unhandled_rejection_values(self.raw(), &mut promise, &mut reason) };
+        if got == 0 {
+            return None;
+        }
+        let alive = &self.host.alive;
+        Some((Value::from_raw(promise, alive)?, Value::from_raw(reason, alive)?))
+    }
+
     pub fn terminate_handle(&self) -> TerminateHandle {
         TerminateHandle(self.terminate.clone())
     }

@@ -54,6 +54,8 @@ const CALLS: &[(&str, FsFn)] = &[
     ("read", read),
     ("write", write),
     ("ftruncate", ftruncate),
+    ("fsync", fsync),
+    ("fdatasync", fdatasync),
     ("cp", cp),
 ];
 
@@ -665,6 +667,22 @@ fn ftruncate(args: &[HostValue]) -> Outcome {
     file.set_len(len)
         .map(|_| HostValue::Null)
         .map_err(|e| sys_error(&e, "ftruncate", None, None))
+}
+
+/// `fsync(fd)`: the file's data and metadata on the disk.
+fn fsync(args: &[HostValue]) -> Outcome {
+    let file = fd_file(args, "fsync")?;
+    file.sync_all()
+        .map(|_| HostValue::Null)
+        .map_err(|e| sys_error(&e, "fsync", None, None))
+}
+
+/// `fdatasync(fd)`: the file's data (and the metadata needed to read it).
+fn fdatasync(args: &[HostValue]) -> Outcome {
+    let file = fd_file(args, "fdatasync")?;
+    file.sync_data()
+        .map(|_| HostValue::Null)
+        .map_err(|e| sys_error(&e, "fdatasync", None, None))
 }
 
 // ---- cp ----------------------------------------------------------------------

@@ -8,7 +8,12 @@ pub mod fs;
 pub mod host;
 pub mod node_buffer;
 pub mod node_process;
+pub mod node_url;
 pub mod os;
+pub mod postgres;
+pub mod redis;
+pub mod router;
+pub mod strings_out;
 pub mod timers;
 pub mod url;
 pub mod urlpattern;
@@ -23,4 +28,5 @@ pub fn register_web<S: 'static>(iso: &mut Isolate<S>) {
     url::register(iso);
     encoding::register(iso);
     urlpattern::register(iso);
+    node_url::register(iso);
 }

@@ -29,6 +29,19 @@ pub struct NodeProcess {
     /// here once a program has asked for them, see `heap_wanted`).
     pub heap: [f64; 3],
     pub heap_wanted: bool,
+    /// ts-lib's function that takes each unhandled rejection (reason,
+    /// promise), set once a program listens for `unhandledRejection` or
+    /// `uncaughtException`; until then Rust reports them itself.
+    pub rejection_callback: Option<Value>,
+    /// ts-lib's function called with a signal's number when one a program
+    /// listens for (`process.on("SIGINT", ...)`) arrives.
+    pub signal_callback: Option<Value>,
+    /// The signals with listeners, one bit each (bit n: signal n).
+    pub signals_wanted: u64,
+    /// Starts catching a signal (set by the event loop, which owns the
+    /// poll the signals arrive through; see howth-loop's js_signals).
+    /// Without one, listening for a signal throws.
+    pub catch_signal: Option<Box<dyn FnMut(i32) -> std::io::Result<()>>>,
 }
 
 pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
@@ -40,6 +53,65 @@ pub fn register<X: 'static>(iso: &mut Isolate<RuntimeState<X>>) {
     iso.set_op("chdir", op_chdir::<X>);
     iso.set_op("heapStats", op_heap_stats::<X>);
     iso.set_op("setEnv", op_set_env::<X>);
+    iso.set_op("setRejectionCallback", op_set_rejection_callback::<X>);
+    iso.set_op("kill", op_kill::<X>);
+    iso.set_op("setSignalCallback", op_set_signal_callback::<X>);
+    iso.set_op("signalListen", op_signal_listen::<X>);
+}
+
+fn op_set_signal_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    state.node.signal_callback = Some(args.value(0));
+}
+
+/// signalListen(signo, on): whether a program listens for signal `signo`.
+/// The first listener starts catching it at once, as Node's uv_signal_start
+/// does, so a signal sent right after `process.on` is delivered, not fatal.
+/// Returns an error code ("EINVAL" for SIGKILL/SIGSTOP, as in Node;
+/// "ENOTSUP" where the loop cannot catch it) or undefined.
+fn op_signal_listen<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    let (signo, on) = (args.int(0), args.bool(1));
+    if !(1..64).contains(&signo) {
+        return args.return_latin1(b"EINVAL");
+    }
+    let bit = 1u64 << signo;
+    let node = &mut state.node;
+    if !on {
+        node.signals_wanted &= !bit;
+        return args.return_undefined();
+    }
+    if signo == rustix::process::Signal::KILL.as_raw() || signo == rustix::process::Signal::STOP.as_raw() {
+        return args.return_latin1(b"EINVAL");
+    }
+    let Some(catch) = node.catch_signal.as_mut() else {
+        return args.return_latin1(b"ENOTSUP");
+    };
+    match catch(signo) {
+        Ok(()) => {
+            node.signals_wanted |= bit;
+            args.return_undefined();
+        }
+        Err(_) => args.return_latin1(b"ENOTSUP"),
+    }
+}
+
+impl<X: 'static> crate::Runtime<X> {
+    /// Whether a program listens for signal `signo`.
+    pub fn wants_signal(&mut self, signo: i32) -> bool {
+        (1..64).contains(&signo) && self.iso.state().node.signals_wanted & (1u64 << signo) != 0
+    }
+
+    /// Hands a caught signal to the program's `process` listeners, then runs
+    /// the ticks and microtasks they queued.
+    pub fn deliver_signal(&mut self, signo: i32) -> Result<(), crate::RuntimeError> {
+        let Some(cb) = self.iso.state().node.signal_callback.take() else {
+            return Ok(());
+        };
+        let n = self.iso.number(signo as f64);
+        let result = self.iso.call(&cb, &[&n]);
+        self.iso.state().node.signal_callback = Some(cb);
+        result.map_err(|e| self.failure(e))?;
+        self.run_microtasks()
+    }
 }
 
 fn op_set_tick_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
@@ -140,5 +212,51 @@ fn op_set_env<X>(_: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
         }
     } else {
         std::env::remove_var(name);
+    }
+}
+
+fn op_set_rejection_callback<X>(state: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    state.node.rejection_callback = Some(args.value(0));
+}
+
+/// kill(pid, signal): kill(2); undefined when sent, else the errno's name.
+/// Signal 0 only checks that the process exists and may be signalled; a
+/// pid of 0 or below names a process group, as kill(2) has it.
+fn op_kill<X>(_: &mut RuntimeState<X>, args: &mut CallArgs<'_>) {
+    use rustix::io::Errno;
+    use rustix::process::{Pid, Signal};
+    let (pid, sig) = (args.int(0), args.int(1));
+    let signal = match sig {
+        0 => None,
+        n => match Signal::from_named_raw(n) {
+            Some(s) => Some(s),
+            None => return args.return_latin1(b"EINVAL"),
+        },
+    };
+    let result = match (pid, Pid::from_raw(pid.abs())) {
+        (0, _) => match signal {
+            Some(s) => rustix::process::kill_current_process_group(s),
+            None => rustix::process::test_kill_current_process_group(),
+        },
+        (p, Some(target)) if p > 0 => match signal {
+            Some(s) => rustix::process::kill_process(target, s),
+            None => rustix::process::test_kill_process(target),
+        },
+        (_, Some(group)) => match signal {
+            Some(s) => rustix::process::kill_process_group(group, s),
+            None => rustix::process::test_kill_process_group(group),
+        },
+        (_, None) => Err(Errno::INVAL),
+    };
+    match result {
+        Ok(()) => args.return_undefined(),
+        Err(e) => {
+            let name: &[u8] = match e {
+                Errno::SRCH => b"ESRCH",
+                Errno::PERM => b"EPERM",
+                _ => b"EINVAL",
+            };
+            args.return_latin1(name)
+        }
     }
 }

@@ -1,8 +1,10 @@
-//! node:zlib's native half: gzip, deflate (zlib-wrapped and raw) and brotli,
-//! both ways, on flate2 (zlib-rs backend) and the brotli crate. A whole
+//! node:zlib's native half: gzip, deflate (zlib-wrapped and raw), brotli and
+//! zstd, both ways, on flate2 (zlib-rs backend), the brotli and zstd crates. A whole
 //! input in, a whole output out: the sync forms run inline, the callback
 //! and promise forms on the worker pool (crate::pool). ts-lib/node/zlib.ts
-//! is the JS half; CompressionStream and DecompressionStream use it too.
+//! is the JS half; CompressionStream, DecompressionStream and the Howth.*Sync
+//! functions (ts-lib/compression.ts) use it too. zstd is not in Node 20's
+//! zlib; only Howth's own APIs name it.
 
 use std::io::{Read, Write};
 
@@ -26,6 +28,8 @@ pub enum Codec {
     Unzip,
     BrotliCompress,
     BrotliDecompress,
+    ZstdCompress,
+    ZstdDecompress,
 }
 
 impl Codec {
@@ -40,6 +44,8 @@ impl Codec {
             "unzip" => Codec::Unzip,
             "brotliCompress" => Codec::BrotliCompress,
             "brotliDecompress" => Codec::BrotliDecompress,
+            "zstdCompress" => Codec::ZstdCompress,
+            "zstdDecompress" => Codec::ZstdDecompress,
             _ => return None,
         })
     }
@@ -185,6 +191,20 @@ pub fn run(codec: Codec, input: &[u8], level: Option<i32>) -> Result<Vec<u8>, Ho
             })?;
             Ok(out)
         }
+        Codec::ZstdCompress => {
+            // zstd's own default level is 3; its range is 1..=22.
+            let level = level.filter(|l| (1..=22).contains(l)).unwrap_or(3);
+            io(zstd::bulk::compress(input, level))
+        }
+        // A frame's content size is optional, so decode as a stream rather
+        // than trusting a size from the header.
+        Codec::ZstdDecompress => zstd::stream::decode_all(input).map_err(|e| {
+            HostValue::Json(json!({
+                "message": format!("zstd decompression failed: {e}"),
+                "code": "ERR_ZSTD_INVALID",
+                "errno": -1,
+            }))
+        }),
     }
 }
 
@@ -208,6 +228,7 @@ mod tests {
             (Codec::Deflate, Codec::Unzip),
             (Codec::DeflateRaw, Codec::InflateRaw),
             (Codec::BrotliCompress, Codec::BrotliDecompress),
+            (Codec::ZstdCompress, Codec::ZstdDecompress),
         ] {
             let packed = run(c, &input, None).unwrap();
             assert!(packed.len() < input.len() / 10, "{c:?} compresses");
@@ -215,6 +236,8 @@ mod tests {
         }
         let gz = run(Codec::Gzip, b"x", Some(6)).unwrap();
         assert_eq!(&gz[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+        let bad = run(Codec::ZstdDecompress, b"not zstd", None).unwrap_err();
+        assert_eq!(bad.as_json().unwrap()["code"], "ERR_ZSTD_INVALID");
         let bad = run(Codec::Inflate, b"not zlib", None).unwrap_err();
         assert_eq!(bad.as_json().unwrap()["code"], "Z_DATA_ERROR");
         let cut = run(Codec::Gunzip, &gz[..gz.len() - 4], None).unwrap_err();

@@ -9,7 +9,7 @@
 
 import { EventEmitter } from "./events.ts";
 import { bootInfo, ops } from "../../core_ops.ts";
-import { reportUncaught, setUncaughtHook } from "../../errors.ts";
+import { reportUncaught, reportUnhandled, setFatalHook, setUncaughtHook } from "../../errors.ts";
 import { coded, invalidArgType, notImplemented } from "./errors.ts";
 import { makeStdio } from "./stdio.ts";
 import { currentFrame, runInFrame, type Frame } from "../../async_context.ts";
@@ -106,6 +106,35 @@ function chdir(directory: unknown): void {
   throw e;
 }
 
+// Signal numbers on Linux (os.constants.signals; node:os is not imported
+// here, as it imports this module).
+const SIGNALS: Record<string, number> = {
+  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGIOT: 6, SIGBUS: 7, SIGFPE: 8,
+  SIGKILL: 9, SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15, SIGSTKFLT: 16,
+  SIGCHLD: 17, SIGCONT: 18, SIGSTOP: 19, SIGTSTP: 20, SIGTTIN: 21, SIGTTOU: 22, SIGURG: 23, SIGXCPU: 24,
+  SIGXFSZ: 25, SIGVTALRM: 26, SIGPROF: 27, SIGWINCH: 28, SIGIO: 29, SIGPOLL: 29, SIGPWR: 30, SIGSYS: 31,
+};
+
+/** process.kill(pid, signal): sends a signal (a name or a number; 0 only checks the process exists). */
+function kill(pid: unknown, sig: unknown = "SIGTERM"): true {
+  // Node's own test: a number, or a string of one, that is an int32.
+  if (pid != ((pid as number) | 0)) throw invalidArgType("pid", "of type number", pid);
+  let signum: number;
+  if (typeof sig === "number") signum = sig;
+  else {
+    const name = (sig || "SIGTERM") as string;
+    if (!Object.hasOwn(SIGNALS, name)) throw coded(new TypeError(`Unknown signal: ${String(name)}`), "ERR_UNKNOWN_SIGNAL");
+    signum = SIGNALS[name];
+  }
+  const err = ops.kill((pid as number) | 0, signum);
+  if (err === undefined) return true;
+  const errnos: Record<string, number> = { ESRCH: -3, EPERM: -1, EINVAL: -22 };
+  const e = coded(new Error(`kill ${err}`), err) as unknown as Error & Record<string, unknown>;
+  e.errno = errnos[err] ?? -5;
+  e.syscall = "kill";
+  throw e;
+}
+
 interface WarningOptions {
   type?: string;
   code?: string;
@@ -184,9 +213,7 @@ Object.assign(process, {
   resourceUsage: (): never => {
     throw notImplemented("process.resourceUsage");
   },
-  kill: (): never => {
-    throw notImplemented("process.kill");
-  },
+  kill,
   binding: (name: string): never => {
     throw notImplemented(`process.binding('${name}')`);
   },
@@ -271,11 +298,81 @@ export function connectProcess(): void {
     process.emit("exit", exitCode ?? 0);
     if ((exitCode ?? 0) !== 0) ops.exit(exitCode!);
   });
+  // Unhandled rejections go to JS once a program listens for them (or for
+  // uncaught exceptions, which Node raises them as, or for `exit`); until
+  // then Rust reports them itself, as it does for any other program.
+  process.on("newListener", routeRejections);
+  listenForSignals();
+  setFatalHook(() => {
+    if (exiting) return;
+    exiting = true;
+    exitCode = 1;
+    process.emit("exit", 1);
+  });
   setUncaughtHook((e) => {
     if (process.listenerCount("uncaughtException") === 0) return false;
     process.emit("uncaughtException", e, "uncaughtException");
     return true;
   });
+}
+
+/**
+ * Signal events, as Node: the first listener for a signal's name starts
+ * catching it (at once, so a signal sent right after `process.on` reaches
+ * it; the loop delivers it between other work), the last one removed lets
+ * it take its uncaught course again (for SIGINT/SIGTERM under the CLI:
+ * the graceful shutdown). Listening does not keep the process alive.
+ */
+function listenForSignals(): void {
+  const isSignal = (event: string | symbol): event is string =>
+    typeof event === "string" && event.startsWith("SIG") && Object.hasOwn(SIGNALS, event);
+  process.on("newListener", (event: string | symbol) => {
+    if (!isSignal(event) || process.listenerCount(event) > 0) return;
+    const err = ops.signalListen(SIGNALS[event], true);
+    if (err === undefined) return;
+    if (err === "EINVAL") {
+      // Node's own fields, in its order.
+      throw Object.assign(new Error("uv_signal_start EINVAL"), { errno: -22, code: "EINVAL", syscall: "uv_signal_start" });
+    }
+    throw coded(new Error(`process.on("${event}") is not implemented in Howth: the signal cannot be caught`), "ERR_NOT_IMPLEMENTED");
+  });
+  process.on("removeListener", (event: string | symbol) => {
+    if (!isSignal(event) || process.listenerCount(event) > 0) return;
+    // Another name of the same number (SIGIOT and SIGABRT) may still listen.
+    const n = SIGNALS[event];
+    if (!Object.keys(SIGNALS).some((name) => SIGNALS[name] === n && process.listenerCount(name) > 0)) ops.signalListen(n, false);
+  });
+  ops.setSignalCallback((signo) => {
+    for (const name of Object.keys(SIGNALS)) {
+      if (SIGNALS[name] === signo && process.listenerCount(name) > 0) process.emit(name, name, signo);
+    }
+  });
+}
+
+function routeRejections(event: string | symbol): void {
+  // `exit` too: a fatal rejection emits it (with 1) on the way out.
+  if (event !== "unhandledRejection" && event !== "uncaughtException" && event !== "exit") return;
+  process.off("newListener", routeRejections);
+  ops.setRejectionCallback(onUnhandledRejection);
+}
+
+/**
+ * A promise rejected with no handler by the end of a turn: Node's default
+ * mode ("throw") emits `unhandledRejection`; with no listener it is raised
+ * as an uncaught exception (`uncaughtException` with origin
+ * "unhandledRejection"), and with none of those either the process prints
+ * it and exits 1.
+ */
+function onUnhandledRejection(reason: unknown, promise: Promise<unknown>): void {
+  if (process.listenerCount("unhandledRejection") > 0) {
+    process.emit("unhandledRejection", reason, promise);
+    return;
+  }
+  if (process.listenerCount("uncaughtException") > 0) {
+    process.emit("uncaughtException", reason, "unhandledRejection");
+    return;
+  }
+  reportUnhandled(reason);
 }
 
 export default process;

@@ -11,12 +11,16 @@ for (const s of samples) {
 }
 const decodes = [["aGVsbG8=", "base64"], ["aGVsbG8", "base64"], ["aGVs bG8=ZZ", "base64"], ["a-_b", "base64"], ["a+/b", "base64url"],
   ["ab=cd", "base64"], ["a$b%c^d", "base64"], ["Zm9v\nYmFy", "base64"], ["", "base64"], ["=", "base64"], ["QQ", "base64"],
-  ["abc", "hex"], ["abzz12", "hex"], ["ABCDEF", "hex"], ["0", "hex"], ["zz", "hex"], ["ÿ", "latin1"], ["Āā", "latin1"], ["€", "ascii"]];
+  ["abc", "hex"], ["abzz12", "hex"], ["ABCDEF", "hex"], ["0", "hex"], ["zz", "hex"],
+  // Non-ASCII in hex/base64 text: Latin-1 (one byte a character in V8) and wider characters.
+  ["aGVs\u00e9bG8", "base64"], ["aGVs\u4e00bG8", "base64"], ["ab\u00e912", "hex"], ["ab\u4e00cd", "hex"], ["\u00e9abcd", "hex"], ["YQ==YQ==", "base64"], ["-_-_", "base64url"],
+  ["ÿ", "latin1"], ["Āā", "latin1"], ["€", "ascii"]];
 for (const [s, enc] of decodes) console.log("decode", JSON.stringify(s), enc, Buffer.from(s, enc).toString("hex"), Buffer.byteLength(s, enc));
 const big = Buffer.alloc(1000);
 for (let i = 0; i < big.length; i++) big[i] = (i * 7919) & 255;
 const b64 = big.toString("base64");
 console.log(b64.length, b64.slice(0, 40), Buffer.from(b64, "base64").equals(big), Buffer.from(big.toString("base64url"), "base64url").equals(big));
+console.log(Buffer.from(b64 + "\u00e9", "base64").equals(big), Buffer.from(big.toString("hex") + "\u4e00", "hex").equals(big));
 console.log(Buffer.from(big.toString("hex"), "hex").equals(big), Buffer.from(big.toString("latin1"), "latin1").equals(big));
 console.log(big.toString("utf8").length, big.toString("ascii").length, big.toString("utf16le").length);
 console.log(Buffer.from([0xe2, 0x82]).toString(), Buffer.from([0xf0, 0x9f, 0x98]).toString() === "\ufffd", Buffer.from([0xef, 0xbb, 0xbf, 0x41]).toString().length);
