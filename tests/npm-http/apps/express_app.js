@@ -52,7 +52,10 @@ module.exports = function build(express, major) {
   app.use((req, res) => res.status(404).send(`not found: ${req.path}`));
   // eslint-disable-next-line no-unused-vars
   app.use((err, req, res, next) => {
-    res.status(err.status || 500).json({ error: err.message });
+    // A body parser's JSON.parse message is the engine's own wording (V8
+    // versions differ), so a parse failure reports its type instead.
+    const error = err.type === "entity.parse.failed" ? "invalid JSON body" : err.message;
+    res.status(err.status || 500).json({ error, type: err.type });
   });
   return app;
 };
