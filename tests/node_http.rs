@@ -204,10 +204,8 @@ fn a_throwing_listener_is_a_500_and_the_server_stays_up() {
 
 #[test]
 fn listen_errors_and_header_checks_match_node() {
-    let file = app("listen.js");
-    let node = run_script("node", &[], &file);
+    let node = same_output_as_node(&app("listen.js"));
     assert!(node.contains("EADDRINUSE"), "{node}");
-    assert_eq!(run_script(howth(), &["run"], &file), node);
 }
 
 /// The loop refuses these before JavaScript sees them, for node:http too.
@@ -288,7 +286,10 @@ fn express_requests() -> Vec<String> {
 /// A static file's ETag from `server`, then the conditional request with it.
 fn conditional_static(server: &App) -> (Response, Response) {
     let first = server.get("/static/hello.txt");
-    let etag = first.header("etag").expect("express.static sends an ETag").to_string();
+    let etag = first
+        .header("etag")
+        .expect("express.static sends an ETag")
+        .to_string();
     let again = server.exchange(&format!(
         "GET /static/hello.txt HTTP/1.1\r\nHost: t\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"
     ));
@@ -361,12 +362,18 @@ fn run_script(program: &str, args: &[&str], file: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs `file` under node and under howth; asserts the same stdout and
+/// returns node's.
+fn same_output_as_node(file: &Path) -> String {
+    let node = run_script("node", &[], file);
+    assert_eq!(run_script(howth(), &["run"], file), node, "{}", file.display());
+    node
+}
+
 #[test]
 fn http2_module_shape_matches_node_and_its_entry_points_say_not_implemented() {
-    let shape = app("http2_shape.js");
-    let node = run_script("node", &[], &shape);
+    let node = same_output_as_node(&app("http2_shape.js"));
     assert!(node.contains("HTTP2_HEADER_STATUS :status"), "{node}");
-    assert_eq!(run_script(howth(), &["run"], &shape), node);
     let missing = run_script(howth(), &["run"], &app("http2_missing.js"));
     assert_eq!(
         missing,
