@@ -255,7 +255,21 @@ interface ReaderRec<R = any> {
   stream: RS<R> | undefined;
   readRequests: Queue<ReadRequest<R>>;
   closed: Deferred<void>;
+  /** Someone holds `closed`'s promise: the getter handed it out, or tee/pipeTo wait on it. */
+  closedSeen: boolean;
+  /** Released while nobody held `closed`: the getter makes the rejected promise when asked. */
+  releasedUnseen: boolean;
   api: ReadableStreamDefaultReader<R>;
+}
+
+/** `reader.closed`'s promise, for code that waits on it. */
+function closedPromise(reader: ReaderRec): Promise<void> {
+  if (reader.releasedUnseen) {
+    reader.releasedUnseen = false;
+    reader.closed = rejectedDeferred(new TypeError("The reader's lock was released"));
+  }
+  reader.closedSeen = true;
+  return reader.closed.promise;
 }
 
 interface WS<W = any> {
@@ -774,16 +788,25 @@ function readerRead<R>(reader: ReaderRec<R>, req: ReadRequest<R>): void {
 
 function readerRelease(reader: ReaderRec): void {
   const s = reader.stream!;
-  const err = new TypeError("The reader's lock was released");
-  if (s.state === "readable") {
-    reader.closed.reject(err);
+  if (reader.closedSeen) {
+    const err = new TypeError("The reader's lock was released");
+    if (s.state === "readable") {
+      reader.closed.reject(err);
+    } else {
+      reader.closed = rejectedDeferred(err);
+    }
+    markHandled(reader.closed.promise);
   } else {
-    reader.closed = rejectedDeferred(err);
+    // Every `await res.text()` releases a reader whose closed promise nobody
+    // holds. A TypeError made here would capture a stack trace, which from
+    // optimized code costs more than the rest of the release (V8 rebuilds
+    // inlined frames from deoptimization data): it is made if and when
+    // someone asks for `closed` (closedPromise).
+    reader.releasedUnseen = true;
   }
-  markHandled(reader.closed.promise);
   s.reader = undefined;
   reader.stream = undefined;
-  errorReadRequests(reader, new TypeError("The reader's lock was released"));
+  if (reader.readRequests.length > 0) errorReadRequests(reader, new TypeError("The reader's lock was released"));
 }
 
 export class ReadableStreamDefaultReader<R = any> {
@@ -796,6 +819,8 @@ export class ReadableStreamDefaultReader<R = any> {
       stream: s,
       readRequests: new Queue(),
       closed: deferred<void>(),
+      closedSeen: false,
+      releasedUnseen: false,
       api: this,
     };
     this.#r = r;
@@ -813,7 +838,7 @@ export class ReadableStreamDefaultReader<R = any> {
   }
 
   get closed(): Promise<void> {
-    return this.#r.closed.promise;
+    return closedPromise(this.#r);
   }
 
   cancel(reason?: unknown): Promise<void> {
@@ -973,7 +998,7 @@ function readableStreamDefaultTee<R>(s: RS<R>): [RS<R>, RS<R>] {
   const branch1: RS<R> = createReadableStream<R>(() => undefined, pull, cancel1);
   const branch2: RS<R> = createReadableStream<R>(() => undefined, pull, cancel2);
 
-  reader.closed.promise.then(undefined, (r) => {
+  closedPromise(reader).then(undefined, (r) => {
     rscError(branch1.controller, r);
     rscError(branch2.controller, r);
     if (!canceled1 || !canceled2) cancelPromise.resolve(undefined);
@@ -1071,13 +1096,13 @@ function readableStreamPipeTo<T>(
   };
 
   if (source.state === "errored") onSourceErrored(source.storedError);
-  else markHandled(reader.closed.promise.then(undefined, onSourceErrored));
+  else markHandled(closedPromise(reader).then(undefined, onSourceErrored));
 
   if (dest.state === "errored") onDestErrored(dest.storedError);
   else markHandled(writer.closed.promise.then(undefined, onDestErrored));
 
   if (source.state === "closed") onSourceClosed();
-  else markHandled(reader.closed.promise.then(onSourceClosed, () => {}));
+  else markHandled(closedPromise(reader).then(onSourceClosed, () => {}));
 
   // Closing must propagate backward: dest closed → cancel source.
   if (closeQueuedOrInFlight(dest) || dest.state === "closed") {

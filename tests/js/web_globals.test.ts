@@ -383,6 +383,34 @@ test("ReadableStream pull, backpressure and reader", async () => {
   assert(!rs.locked);
 });
 
+test("a released reader's closed rejects with a TypeError, held before the release or asked for after", async () => {
+  const open = () => new ReadableStream({ pull() {} });
+  const held = open().getReader();
+  const heldClosed = held.closed;
+  held.releaseLock();
+  await assertRejects(() => heldClosed, TypeError, "lock was released");
+  assert(held.closed === heldClosed, "the held promise stays the reader's closed");
+
+  const unseen = open().getReader();
+  unseen.releaseLock();
+  const later = unseen.closed;
+  await assertRejects(() => later, TypeError, "lock was released");
+  assert(unseen.closed === later, "asked twice, one promise");
+
+  const done = new ReadableStream({ start(c) { c.close(); } });
+  const r = done.getReader();
+  await r.closed;
+  r.releaseLock();
+  await assertRejects(() => r.closed, TypeError, "lock was released");
+  const again = done.getReader();
+  await again.closed; // a new reader of the closed stream sees it closed
+
+  const waiting = open().getReader();
+  const pending = waiting.read();
+  waiting.releaseLock();
+  await assertRejects(() => pending, TypeError, "lock was released");
+});
+
 test("ReadableStream errors, cancel and tee", async () => {
   const err = new Error("bad");
   const rs = new ReadableStream({ start(c) { c.error(err); } });
