@@ -32,6 +32,13 @@ const DEFLATE_RAW: &[u8] = &[
     72, 202, 79, 169, 84, 200, 24, 149, 28, 149, 36, 44, 9, 0,
 ];
 
+/// `zstd -19` of the same text.
+const ZSTD: &[u8] = &[
+    40, 181, 47, 253, 4, 104, 45, 1, 0, 232, 104, 101, 108, 108, 111, 32, 102, 114, 111, 109, 32, 97, 32, 99,
+    111, 109, 112, 114, 101, 115, 115, 101, 100, 32, 98, 111, 100, 121, 32, 1, 0, 145, 0, 149, 114, 2, 250,
+    128, 116, 73,
+];
+
 /// The upstream: routes by path; `accepted` counts connections.
 struct Upstream {
     port: u16,
@@ -173,6 +180,9 @@ fn serve(mut s: TcpStream, port: u16, gate: Arc<Mutex<bool>>) {
             "/br" => respond(&mut s, "200 OK", &[("content-encoding", "br")], BR),
             "/deflate" => respond(&mut s, "200 OK", &[("content-encoding", "deflate")], DEFLATE),
             "/deflate-raw" => respond(&mut s, "200 OK", &[("content-encoding", "deflate")], DEFLATE_RAW),
+            "/zstd" => respond(&mut s, "200 OK", &[("content-encoding", "zstd")], ZSTD),
+            // A frame cut short: the body must fail, not end early.
+            "/zstd-cut" => respond(&mut s, "200 OK", &[("content-encoding", "zstd")], &ZSTD[..30]),
             "/see-other" => respond(&mut s, "303 See Other", &[("location", "/echo")], b""),
             "/cross" => {
                 let to = format!("http://localhost:{port}/echo");
@@ -274,7 +284,7 @@ console.log(missing.status, missing.statusText, await missing.text());
     ));
     assert_eq!(
         out,
-        "GET */* gzip, deflate, br true true\n\
+        "GET */* gzip, deflate, br, zstd true true\n\
          POST hi there text/plain;charset=UTF-8 8\n\
          PUT hi 2 \"\"\n\
          a=1&b=x+y application/x-www-form-urlencoded;charset=UTF-8\n\
@@ -297,7 +307,7 @@ fn framing_encodings_and_keep_alive_reuse() {
 const base = "{base}";
 const expected = "hello from a compressed body ".repeat(20);
 for (const p of ["/chunked", "/until-close"]) console.log(p, await (await fetch(base + p)).text());
-for (const p of ["/gzip", "/br", "/deflate", "/deflate-raw"]) {{
+for (const p of ["/gzip", "/br", "/deflate", "/deflate-raw", "/zstd"]) {{
   const r = await fetch(base + p);
   console.log(p, (await r.text()) === expected, r.headers.get("content-encoding"));
 }}
@@ -313,7 +323,7 @@ console.log("big", (await big.arrayBuffer()).byteLength);
     assert_eq!(
         out,
         "/chunked hello world\n/until-close read until the end\n\
-         /gzip true gzip\n/br true br\n/deflate true deflate\n/deflate-raw true deflate\n\
+         /gzip true gzip\n/br true br\n/deflate true deflate\n/deflate-raw true deflate\n/zstd true zstd\n\
          raw gzip bytes 57\nparallel true\nbig 8388608\n"
             .replace("57", &GZIP.len().to_string())
     );
@@ -371,6 +381,7 @@ await show("conflicting length:", () => fetch(base + "/conflicting-length"));
 await show("bad chunk:", async () => (await fetch(base + "/bad-chunk")).text());
 await show("huge head:", () => fetch(base + "/huge-head"));
 await show("cut body:", async () => (await fetch(base + "/cut")).text());
+await show("cut zstd frame:", async () => (await fetch(base + "/zstd-cut")).text());
 await show("refused:", () => fetch("http://127.0.0.1:{closed}/"));
 await show("no such host:", () => fetch("http://no-such-host.invalid/"));
 await show("bad scheme:", () => fetch("ftp://example.test/"));
@@ -388,6 +399,7 @@ console.log(data.headers.get("content-type"), await data.text(), await (await fe
          bad chunk: TypeError HPE_INVALID_CHUNK_SIZE\n\
          huge head: TypeError HPE_HEADER_OVERFLOW\n\
          cut body: TypeError ECONNRESET\n\
+         cut zstd frame: TypeError Z_DATA_ERROR\n\
          refused: TypeError ECONNREFUSED\n\
          no such host: TypeError ENOTFOUND\n\
          bad scheme: TypeError fetch: unsupported URL scheme \"ftp:\"\n\

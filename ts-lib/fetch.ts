@@ -19,7 +19,7 @@ import { dataUrlResponse } from "./fetch_data_url.ts";
 import { fetchFailed } from "./fetch_errors.ts";
 
 const MAX_REDIRECTS = 20;
-const ENCODINGS = "gzip, deflate, br";
+const ENCODINGS = "gzip, deflate, br, zstd";
 
 /** fetch's extra init fields, as Bun takes them. */
 interface FetchInit extends RequestInit {

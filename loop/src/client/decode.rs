@@ -1,10 +1,12 @@
 //! Content-Encoding decoding for fetch() response bodies, as the bytes
 //! arrive (streaming: each chunk's output goes to JS in the same turn):
-//! gzip, deflate (zlib, or raw deflate as some servers send it) and br.
+//! gzip, deflate (zlib, or raw deflate as some servers send it), br and
+//! zstd.
 use std::io::{self, Write};
 
 use brotli::DecompressorWriter;
 use flate2::write::{DeflateDecoder, GzDecoder, ZlibDecoder};
+use zstd::stream::write::Decoder as ZstdDecoder;
 
 /// How much output brotli buffers before handing it on.
 const BROTLI_BUF: usize = 16 * 1024;
@@ -16,6 +18,7 @@ pub enum ContentDecoder {
     Zlib(ZlibDecoder<Vec<u8>>),
     Raw(DeflateDecoder<Vec<u8>>),
     Brotli(Box<DecompressorWriter<Vec<u8>>>),
+    Zstd(Box<ZstdDecoder<'static, Vec<u8>>>),
 }
 
 impl ContentDecoder {
@@ -30,6 +33,11 @@ impl ContentDecoder {
                 Vec::new(),
                 BROTLI_BUF,
             )))),
+            // Creating the zstd context fails only when it cannot be
+            // allocated; the body is then passed on as it is.
+            "zstd" => ZstdDecoder::new(Vec::new())
+                .ok()
+                .map(|d| ContentDecoder::Zstd(Box::new(d))),
             _ => None,
         }
     }
@@ -56,6 +64,12 @@ impl ContentDecoder {
             ContentDecoder::Zlib(d) => d.write_all(data)?,
             ContentDecoder::Raw(d) => d.write_all(data)?,
             ContentDecoder::Brotli(d) => d.write_all(data)?,
+            ContentDecoder::Zstd(d) => {
+                // The writer keeps a run's output in its own buffer until
+                // the next write; flushing hands it on in this turn.
+                d.write_all(data)?;
+                d.flush()?;
+            }
             ContentDecoder::DeflateUnknown => {}
         }
         self.drain(out);
@@ -70,6 +84,8 @@ impl ContentDecoder {
             ContentDecoder::Zlib(d) => d.try_finish()?,
             ContentDecoder::Raw(d) => d.try_finish()?,
             ContentDecoder::Brotli(d) => d.flush()?,
+            // UnexpectedEof when the body ends inside a frame.
+            ContentDecoder::Zstd(d) => d.do_finish()?,
             ContentDecoder::DeflateUnknown => {}
         }
         self.drain(out);
@@ -82,6 +98,7 @@ impl ContentDecoder {
             ContentDecoder::Zlib(d) => d.get_mut(),
             ContentDecoder::Raw(d) => d.get_mut(),
             ContentDecoder::Brotli(d) => d.get_mut(),
+            ContentDecoder::Zstd(d) => d.get_mut(),
             ContentDecoder::DeflateUnknown => return,
         };
         out.append(buf);
