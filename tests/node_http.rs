@@ -204,19 +204,8 @@ fn a_throwing_listener_is_a_500_and_the_server_stays_up() {
 
 #[test]
 fn listen_errors_and_header_checks_match_node() {
-    let file = app("listen.js");
-    let run = |program: &str, args: &[&str]| {
-        let out = Command::new(program).args(args).arg(&file).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{program}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-    let node = run("node", &[]);
+    let node = same_output_as_node(&app("listen.js"));
     assert!(node.contains("EADDRINUSE"), "{node}");
-    assert_eq!(run(howth(), &["run"]), node);
 }
 
 /// The loop refuses these before JavaScript sees them, for node:http too.
@@ -260,4 +249,164 @@ fn headers_timeout_cuts_off_a_slow_client_with_408() {
     assert_eq!(r.status, 408);
     assert!(is_closed(&mut s));
     assert_eq!(server.get("/").text(), "ok");
+}
+
+/// Express's requests: body parsers, router params, cookies, redirects,
+/// static files with ETag and 304, error middleware, async errors.
+fn express_requests() -> Vec<String> {
+    let post = |path: &str, ctype: &str, body: &str| {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    vec![
+        get("/"),
+        get("/json"),
+        get("/users/42?sort=asc&tags=a"),
+        post("/users/7/items/x9", "application/json", r#"{"qty":3,"tags":["a","b"]}"#),
+        post("/form", "application/x-www-form-urlencoded", "name=Ada+L&age=36"),
+        post("/users/7/items/x9", "application/json", "{not json"),
+        "GET /cookies HTTP/1.1\r\nHost: t\r\nCookie: a=1; b=two\r\nConnection: close\r\n\r\n".to_string(),
+        get("/old"),
+        get("/moved"),
+        "GET /headers HTTP/1.1\r\nHost: example.test\r\nUser-Agent: probe\r\nX-Requested-With: XMLHttpRequest\r\nConnection: close\r\n\r\n".to_string(),
+        get("/sync-error"),
+        get("/async-error"),
+        get("/send-buffer"),
+        get("/end"),
+        get("/static/hello.txt"),
+        get("/static/"),
+        get("/static/missing.txt"),
+        get("/nowhere"),
+        "HEAD /json HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".to_string(),
+    ]
+}
+
+/// A static file's ETag from `server`, then the conditional request with it.
+fn conditional_static(server: &App) -> (Response, Response) {
+    let first = server.get("/static/hello.txt");
+    let etag = first
+        .header("etag")
+        .expect("express.static sends an ETag")
+        .to_string();
+    let again = server.exchange(&format!(
+        "GET /static/hello.txt HTTP/1.1\r\nHost: t\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"
+    ));
+    (first, again)
+}
+
+fn express_matches_node(file: &str) {
+    let file = app(file);
+    let requests = express_requests();
+    let requests: Vec<&str> = requests.iter().map(String::as_str).collect();
+    assert_same(&requests, &file);
+    let ours = App::howth(&file);
+    let (first, again) = conditional_static(&ours);
+    assert_eq!(first.status, 200);
+    assert_eq!(first.text(), "static hello\n");
+    assert_eq!(again.status, 304, "If-None-Match with the ETag");
+    assert!(again.body.is_empty());
+}
+
+#[test]
+fn express_4_app_matches_node() {
+    express_matches_node("express4.js");
+}
+
+#[test]
+fn express_5_app_matches_node() {
+    express_matches_node("express5.js");
+}
+
+/// Koa: middleware order, ctx.body as text, JSON, Buffer and streams
+/// (Readable.from and fs.createReadStream), ctx.throw, redirects, cookies.
+#[test]
+fn koa_app_matches_node() {
+    let echo = r#"{"k":1}"#;
+    let requests = [
+        get("/"),
+        "GET /json?a=1&b=2 HTTP/1.1\r\nHost: t\r\nUser-Agent: probe\r\nConnection: close\r\n\r\n".to_string(),
+        get("/buffer"),
+        get("/stream"),
+        get("/file"),
+        format!(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{echo}",
+            echo.len()
+        ),
+        get("/teapot"),
+        get("/crash"),
+        get("/go"),
+        "GET /cookie HTTP/1.1\r\nHost: t\r\nCookie: a=7\r\nConnection: close\r\n\r\n".to_string(),
+        get("/empty"),
+        get("/missing"),
+        "HEAD / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".to_string(),
+    ];
+    let requests: Vec<&str> = requests.iter().map(String::as_str).collect();
+    assert_same(&requests, &app("koa.js"));
+    let ours = App::howth(&app("koa.js"));
+    let streamed = ours.get("/stream");
+    assert_eq!(streamed.text(), "chunk1 chunk2 chunk3");
+    assert_eq!(ours.get("/file").text(), "static hello\n");
+}
+
+/// Runs `file` to completion with `program`; its stdout.
+fn run_script(program: &str, args: &[&str], file: &Path) -> String {
+    let out = Command::new(program).args(args).arg(file).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{program} {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs `file` under node and under howth; asserts the same stdout and
+/// returns node's.
+fn same_output_as_node(file: &Path) -> String {
+    let node = run_script("node", &[], file);
+    assert_eq!(run_script(howth(), &["run"], file), node, "{}", file.display());
+    node
+}
+
+#[test]
+fn http2_module_shape_matches_node_and_its_entry_points_say_not_implemented() {
+    let node = same_output_as_node(&app("http2_shape.js"));
+    assert!(node.contains("HTTP2_HEADER_STATUS :status"), "{node}");
+    let missing = run_script(howth(), &["run"], &app("http2_missing.js"));
+    assert_eq!(
+        missing,
+        "createServer ERR_NOT_IMPLEMENTED http2.createServer is not implemented in Howth yet\n\
+         createSecureServer ERR_NOT_IMPLEMENTED http2.createSecureServer is not implemented in Howth yet\n\
+         connect ERR_NOT_IMPLEMENTED http2.connect is not implemented in Howth yet\n"
+    );
+}
+
+/// Fastify (which imports node:http2): schema validation of params, query
+/// and body, hooks, a plugin with a prefix and a decorator, async handlers,
+/// reply.code/header, thrown errors and 404s.
+#[test]
+fn fastify_app_matches_node() {
+    let post = |path: &str, body: &str| {
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    let requests = [
+        get("/"),
+        get("/json"),
+        get("/api/hello"),
+        post("/api/items/12?verbose=true", r#"{"name":"bolt","qty":3}"#),
+        post("/api/items/12", r#"{"name":"","qty":0}"#),
+        post("/api/items/abc", r#"{"name":"bolt","qty":3}"#),
+        post("/api/items/12", "{broken"),
+        get("/teapot"),
+        get("/boom"),
+        get("/nowhere"),
+        "HEAD /json HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".to_string(),
+    ];
+    let requests: Vec<&str> = requests.iter().map(String::as_str).collect();
+    assert_same(&requests, &app("fastify.js"));
 }

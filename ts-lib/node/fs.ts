@@ -7,6 +7,9 @@ import * as core from "../nodeio/fs_core.ts";
 import { callbackForm as cbForm, runSync as run } from "../nodeio/fs_core.ts";
 import { checkCallback, notImplemented } from "../nodeio/errors.ts";
 import promises from "./fs_promises.ts";
+import { ReadStream, createReadStream } from "../nodeio/fs_read_stream.ts";
+
+export { ReadStream, createReadStream };
 
 export const { constants, Stats, BigIntStats, Dirent } = core;
 export const { F_OK, R_OK, W_OK, X_OK } = core.constants;
@@ -126,7 +129,6 @@ function missing(name: string) {
 export const watch = missing("watch");
 export const watchFile = missing("watchFile");
 export const unwatchFile = missing("unwatchFile");
-export const createReadStream = missing("createReadStream");
 export const createWriteStream = missing("createWriteStream");
 
 export default {
@@ -136,5 +138,5 @@ export default {
   realpathSync, accessSync, existsSync, chmodSync, truncateSync, utimesSync, openSync, closeSync, readSync,
   writeSync, ftruncateSync, ftruncate, fsyncSync, fdatasyncSync, fsync, fdatasync, readFile, writeFile, appendFile, stat, lstat, fstat, readdir, mkdir, mkdtemp, rm, rmdir, unlink,
   rename, copyFile, symlink, readlink, realpath, access, chmod, truncate, utimes, open, close, read, write,
-  exists, watch, watchFile, unwatchFile, createReadStream, createWriteStream, cp, cpSync,
+  exists, watch, watchFile, unwatchFile, createReadStream, ReadStream, createWriteStream, cp, cpSync,
 };

@@ -86,8 +86,11 @@ export const unzip = callbackForm("unzip");
 export const brotliCompress = callbackForm("brotliCompress");
 export const brotliDecompress = callbackForm("brotliDecompress");
 
+// A plain function, not an arrow: the stream classes below must have a
+// prototype so that `x instanceof zlib.Gzip` (the `destroy` package under
+// Express and Koa asks it of every stream) is false rather than a TypeError.
 function streamMissing(name: string) {
-  return (): never => {
+  return function (): never {
     throw notImplemented(`zlib.${name}`);
   };
 }
@@ -101,6 +104,15 @@ export const createInflateRaw = streamMissing("createInflateRaw");
 export const createUnzip = streamMissing("createUnzip");
 export const createBrotliCompress = streamMissing("createBrotliCompress");
 export const createBrotliDecompress = streamMissing("createBrotliDecompress");
+export const Gzip = streamMissing("Gzip");
+export const Gunzip = streamMissing("Gunzip");
+export const Deflate = streamMissing("Deflate");
+export const Inflate = streamMissing("Inflate");
+export const DeflateRaw = streamMissing("DeflateRaw");
+export const InflateRaw = streamMissing("InflateRaw");
+export const Unzip = streamMissing("Unzip");
+export const BrotliCompress = streamMissing("BrotliCompress");
+export const BrotliDecompress = streamMissing("BrotliDecompress");
 
 export const constants = Object.freeze({
   Z_NO_FLUSH: 0, Z_PARTIAL_FLUSH: 1, Z_SYNC_FLUSH: 2, Z_FULL_FLUSH: 3, Z_FINISH: 4, Z_BLOCK: 5,
@@ -128,4 +140,5 @@ export default {
   brotliCompressSync, brotliDecompressSync, gzip, gunzip, deflate, inflate, deflateRaw, inflateRaw, unzip,
   brotliCompress, brotliDecompress, createGzip, createGunzip, createDeflate, createInflate, createDeflateRaw,
   createInflateRaw, createUnzip, createBrotliCompress, createBrotliDecompress, constants,
+  Gzip, Gunzip, Deflate, Inflate, DeflateRaw, InflateRaw, Unzip, BrotliCompress, BrotliDecompress,
 };

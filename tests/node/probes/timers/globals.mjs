@@ -27,14 +27,16 @@ for (const bad of [null, "code", 1]) {
     console.log("setTimeout", String(bad), e.name, e.code);
   }
 }
+// Wide gaps: on a loaded machine a timer fires late, and the refresh must
+// still come before a's first deadline (250 ms of slack here).
 const order = [];
-const a = setTimeout(() => order.push("a"), 15);
+const a = setTimeout(() => order.push("a"), 300);
 setTimeout(() => order.push("b"), 8);
 setTimeout(() => {
   a.refresh();
-  setTimeout(() => order.push("c"), 10);
-}, 5);
-await new Promise((resolve) => setTimeout(resolve, 45));
+  setTimeout(() => order.push("c"), 100);
+}, 50);
+await new Promise((resolve) => setTimeout(resolve, 400));
 console.log(order.join(" "));
 let n = 0;
 await new Promise((resolve) => {
